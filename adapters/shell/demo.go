@@ -1,0 +1,73 @@
+package shell
+
+import (
+	"samverkan/bot"
+)
+
+// DemoChannel is the shell channel the demo forum is bound to.
+const DemoChannel = "samverkan"
+
+// demoMember is one person of the demo registry.
+type demoMember struct {
+	user, name, actor string
+	roles             []bot.Role
+}
+
+var demoMembers = []demoMember{
+	{"admin", "Alva Admin", "lst", []bot.Role{bot.RoleAdmin}},
+	{"tove", "Tove Tjänsteman", "lst", []bot.Role{bot.RoleDutyOfficer}},
+	{"rasmus", "Rasmus Samordnare", "lst", []bot.Role{bot.RoleCoordinator, bot.RoleChair}},
+	{"klara", "Klara Kommunikatör", "lst", []bot.Role{bot.RoleCommunicator, bot.RoleCommsCoordinator}},
+	{"selma", "Selma Sekreterare", "lst", []bot.Role{bot.RoleSecretary}},
+	{"sam", "Sam SOS", "sos", []bot.Role{bot.RoleDutyOfficer}},
+	{"kim", "Kim Kommunikatör", "sos", []bot.Role{bot.RoleCommunicator}},
+	{"per", "Per Polis", "pol", []bot.Role{bot.RoleDutyOfficer}},
+	{"petra", "Petra Presstjänst", "pol", []bot.Role{bot.RoleCommunicator}},
+	{"stina", "Stina Stad", "sthlm", []bot.Role{bot.RoleDutyOfficer, bot.RoleCommunicator}},
+	{"sven", "Sven Stad", "sthlm", []bot.Role{bot.RoleMember}},
+	{"elin", "Elin Elnät", "ellevio", []bot.Role{bot.RoleDutyOfficer, bot.RoleCommunicator}},
+}
+
+// SeedDemo fills an empty store with the demo registry: a coordinating
+// forum hosted by the county board, five actors, people in every role, and
+// the shell channel bound to it. A store that has any forum is left alone.
+func SeedDemo(b *bot.Bot) (bool, error) {
+	empty := true
+	err := b.View(func(tx bot.Tx) error {
+		fs, err := bot.ListForums(tx)
+		empty = len(fs) == 0
+		return err
+	})
+	if err != nil || !empty {
+		return false, err
+	}
+	sys := bot.Caller{Identity: bot.Identity{Platform: bot.Shell, UserID: "demo", Username: "demo"}, Admin: true}
+	actors := []bot.Actor{
+		{ID: "lst", Name: "Länsstyrelsen Stockholm"},
+		{ID: "sos", Name: "SOS Alarm"},
+		{ID: "pol", Name: "Polisen Region Stockholm"},
+		{ID: "sthlm", Name: "Stockholms stad"},
+		{ID: "ellevio", Name: "Ellevio"},
+	}
+	for _, a := range actors {
+		if err := b.AddActor(sys, a); err != nil {
+			return false, err
+		}
+	}
+	if err := b.CreateForum(sys, bot.Forum{ID: "ssr", Name: "Regional samverkanskonferens", Level: bot.LevelCoordinating, Host: "lst"}); err != nil {
+		return false, err
+	}
+	if _, err := b.JoinForum(sys, "ssr", []string{"sos", "pol", "sthlm", "ellevio"}); err != nil {
+		return false, err
+	}
+	for _, m := range demoMembers {
+		id := bot.Identity{Platform: bot.Shell, UserID: m.user, Username: m.user}
+		if _, _, err := b.AddMember(sys, bot.Member{ID: m.user, Name: m.name, Actor: m.actor, Roles: m.roles}, id); err != nil {
+			return false, err
+		}
+	}
+	if err := b.BindChannel(sys, "ssr", bot.Channel{Platform: bot.Shell, ID: DemoChannel, Name: "#" + DemoChannel}); err != nil {
+		return false, err
+	}
+	return true, nil
+}

@@ -1,0 +1,276 @@
+// Package shell is the terminal adapter: the whole bot at a prompt, with
+// identities to switch between, so every flow can be tried alone. It reads
+// commands from any reader, so it can be scripted.
+package shell
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+	"samverkan/commands"
+)
+
+// Shell is one terminal session.
+type Shell struct {
+	Engine *commands.Engine
+	Outbox *bot.Outbox
+	Out    io.Writer
+	// User is who is typing; Channel is the shell channel they type in.
+	User    string
+	Channel string
+	// Prompt, when true, prints a prompt before each line (a terminal).
+	Prompt bool
+
+	mu sync.Mutex
+}
+
+// New returns a shell acting as user in channel.
+func New(e *commands.Engine, o *bot.Outbox, out io.Writer, user, channel string) *Shell {
+	return &Shell{Engine: e, Outbox: o, Out: out, User: user, Channel: channel}
+}
+
+// Platform returns the outbound side of the shell: posts and direct
+// messages are printed.
+func (s *Shell) Platform() bot.Platform { return &printer{s: s} }
+
+var nameRE = regexp.MustCompile(`^@?([\p{L}0-9._-]{1,64})$`)
+
+// ResolveUser accepts any @name: in the terminal you may be anyone.
+func (s *Shell) ResolveUser(_ context.Context, mention string) (bot.Identity, error) {
+	m := nameRE.FindStringSubmatch(strings.TrimSpace(mention))
+	if m == nil {
+		return bot.Identity{}, bot.Errorf(bot.EINVALID, "err.unknown_user", "User", mention)
+	}
+	name := strings.ToLower(m[1])
+	return bot.Identity{Platform: bot.Shell, UserID: name, Username: name}, nil
+}
+
+func (s *Shell) lang() string { return s.Engine.Lang }
+
+func (s *Shell) printf(format string, a ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.Out, format, a...)
+}
+
+// Run reads lines until EOF or :avsluta and runs each one.
+func (s *Shell) Run(ctx context.Context, in io.Reader) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	p := catalog.Printer{Lang: s.lang()}
+	if s.Prompt {
+		s.printf("%s\n", p.T("shell.welcome", "User", s.User, "Channel", s.Channel))
+	}
+	for {
+		if s.Prompt {
+			s.printf("%s@%s> ", s.User, s.Channel)
+		}
+		if !sc.Scan() {
+			return sc.Err()
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, ":") {
+			if quit := s.meta(line); quit {
+				return nil
+			}
+			continue
+		}
+		s.Line(ctx, line, sc)
+	}
+}
+
+// meta handles the shell's own commands; it returns true to quit.
+func (s *Shell) meta(line string) bool {
+	p := catalog.Printer{Lang: s.lang()}
+	word, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
+	arg = strings.TrimSpace(arg)
+	switch bot.Fold(word) {
+	case "som", "as":
+		id, err := s.ResolveUser(context.Background(), arg)
+		if err != nil {
+			s.printf("%s\n", p.T("shell.as_usage"))
+			return false
+		}
+		s.User = id.UserID
+		s.printf("%s\n", p.T("shell.now_as", "User", s.User))
+	case "kanal", "channel":
+		if arg == "" {
+			s.printf("%s\n", p.T("shell.channel_usage"))
+			return false
+		}
+		s.Channel = strings.TrimPrefix(arg, "#")
+		s.printf("%s\n", p.T("shell.now_in", "Channel", s.Channel))
+	case "vem", "who":
+		s.printf("%s\n", p.T("shell.who", "User", s.User, "Channel", s.Channel))
+	case "avsluta", "quit", "exit", "q":
+		return true
+	default:
+		s.printf("%s\n", p.T("shell.meta_help"))
+	}
+	return false
+}
+
+// Line runs one command line as the current user. Forms are asked field by
+// field from more (the rest of the input).
+func (s *Shell) Line(ctx context.Context, line string, more *bufio.Scanner) {
+	line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), s.Engine.Root))
+	req, err := s.request(line, more != nil)
+	if err != nil {
+		s.printf("! %v\n", err)
+		return
+	}
+	r := s.Engine.Run(ctx, req)
+	if r.Form != nil && more != nil {
+		r = s.fillForm(ctx, req, r.Form, more)
+	}
+	s.show(r)
+	s.flush(ctx)
+}
+
+func (s *Shell) request(line string, forms bool) (commands.Request, error) {
+	id := bot.Identity{Platform: bot.Shell, UserID: s.User, Username: s.User}
+	c, err := s.Engine.Bot.Caller(id)
+	if err != nil {
+		return commands.Request{}, err
+	}
+	return commands.Request{
+		Caller:       c,
+		Channel:      bot.Channel{Platform: bot.Shell, ID: s.Channel, Name: "#" + s.Channel},
+		Text:         line,
+		Users:        s,
+		CanOpenForms: forms,
+	}, nil
+}
+
+// fillForm asks each field in turn; a field error asks that field again.
+func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form, in *bufio.Scanner) commands.Reply {
+	p := catalog.Printer{Lang: s.lang()}
+	values := map[string]string{}
+	s.printf("%s\n", p.T("shell.form_intro", "Title", f.Title))
+	ask := func(ff bot.FormField) bool {
+		hint := ff.Help
+		if len(ff.Options) > 0 {
+			var opts []string
+			for _, o := range ff.Options {
+				opts = append(opts, o.Label)
+			}
+			hint = strings.Join(opts, " | ")
+		}
+		opt := ""
+		if ff.Optional {
+			opt = " " + p.T("shell.optional")
+		}
+		if hint != "" {
+			s.printf("  %s%s (%s): ", ff.Label, opt, hint)
+		} else {
+			s.printf("  %s%s: ", ff.Label, opt)
+		}
+		if !in.Scan() {
+			return false
+		}
+		values[ff.Name] = strings.TrimSpace(in.Text())
+		if !s.Prompt {
+			s.printf("%s\n", values[ff.Name])
+		}
+		return true
+	}
+	// askValid asks until the field's value passes its own check.
+	askValid := func(ff bot.FormField) bool {
+		for range 5 {
+			if !ask(ff) {
+				return false
+			}
+			msg := s.Engine.CheckField(ctx, req, f.Command, ff.Name, values[ff.Name])
+			if msg == "" {
+				return true
+			}
+			s.printf("  ! %s\n", msg)
+		}
+		return false
+	}
+	for _, ff := range f.Fields {
+		if !askValid(ff) {
+			return commands.Reply{Failed: true, Message: bot.Message{Text: p.T("shell.form_cancelled")}}
+		}
+	}
+	for range 5 {
+		r := s.Engine.Submit(ctx, req, f.Command, values)
+		if len(r.FieldErrors) == 0 {
+			return r
+		}
+		for _, ff := range f.Fields {
+			if msg, ok := r.FieldErrors[ff.Name]; ok {
+				s.printf("  ! %s\n", msg)
+				if !askValid(ff) {
+					return commands.Reply{Failed: true, Message: bot.Message{Text: p.T("shell.form_cancelled")}}
+				}
+			}
+		}
+	}
+	return commands.Reply{Failed: true, Message: bot.Message{Text: p.T("shell.form_cancelled")}}
+}
+
+func (s *Shell) show(r commands.Reply) {
+	text := Render(r.Message, s.Engine.Root)
+	switch {
+	case r.Failed:
+		s.printf("! %s", text)
+	case r.Public:
+		s.printf("[#%s] %s", s.Channel, text)
+	default:
+		s.printf("%s", text)
+	}
+}
+
+// flush delivers what the last command enqueued, so its posts show right
+// after its answer.
+func (s *Shell) flush(ctx context.Context) {
+	if s.Outbox != nil {
+		_, _ = s.Outbox.DeliverDue(ctx)
+	}
+}
+
+// printer is the shell's bot.Platform.
+type printer struct {
+	s   *Shell
+	mu  sync.Mutex
+	seq int
+}
+
+func (p *printer) next() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.seq++
+	return fmt.Sprintf("t%d", p.seq)
+}
+
+func (p *printer) Post(_ context.Context, channel, thread string, m bot.Message) (string, error) {
+	id := p.next()
+	where := "#" + channel
+	if thread != "" {
+		where += " ↳ " + thread
+	}
+	p.s.printf("[%s %s] %s", where, id, Render(m, p.s.Engine.Root))
+	return id, nil
+}
+
+func (p *printer) DirectMessage(_ context.Context, user string, m bot.Message) (string, string, error) {
+	id := p.next()
+	p.s.printf("[DM → %s %s] %s", user, id, Render(m, p.s.Engine.Root))
+	return "@" + user, id, nil
+}
+
+func (p *printer) Update(_ context.Context, channel, id string, m bot.Message) error {
+	p.s.printf("[%s %s ändrat] %s", channel, id, Render(m, p.s.Engine.Root))
+	return nil
+}

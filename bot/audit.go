@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// AuditEvent is one entry of the append-only audit log. Each event's Hash
+// covers its content and the previous event's hash, so editing or deleting
+// any entry breaks the chain from there on.
+type AuditEvent struct {
+	Seq         uint64            `json:"seq"`
+	Time        time.Time         `json:"time"`
+	Who         string            `json:"who"` // identity key, or "system"
+	WhoName     string            `json:"who_name,omitempty"`
+	Action      string            `json:"action"`
+	Subject     string            `json:"subject,omitempty"`
+	Details     map[string]string `json:"details,omitempty"`
+	ContentHash string            `json:"content_hash,omitempty"`
+	Prev        string            `json:"prev"`
+	Hash        string            `json:"hash"`
+}
+
+// ComputeHash is the SHA-256 of the event without its own Hash field.
+func (e AuditEvent) ComputeHash() string {
+	e.Hash = ""
+	b, _ := json.Marshal(e) // map keys marshal sorted: canonical
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// auditHead is kept in the meta bucket so that deleting the newest events
+// is detected too.
+type auditHead struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+const metaAuditHead = "audit_head"
+
+// appendAudit links ev to the chain and stores it.
+func appendAudit(tx Tx, ev AuditEvent) error {
+	var head auditHead
+	if err := tx.Get(BucketMeta, metaAuditHead, &head); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	ev.Seq, ev.Prev = head.Seq+1, head.Hash
+	ev.Time = ev.Time.UTC()
+	ev.Hash = ev.ComputeHash()
+	if err := tx.Put(BucketAudit, SeqKey(ev.Seq), ev); err != nil {
+		return err
+	}
+	return tx.Put(BucketMeta, metaAuditHead, auditHead{Seq: ev.Seq, Hash: ev.Hash})
+}
+
+// AuditBreak says where and why the audit chain is broken.
+type AuditBreak struct {
+	Seq    uint64
+	Reason string
+}
+
+func (b *AuditBreak) Error() string {
+	return fmt.Sprintf("audit record %d: %s", b.Seq, b.Reason)
+}
+
+// VerifyAudit walks the whole chain and returns the number of events and
+// the first break, or nil when the log is intact.
+func VerifyAudit(tx Tx) (int, *AuditBreak) {
+	var prev string
+	var want uint64 = 1
+	n := 0
+	var brk *AuditBreak
+	err := tx.ForEach(BucketAudit, "", func(key string, decode func(any) error) error {
+		var ev AuditEvent
+		if err := decode(&ev); err != nil {
+			brk = &AuditBreak{Seq: want, Reason: "unreadable record: " + err.Error()}
+			return ErrStop
+		}
+		switch {
+		case key != SeqKey(ev.Seq):
+			brk = &AuditBreak{Seq: want, Reason: fmt.Sprintf("stored under key %s but says it is record %d", key, ev.Seq)}
+		case ev.Seq != want:
+			brk = &AuditBreak{Seq: want, Reason: fmt.Sprintf("missing (next record found is %d)", ev.Seq)}
+		case ev.Prev != prev:
+			brk = &AuditBreak{Seq: ev.Seq, Reason: "does not link to the record before it"}
+		case ev.ComputeHash() != ev.Hash:
+			brk = &AuditBreak{Seq: ev.Seq, Reason: "content does not match its hash (edited)"}
+		}
+		if brk != nil {
+			return ErrStop
+		}
+		prev, want, n = ev.Hash, want+1, n+1
+		return nil
+	})
+	if err != nil && brk == nil {
+		return n, &AuditBreak{Seq: want, Reason: err.Error()}
+	}
+	if brk != nil {
+		return n, brk
+	}
+	var head auditHead
+	if err := tx.Get(BucketMeta, metaAuditHead, &head); err != nil && !errors.Is(err, ErrNotFound) {
+		return n, &AuditBreak{Seq: want, Reason: "unreadable head: " + err.Error()}
+	}
+	if head.Seq != uint64(n) || head.Hash != prev {
+		return n, &AuditBreak{Seq: uint64(n) + 1, Reason: fmt.Sprintf("log ends at record %d but the head says %d (records deleted)", n, head.Seq)}
+	}
+	return n, nil
+}
+
+// AuditEvents returns up to limit events, newest last, starting at seq from.
+func AuditEvents(tx Tx, from uint64, limit int) ([]AuditEvent, error) {
+	var out []AuditEvent
+	err := tx.ForEach(BucketAudit, SeqKey(from), func(_ string, decode func(any) error) error {
+		var ev AuditEvent
+		if err := decode(&ev); err != nil {
+			return err
+		}
+		out = append(out, ev)
+		if limit > 0 && len(out) >= limit {
+			return ErrStop
+		}
+		return nil
+	})
+	return out, err
+}

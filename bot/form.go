@@ -1,0 +1,40 @@
+package bot
+
+// FieldType is the kind of input a form field takes.
+type FieldType string
+
+// Form field types every platform can render.
+const (
+	FieldText     FieldType = "text"
+	FieldTextarea FieldType = "textarea"
+	FieldSelect   FieldType = "select"
+)
+
+// Form is a platform-neutral form: a Mattermost dialog, a Slack modal, or
+// guided prompts in the terminal. Submitting it runs Command with the field
+// values as key=value arguments, so a form and a typed command share one
+// code path and one set of checks.
+type Form struct {
+	Command string      `json:"command"`
+	Title   string      `json:"title"`
+	Submit  string      `json:"submit"`
+	Fields  []FormField `json:"fields"`
+}
+
+// FormField is one input of a form.
+type FormField struct {
+	Name     string    `json:"name"`
+	Label    string    `json:"label"`
+	Help     string    `json:"help,omitempty"`
+	Type     FieldType `json:"type"`
+	Options  []Option  `json:"options,omitempty"`
+	Optional bool      `json:"optional,omitempty"`
+	Default  string    `json:"default,omitempty"`
+	MaxLen   int       `json:"max_len,omitempty"`
+}
+
+// Option is one choice of a select field.
+type Option struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}

@@ -1,0 +1,89 @@
+package bot
+
+import (
+	"slices"
+	"time"
+)
+
+// Level is the collaboration level a forum works at.
+type Level string
+
+// The three levels of the regional model.
+const (
+	LevelStrategic    Level = "strategic"    // inriktande
+	LevelCoordinating Level = "coordinating" // samordnande
+	LevelOperational  Level = "operational"  // verkställande
+)
+
+// ParseLevel accepts the Swedish or English word, diacritics optional.
+func ParseLevel(s string) (Level, bool) {
+	switch Fold(s) {
+	case "inriktande", "strategic", "strategisk":
+		return LevelStrategic, true
+	case "samordnande", "coordinating":
+		return LevelCoordinating, true
+	case "verkstallande", "operational", "operativ":
+		return LevelOperational, true
+	}
+	return "", false
+}
+
+// Levels lists the levels in order from strategic to operational.
+func Levels() []Level { return []Level{LevelStrategic, LevelCoordinating, LevelOperational} }
+
+// Word returns the level's word in the given language.
+func (l Level) Word(lang string) string {
+	if lang == "en" {
+		return string(l)
+	}
+	switch l {
+	case LevelStrategic:
+		return "inriktande"
+	case LevelCoordinating:
+		return "samordnande"
+	case LevelOperational:
+		return "verkställande"
+	}
+	return string(l)
+}
+
+// Mode is whether a forum is in its normal or activated state.
+type Mode string
+
+// Forum modes.
+const (
+	ModeNormal    Mode = "normal"
+	ModeActivated Mode = "activated"
+)
+
+// Channel is a chat channel on one platform.
+type Channel struct {
+	Platform PlatformID `json:"platform"`
+	ID       string     `json:"id"`
+	Name     string     `json:"name,omitempty"`
+}
+
+// Key is the channel's unique key, "platform:id".
+func (c Channel) Key() string { return string(c.Platform) + ":" + c.ID }
+
+// Forum is a standing collaboration group at one level, bound to channels on
+// either platform.
+type Forum struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Level     Level     `json:"level"`
+	Mode      Mode      `json:"mode"`
+	Host      string    `json:"host,omitempty"` // convening actor, e.g. the county board
+	Actors    []string  `json:"actors"`
+	Channels  []Channel `json:"channels"`
+	Exercise  bool      `json:"exercise,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// HasActor reports whether actor a is a member of the forum.
+func (f *Forum) HasActor(a string) bool { return slices.Contains(f.Actors, a) }
+
+// HasChannel reports whether channel c is bound to the forum.
+func (f *Forum) HasChannel(c Channel) bool {
+	return slices.ContainsFunc(f.Channels, func(x Channel) bool { return x.Key() == c.Key() })
+}

@@ -1,0 +1,30 @@
+package bot
+
+import (
+	"slices"
+	"time"
+)
+
+// Member is a person in the registry: one actor, one or more roles, and one
+// or more platform identities (the same person on Slack and Mattermost).
+type Member struct {
+	ID         string     `json:"id"` // handle, usually the first username
+	Name       string     `json:"name"`
+	Actor      string     `json:"actor"`
+	Roles      []Role     `json:"roles"`
+	Identities []Identity `json:"identities"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// Has reports whether the member holds role r.
+func (m *Member) Has(r Role) bool { return m != nil && slices.Contains(m.Roles, r) }
+
+// IdentityOn returns the member's identity on platform p.
+func (m *Member) IdentityOn(p PlatformID) (Identity, bool) {
+	for _, id := range m.Identities {
+		if id.Platform == p {
+			return id, true
+		}
+	}
+	return Identity{}, false
+}

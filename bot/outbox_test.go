@@ -1,0 +1,163 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"samverkan/bot"
+	"samverkan/bot/bottest"
+)
+
+func enqueue(t *testing.T, env *bottest.Env, items ...bot.OutboxItem) {
+	t.Helper()
+	err := env.Bot.Update(env.AdminCaller(), func(ch *bot.Change) error {
+		for _, it := range items {
+			if err := ch.Send(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func post(key, channel, text string) bot.OutboxItem {
+	return bot.OutboxItem{Key: key, To: bot.Destination{Platform: bot.Mattermost, Channel: channel}, Message: bot.Message{Text: text}}
+}
+
+func TestOutboxRetriesWithBackoffUntilDelivered(t *testing.T) {
+	env := bottest.NewEnv(t)
+	env.Platform.Fail = func(_ string, attempt int) error {
+		if attempt <= 3 {
+			return bottest.ErrUnavailable
+		}
+		return nil
+	}
+	enqueue(t, env, post("k1", "c1", "hej"))
+	for i, wait := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		env.Deliver(t)
+		if n := len(env.Platform.Sent()); n != 0 {
+			t.Fatalf("attempt %d: delivered %d, want 0 while failing", i+1, n)
+		}
+		env.Clock.Advance(wait - time.Millisecond)
+		env.Deliver(t) // not due yet: no attempt
+		env.Clock.Advance(time.Millisecond)
+	}
+	env.Deliver(t)
+	sent := env.Platform.Sent()
+	if len(sent) != 1 || sent[0].Message.Text != "hej" {
+		t.Fatalf("sent = %+v, want one 'hej'", sent)
+	}
+	env.Clock.Advance(time.Hour)
+	env.Deliver(t)
+	if len(env.Platform.Sent()) != 1 {
+		t.Fatal("delivered twice")
+	}
+}
+
+func TestOutboxHonoursRetryAfter(t *testing.T) {
+	env := bottest.NewEnv(t)
+	env.Platform.Fail = func(_ string, attempt int) error {
+		if attempt == 1 {
+			return &bot.RetryAfterError{After: 7 * time.Second, Err: errors.New("429")}
+		}
+		return nil
+	}
+	enqueue(t, env, post("k1", "c1", "a"), post("k2", "c1", "b"))
+	env.Deliver(t)
+	env.Clock.Advance(6 * time.Second)
+	env.Deliver(t)
+	if n := len(env.Platform.Sent()); n != 0 {
+		t.Fatalf("delivered %d before Retry-After passed", n)
+	}
+	env.Clock.Advance(time.Second)
+	env.Deliver(t)
+	sent := env.Platform.Sent()
+	if len(sent) != 2 || sent[0].Message.Text != "a" || sent[1].Message.Text != "b" {
+		t.Fatalf("sent = %+v, want a then b", sent)
+	}
+}
+
+func TestOutboxIdempotentKeysAndOrder(t *testing.T) {
+	env := bottest.NewEnv(t)
+	enqueue(t, env, post("same", "c1", "first"))
+	enqueue(t, env, post("same", "c1", "again"), post("other", "c1", "second"))
+	env.Deliver(t)
+	sent := env.Platform.Sent()
+	if len(sent) != 2 || sent[0].Message.Text != "first" || sent[1].Message.Text != "second" {
+		t.Fatalf("sent = %+v, want first, second", sent)
+	}
+}
+
+func TestOutboxUpdateAndThreadUseRefs(t *testing.T) {
+	env := bottest.NewEnv(t)
+	root := post("root", "c1", "root")
+	root.Ref = "banner"
+	upd := post("upd", "c1", "root v2")
+	upd.UpdateRef = "banner"
+	reply := post("reply", "c1", "in thread")
+	reply.ThreadRef = "banner"
+	enqueue(t, env, root, upd, reply)
+	env.Deliver(t)
+	sent := env.Platform.Sent()
+	if len(sent) != 3 {
+		t.Fatalf("sent %d, want 3", len(sent))
+	}
+	if sent[1].Kind != "update" || sent[1].ID != sent[0].ID || sent[2].Thread != sent[0].ID {
+		t.Fatalf("update/thread did not target the root: %+v", sent)
+	}
+}
+
+func TestOutboxPermanentErrorSetsAside(t *testing.T) {
+	env := bottest.NewEnv(t)
+	env.Platform.Fail = func(_ string, attempt int) error {
+		if attempt == 1 {
+			return &bot.PermanentError{Err: errors.New("channel not found")}
+		}
+		return nil
+	}
+	enqueue(t, env, post("bad", "gone", "x"), post("good", "c1", "y"))
+	env.Deliver(t)
+	if sent := env.Platform.Sent(); len(sent) != 1 || sent[0].Message.Text != "y" {
+		t.Fatalf("sent = %+v, want only y", sent)
+	}
+	pending, _ := env.Outbox.Pending()
+	if len(pending) != 0 {
+		t.Fatalf("pending = %v, want none", pending)
+	}
+	var dead []bot.OutboxItem
+	_ = env.Store.View(func(tx bot.Tx) error {
+		return tx.ForEach(bot.BucketOutboxDead, "", func(_ string, d func(any) error) error {
+			var it bot.OutboxItem
+			_ = d(&it)
+			dead = append(dead, it)
+			return nil
+		})
+	})
+	if len(dead) != 1 || dead[0].Key != "bad" {
+		t.Fatalf("dead letters = %+v, want the bad one", dead)
+	}
+}
+
+func TestOutboxOnePlatformDownDoesNotBlockOther(t *testing.T) {
+	env := bottest.NewEnv(t)
+	down := &bottest.Platform{Fail: func(string, int) error { return bottest.ErrUnavailable }}
+	env.Outbox.Platforms[bot.Slack] = down
+	s := post("s", "C1", "to slack")
+	s.To.Platform = bot.Slack
+	enqueue(t, env, s, post("m", "c1", "to mattermost"))
+	if _, err := env.Outbox.DeliverDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sent := env.Platform.Sent(); len(sent) != 1 {
+		t.Fatalf("mattermost got %d, want 1 while slack is down", len(sent))
+	}
+	pending, _ := env.Outbox.Pending()
+	if len(pending) != 1 || pending[0].Attempts != 1 {
+		t.Fatalf("pending = %+v, want the slack message with one attempt", pending)
+	}
+}

@@ -1,0 +1,63 @@
+package bot
+
+import "errors"
+
+// Store keeps the bot's state. Every Update is one atomic, durable
+// transaction: either all of its writes (state, audit event, outbox
+// messages) happen or none do.
+type Store interface {
+	// Update runs fn in a read-write transaction; an error from fn rolls
+	// everything back and is returned as is.
+	Update(fn func(Tx) error) error
+	// View runs fn in a read-only transaction that sees one consistent
+	// snapshot.
+	View(fn func(Tx) error) error
+}
+
+// Tx is a transaction on named buckets of JSON values. Keys sort
+// byte-wise; use SeqKey for buckets that must keep insertion order.
+type Tx interface {
+	// Get decodes the value at key into v, or returns ErrNotFound.
+	Get(bucket, key string, v any) error
+	// Put encodes v at key.
+	Put(bucket, key string, v any) error
+	// Delete removes key; deleting an absent key is not an error.
+	Delete(bucket, key string) error
+	// ForEach calls fn for every key at or after from, in key order, until
+	// fn returns ErrStop (which ForEach does not return) or another error.
+	ForEach(bucket, from string, fn func(key string, decode func(v any) error) error) error
+	// Last decodes the value with the greatest key into v and returns the
+	// key, or returns ErrNotFound for an empty bucket.
+	Last(bucket string, v any) (string, error)
+	// NextSeq returns the bucket's next sequence number, starting at 1.
+	NextSeq(bucket string) (uint64, error)
+}
+
+// ErrStop ends a ForEach early without error.
+var ErrStop = errors.New("stop")
+
+// Bucket names used by the bot.
+const (
+	BucketMeta       = "meta"
+	BucketActors     = "actors"
+	BucketMembers    = "members"
+	BucketIdentities = "identities" // identity key -> member ID
+	BucketForums     = "forums"
+	BucketChannels   = "channels" // channel key -> forum IDs
+	BucketAudit      = "audit"
+	BucketOutbox     = "outbox"      // pending, by sequence
+	BucketOutboxKeys = "outbox_keys" // idempotency key -> sequence
+	BucketOutboxDead = "outbox_dead" // permanently failed, by sequence
+	BucketRefs       = "refs"        // post reference -> delivered post
+)
+
+// SeqKey formats a sequence number so that byte order is numeric order.
+func SeqKey(n uint64) string {
+	const digits = "0123456789"
+	var b [20]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = digits[n%10]
+		n /= 10
+	}
+	return string(b[:])
+}

@@ -1,0 +1,84 @@
+package catalog_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"samverkan/catalog"
+)
+
+func TestLanguagesHaveTheSameMessages(t *testing.T) {
+	sv, en := catalog.IDs("sv"), catalog.IDs("en")
+	if len(sv) < 50 {
+		t.Fatalf("only %d Swedish messages loaded", len(sv))
+	}
+	for _, id := range sv {
+		if !slices.Contains(en, id) {
+			t.Errorf("%s has no English text", id)
+		}
+	}
+	for _, id := range en {
+		if !slices.Contains(sv, id) {
+			t.Errorf("%s has no Swedish text", id)
+		}
+	}
+}
+
+// Every catalog ID written as a literal in the code must exist, so no user
+// ever sees a bare ID.
+var idRE = regexp.MustCompile(`"((?:err|help|param|forum|actor|member|mode|field|form|shell|usage|announce|autocomplete)\.[a-z_.]+[a-z])"`)
+
+func TestEveryIDInTheCodeExists(t *testing.T) {
+	known := catalog.IDs("sv")
+	root, _ := filepath.Abs("..")
+	n := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(string(src), "\n") {
+			if strings.Contains(line, "Audit(") { // audit action names, not messages
+				continue
+			}
+			for _, m := range idRE.FindAllStringSubmatch(line, -1) {
+				n++
+				if !slices.Contains(known, m[1]) {
+					t.Errorf("%s: %s is not in the catalog", filepath.Base(path), m[1])
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 30 {
+		t.Fatalf("found only %d IDs in the code; the pattern is broken", n)
+	}
+}
+
+func TestTemplatesRender(t *testing.T) {
+	got := catalog.T("sv", "err.unknown_forum", "Forum", "ssr")
+	if got != "Okänt forum: ssr. Se `forum lista`." {
+		t.Errorf("sv = %q", got)
+	}
+	if got := catalog.T("en-GB", "err.unknown_forum", "Forum", "ssr"); !strings.HasPrefix(got, "Unknown forum: ssr") {
+		t.Errorf("en = %q", got)
+	}
+	for _, l := range catalog.Langs {
+		for _, id := range catalog.IDs(l) {
+			if s := catalog.T(l, id); s == id {
+				t.Errorf("%s/%s does not render", l, id)
+			}
+		}
+	}
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"samverkan/bot"
+	"samverkan/store/bolt"
+)
+
+// TestMain lets a test start this binary as a second process.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("SAMVERKAN_TEST_RUN"); args != "" {
+		os.Exit(run(strings.Fields(args), os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+	}
+	os.Exit(m.Run())
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// session runs the shell with script on standard input.
+func session(t *testing.T, data, script string, extra ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	args := append([]string{"--data", data}, extra...)
+	if code := run(args, strings.NewReader(script), &out, &errb, env(nil)); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	return out.String()
+}
+
+func TestScriptedSessionAndRestart(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "s.db")
+	out := session(t, data, `
+aktör lägg-till lst "Länsstyrelsen Stockholm"
+aktör lägg-till sos "SOS Alarm"
+forum skapa ssr "Regional samverkanskonferens" nivå=samordnande värd=lst
+forum kanal ssr
+forum anslut ssr sos
+medlem lägg-till @tove aktör=lst roll=tib
+medlem lägg-till @sam aktör=sos roll=kommunikatör,medlem
+forum visa ssr
+medlem lista
+:som sam
+forum skapa hack "Hack" nivå=samordnande
+`, "--no-demo", "--user", "admin")
+	for _, want := range []string{
+		"Forum ssr (Regional samverkanskonferens, samordnande) är skapat",
+		"[#samverkan] Den här kanalen är nu kopplad till forum ssr",
+		"SOS Alarm är nu med i forum Regional samverkanskonferens", // announced in the bound channel
+		"Länsstyrelsen Stockholm (lst) — värd",
+		"shell: #samverkan",
+		"`sam` sam · sos · kommunikatör, medlem",
+		"Du är nu sam.",
+		"! Du saknar behörighet: bara en admin får göra det.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("session output lacks %q\n%s", want, out)
+		}
+	}
+	// A new process on the same file sees everything, and no hack forum.
+	out = session(t, data, "forum lista\nforum visa ssr\nmedlem lista\n", "--no-demo", "--user", "tove")
+	for _, want := range []string{"`ssr` Regional samverkanskonferens", "SOS Alarm (sos)", "`tove` tove · lst · tib"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("after restart output lacks %q\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "hack") {
+		t.Error("refused forum exists after restart")
+	}
+}
+
+func TestDemoStartsWithForum(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "demo.db")
+	out := session(t, data, "forum visa\n:som sven\nhjälp\n")
+	for _, want := range []string{"Demo i", "Regional samverkanskonferens (ssr)", "Ellevio (ellevio)", "Du är nu sven.", "forum lista"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q\n%s", want, out)
+		}
+	}
+	if strings.Contains(out[strings.Index(out, "Du är nu sven."):], "forum skapa") {
+		t.Error("sven's help lists admin commands")
+	}
+	// The demo is created once.
+	if out := session(t, data, "forum lista\n"); strings.Contains(out, "Demo i") {
+		t.Error("demo seeded twice")
+	}
+}
+
+func TestShellFormAsGuidedPrompts(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "f.db")
+	out := session(t, data, "aktör lägg-till\nell\nEllevio AB\nforum skapa\nkris\nKrisforum\nhögsta\nsamordnande\n\nforum visa kris\n", "--no-demo")
+	for _, want := range []string{"Aktör ell (Ellevio AB) är tillagd", "Okänd nivå", "Forum kris (Krisforum, samordnande) är skapat", "Nivå: samordnande"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("form output lacks %q\n%s", want, out)
+		}
+	}
+}
+
+func TestAuditVerify(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "a.db")
+	session(t, data, "forum visa\n") // the demo writes audit events
+	var out, errb bytes.Buffer
+	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "audit log OK") {
+		t.Fatalf("untouched log: exit %d %s %s", code, out.String(), errb.String())
+	}
+	// Edit record 4 in the file.
+	db, err := bbolt.Open(data, 0o600, &bbolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(bot.BucketAudit))
+		var ev map[string]any
+		_ = json.Unmarshal(b.Get([]byte(bot.SeqKey(4))), &ev)
+		ev["who_name"] = "someone else"
+		raw, _ := json.Marshal(ev)
+		return b.Put([]byte(bot.SeqKey(4)), raw)
+	})
+	db.Close()
+	out.Reset()
+	code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil))
+	if code == 0 || !strings.Contains(out.String(), "BROKEN at record 4") {
+		t.Fatalf("edited log: exit %d, %q; want non-zero naming record 4", code, out.String())
+	}
+}
+
+func TestSecondProcessGetsClearErrorFast(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "l.db")
+	st, err := bolt.Open(data, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "SAMVERKAN_TEST_RUN=--data "+data+" --no-demo shell")
+	cmd.Stdin = strings.NewReader("forum lista\n")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	took := time.Since(start)
+	if err == nil {
+		t.Fatalf("second process succeeded: %s", out)
+	}
+	if took > 5*time.Second {
+		t.Errorf("second process took %s, want < 5 s", took)
+	}
+	if !strings.Contains(string(out), "in use by another process") {
+		t.Errorf("error %q does not say the file is in use", out)
+	}
+}
+
+func TestBackupIsConsistentCopy(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "b.db")
+	session(t, data, "forum lista\n")
+	var out, errb bytes.Buffer
+	copyPath := filepath.Join(dir, "copy.db")
+	if code := run([]string{"--data", data, "backup", copyPath}, nil, &out, &errb, env(nil)); code != 0 {
+		t.Fatalf("backup: %s", errb.String())
+	}
+	got := session(t, copyPath, "forum visa ssr\n", "--no-demo")
+	if !strings.Contains(got, "Regional samverkanskonferens (ssr)") {
+		t.Errorf("backup lacks the forum:\n%s", got)
+	}
+}
+
+func TestCheckConfigMasksSecrets(t *testing.T) {
+	var out, errb bytes.Buffer
+	vars := map[string]string{
+		"SAMVERKAN_MATTERMOST_URL": "https://chat.example.org", "SAMVERKAN_MATTERMOST_TOKEN": "supersecret-mm-token",
+		"SAMVERKAN_MATTERMOST_COMMAND_TOKENS": "tok1secret,tok2secret", "SAMVERKAN_PUBLIC_URL": "https://bot.example.org",
+		"SAMVERKAN_SLACK_BOT_TOKEN": "xoxb-secret", "SAMVERKAN_SLACK_SIGNING_SECRET": "signsecret",
+	}
+	if code := run([]string{"check-config"}, nil, &out, &errb, env(vars)); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	for _, secret := range []string{"supersecret", "tok1secret", "xoxb-secret", "signsecret"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("check-config printed secret %q:\n%s", secret, s)
+		}
+	}
+	for _, want := range []string{"https://chat.example.org", "SAMVERKAN_MATTERMOST_TOKEN", "******** (2 set)", "configuration OK"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("check-config lacks %q:\n%s", want, s)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"samverkan/bot"
+	"samverkan/config"
+	"samverkan/store/bolt"
+)
+
+func runBackup(cfg *config.Config, dest string, out io.Writer) error {
+	st, err := bolt.Open(cfg.Data, 0)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.BackupFile(dest)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", dest, err)
+	}
+	fmt.Fprintf(out, "backup of %s written to %s (%d bytes)\n", cfg.Data, dest, n)
+	return nil
+}
+
+func runAudit(cfg *config.Config, args []string, out, errw io.Writer) int {
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "list") {
+		fmt.Fprintln(errw, "usage: samverkan audit verify | samverkan audit list [N]")
+		return 2
+	}
+	st, err := bolt.Open(cfg.Data, 0)
+	if err != nil {
+		fmt.Fprintf(errw, "samverkan: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	if args[0] == "list" {
+		n := 20
+		if len(args) > 1 {
+			if n, err = strconv.Atoi(args[1]); err != nil || n <= 0 {
+				fmt.Fprintln(errw, "usage: samverkan audit list [N], N a positive number")
+				return 2
+			}
+		}
+		var evs []bot.AuditEvent
+		err := st.View(func(tx bot.Tx) error {
+			var last bot.AuditEvent
+			if _, err := tx.Last(bot.BucketAudit, &last); err != nil {
+				return nil
+			}
+			from := uint64(1)
+			if last.Seq > uint64(n) {
+				from = last.Seq - uint64(n) + 1
+			}
+			evs, err = bot.AuditEvents(tx, from, n)
+			return err
+		})
+		if err != nil {
+			fmt.Fprintf(errw, "samverkan: %v\n", err)
+			return 1
+		}
+		for _, ev := range evs {
+			fmt.Fprintf(out, "%6d %s %-18s %-16s %-12s %v\n", ev.Seq, ev.Time.Format("2006-01-02 15:04:05Z"), ev.Action, ev.Subject, ev.WhoName, ev.Details)
+		}
+		return 0
+	}
+	var n int
+	var brk *bot.AuditBreak
+	_ = st.View(func(tx bot.Tx) error {
+		n, brk = bot.VerifyAudit(tx)
+		return nil
+	})
+	if brk != nil {
+		fmt.Fprintf(out, "audit log BROKEN at record %d: %s (%d records before it verify)\n", brk.Seq, brk.Reason, n)
+		return 1
+	}
+	fmt.Fprintf(out, "audit log OK: %d records, chain intact\n", n)
+	return 0
+}

@@ -1,0 +1,281 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"samverkan/bot"
+)
+
+// bind assigns the tokens after the command path to its parameters and
+// checks each value's kind. Nothing is written here.
+func (e *Engine) bind(ctx context.Context, req *Request, cmd *Command, toks []Token) (Args, error) {
+	args := Args{}
+	var positional []Token
+	for _, t := range toks {
+		if t.Key != "" {
+			p := findParam(cmd, t.Key)
+			if p == nil {
+				return nil, bot.Errorf(bot.EINVALID, "err.unknown_key", "Key", t.Key)
+			}
+			args[p.Name.key()] = append(args[p.Name.key()], t.Text)
+			continue
+		}
+		if !t.Quoted {
+			if p := findFlag(cmd, t.Text); p != nil {
+				args[p.Name.key()] = []string{"ja"}
+				continue
+			}
+		}
+		positional = append(positional, t)
+	}
+	var pos []*Param
+	for i := range cmd.Params {
+		if p := &cmd.Params[i]; p.Positional && p.Kind != KindFlag {
+			pos = append(pos, p)
+		}
+	}
+	// A forum may be left out in a channel bound to exactly one forum.
+	if len(pos) > 0 && pos[0].Kind == KindForum && !args.Has(pos[0].Name.key()) && e.forumLeftOut(pos, positional) {
+		if f := e.channelForum(req.Channel); f != "" {
+			args[pos[0].Name.key()] = []string{f}
+			pos = pos[1:]
+		}
+	}
+	for _, p := range pos {
+		k := p.Name.key()
+		if args.Has(k) {
+			continue
+		}
+		if len(positional) == 0 {
+			break
+		}
+		if p.Variadic {
+			for _, t := range positional {
+				args[k] = append(args[k], t.Text)
+			}
+			positional = nil
+			break
+		}
+		args[k] = []string{positional[0].Text}
+		positional = positional[1:]
+	}
+	if len(positional) > 0 {
+		return nil, bot.Errorf(bot.EINVALID, "err.too_many_args", "Text", positional[0].Text)
+	}
+	for i := range cmd.Params {
+		p := &cmd.Params[i]
+		k := p.Name.key()
+		if !args.Has(k) || (args.Get(k) == "" && p.Kind != KindFlag) {
+			delete(args, k)
+			if !p.Optional && p.Kind != KindFlag {
+				return nil, bot.Errorf(bot.EINVALID, "err.missing_arg", "Name", p.Name.In(req.Lang)).OnField(k)
+			}
+			continue
+		}
+		if err := e.check(ctx, req, p, args); err != nil {
+			return nil, err
+		}
+	}
+	return args, nil
+}
+
+// forumLeftOut decides whether the words typed start after a left-out
+// forum: there are fewer words than required parameters, or the first word
+// is no forum but fits the next parameter (e.g. `forum anslut pol sthlm`).
+func (e *Engine) forumLeftOut(pos []*Param, words []Token) bool {
+	required := 0
+	for _, p := range pos {
+		if !p.Optional {
+			required++
+		}
+	}
+	if len(words) < required {
+		return true
+	}
+	if len(words) == 0 || e.forumExists(words[0].Text) || len(pos) < 2 {
+		return false
+	}
+	next := pos[1]
+	return next.Variadic && (next.Kind == KindActor && e.exists(KindActor, strings.ToLower(words[0].Text)) == nil)
+}
+
+func findParam(cmd *Command, key string) *Param {
+	for i := range cmd.Params {
+		if ok, _ := cmd.Params[i].Name.match(key); ok {
+			return &cmd.Params[i]
+		}
+	}
+	return nil
+}
+
+func findFlag(cmd *Command, word string) *Param {
+	for i := range cmd.Params {
+		if p := &cmd.Params[i]; p.Kind == KindFlag {
+			if ok, _ := p.Name.match(word); ok {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// check validates and normalises one bound value in place.
+func (e *Engine) check(ctx context.Context, req *Request, p *Param, args Args) error {
+	k := p.Name.key()
+	vals := args[k]
+	for i, v := range vals {
+		switch p.Kind {
+		case KindHandle:
+			v = strings.ToLower(v)
+			if !bot.ValidHandle(v) {
+				return bot.Errorf(bot.EINVALID, "err.bad_handle", "Value", v).OnField(k)
+			}
+		case KindForum, KindActor:
+			v = strings.ToLower(v)
+			if err := e.exists(p.Kind, v); err != nil {
+				return fieldOf(err, k)
+			}
+		case KindLevel:
+			l, ok := bot.ParseLevel(v)
+			if !ok {
+				return bot.Errorf(bot.EINVALID, "err.bad_level", "Value", v).OnField(k)
+			}
+			v = string(l)
+		case KindRoles:
+			if _, bad := bot.ParseRoles(v); bad != "" {
+				return bot.Errorf(bot.EINVALID, "err.bad_role", "Value", bad).OnField(k)
+			}
+		case KindUser:
+			if req.Users == nil {
+				return bot.Errorf(bot.EINVALID, "err.unknown_user", "User", v).OnField(k)
+			}
+			id, err := req.Users.ResolveUser(ctx, v)
+			if err != nil {
+				var be *bot.Error
+				if errors.As(err, &be) {
+					return fieldOf(err, k)
+				}
+				return bot.Errorf(bot.EINVALID, "err.unknown_user", "User", v).OnField(k)
+			}
+			v = id.Key() + "|" + id.Username
+		case KindMember:
+			id, err := e.memberID(ctx, req, v)
+			if err != nil {
+				return fieldOf(err, k)
+			}
+			v = id
+		case KindText:
+			v = bot.CleanLine(v)
+		}
+		vals[i] = v
+	}
+	return nil
+}
+
+func fieldOf(err error, field string) error {
+	var be *bot.Error
+	if errors.As(err, &be) && be.Field == "" {
+		be.Field = field
+	}
+	return err
+}
+
+func (e *Engine) exists(kind Kind, id string) error {
+	return e.Bot.View(func(tx bot.Tx) error {
+		var err error
+		if kind == KindForum {
+			_, err = bot.GetForum(tx, id)
+		} else {
+			_, err = bot.GetActor(tx, id)
+		}
+		return err
+	})
+}
+
+func (e *Engine) forumExists(id string) bool { return e.exists(KindForum, strings.ToLower(id)) == nil }
+
+// channelForum returns the forum a channel is bound to when it is exactly one.
+func (e *Engine) channelForum(c bot.Channel) string {
+	if c.ID == "" {
+		return ""
+	}
+	var ids []string
+	_ = e.Bot.View(func(tx bot.Tx) error {
+		var err error
+		ids, err = bot.ForumsOfChannel(tx, c)
+		return err
+	})
+	if len(ids) == 1 {
+		return ids[0]
+	}
+	return ""
+}
+
+// memberID resolves a member handle or a user mention to a member handle.
+// The platform is asked outside any store transaction.
+func (e *Engine) memberID(ctx context.Context, req *Request, v string) (string, error) {
+	h := strings.TrimPrefix(strings.ToLower(v), "@")
+	notFound := bot.Errorf(bot.ENOTFOUND, "err.unknown_member", "Member", v)
+	var id string
+	if e.Bot.View(func(tx bot.Tx) error {
+		m, err := bot.GetMember(tx, h)
+		if err == nil {
+			id = m.ID
+		}
+		return err
+	}) == nil {
+		return id, nil
+	}
+	if req.Users == nil {
+		return "", notFound
+	}
+	ident, err := req.Users.ResolveUser(ctx, v)
+	if err != nil {
+		return "", notFound
+	}
+	err = e.Bot.View(func(tx bot.Tx) error {
+		m, err := bot.MemberByIdentity(tx, ident)
+		if err != nil {
+			return notFound
+		}
+		id = m.ID
+		return nil
+	})
+	return id, err
+}
+
+// CheckField validates one form field of command as it is entered, so a
+// guided prompt can ask again at once. It returns the problem in the
+// request's language, or "" when the value is fine.
+func (e *Engine) CheckField(ctx context.Context, req Request, command, field, value string) string {
+	if req.Lang == "" {
+		req.Lang = e.Lang
+	}
+	toks, err := Tokenize(command)
+	if err != nil {
+		return ""
+	}
+	cmd, _, _ := e.match(toks)
+	if cmd == nil {
+		return ""
+	}
+	for i := range cmd.Params {
+		p := &cmd.Params[i]
+		if p.Name.key() != field || p.Kind == KindFlag {
+			continue
+		}
+		value = strings.TrimSpace(value)
+		if value == "" {
+			if p.Optional {
+				return ""
+			}
+			return Describe(req.Lang, bot.Errorf(bot.EINVALID, "err.missing_arg", "Name", p.Name.In(req.Lang)))
+		}
+		if err := e.check(ctx, &req, p, Args{field: {value}}); err != nil {
+			return Describe(req.Lang, err)
+		}
+	}
+	return ""
+}

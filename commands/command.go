@@ -1,0 +1,163 @@
+// Package commands is the command language of samverkan: it parses
+// "/samverkan …" text into calls of bot services and builds the
+// platform-neutral replies. Each command is registered once, with its
+// Swedish and English words, parameters, permission and help; help text,
+// usage lines, forms and autocomplete hints are all generated from that.
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"samverkan/bot"
+)
+
+// Word is a command or parameter word in Swedish and English.
+type Word struct{ Sv, En string }
+
+// In returns the word in lang.
+func (w Word) In(lang string) string {
+	if lang == "en" && w.En != "" {
+		return w.En
+	}
+	return w.Sv
+}
+
+// match reports whether s is this word in either language (diacritics
+// optional) and whether it was the English one.
+func (w Word) match(s string) (ok, english bool) {
+	f := bot.Fold(s)
+	if f == bot.Fold(w.Sv) {
+		return true, false
+	}
+	if w.En != "" && f == bot.Fold(w.En) {
+		return true, true
+	}
+	return false, false
+}
+
+// key is the parameter's name in key=value and form fields: the folded
+// Swedish word, e.g. "niva".
+func (w Word) key() string { return bot.Fold(w.Sv) }
+
+// Kind is what a parameter holds and how it is checked.
+type Kind int
+
+// Parameter kinds.
+const (
+	KindText   Kind = iota // one line of text
+	KindLong               // free text, may span lines
+	KindHandle             // a new handle: lower-case letters, digits, - _
+	KindForum              // an existing forum; may be left out in a bound channel
+	KindActor              // an existing actor
+	KindUser               // a chat user: @name or <@U123>
+	KindLevel              // a collaboration level
+	KindRoles              // comma-separated roles
+	KindFlag               // a word that is present or not, e.g. "övning"
+	KindMember             // an existing member handle or a user mention
+)
+
+// Param is one parameter of a command.
+type Param struct {
+	Name       Word // key=value key and form field name
+	Meta       Word // placeholder in usage lines, e.g. F or "Namn"
+	Kind       Kind
+	Positional bool
+	Optional   bool
+	Variadic   bool   // takes the remaining positional words
+	Help       string // catalog ID of the field help
+}
+
+// Command is one registered command.
+type Command struct {
+	Path   []Word
+	Params []Param
+	Perm   bot.Permission
+	Help   string // catalog ID of the one-line description
+	// Form, when true, opens a form built from Params when the command is
+	// given without arguments.
+	Form bool
+	Run  func(ctx context.Context, r *Request, a Args) (Reply, error)
+}
+
+// Words returns the command path in lang, e.g. "forum skapa".
+func (c *Command) Words(lang string) string {
+	parts := make([]string, len(c.Path))
+	for i, w := range c.Path {
+		parts[i] = w.In(lang)
+	}
+	return strings.Join(parts, " ")
+}
+
+// Usage is the command's usage line in lang, generated from its params.
+func (c *Command) Usage(lang string) string {
+	var b strings.Builder
+	b.WriteString(c.Words(lang))
+	for _, p := range c.Params {
+		var s string
+		switch {
+		case p.Kind == KindFlag:
+			s = "[" + p.Name.In(lang) + "]"
+		case p.Positional && p.Variadic:
+			m := p.Meta.In(lang)
+			s = m + " [" + m + "…]"
+		case p.Positional:
+			s = p.Meta.In(lang)
+		default:
+			s = p.Name.In(lang) + "=" + p.Meta.In(lang)
+		}
+		if p.Optional && p.Kind != KindFlag {
+			s = "[" + s + "]"
+		}
+		b.WriteString(" " + s)
+	}
+	return b.String()
+}
+
+// Args are the bound parameter values, by parameter key.
+type Args map[string][]string
+
+// Get returns the first value of parameter key.
+func (a Args) Get(key string) string {
+	if v := a[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// Has reports whether a flag or parameter was given.
+func (a Args) Has(key string) bool { return len(a[key]) > 0 }
+
+// Request is one command invocation.
+type Request struct {
+	Caller  bot.Caller
+	Channel bot.Channel
+	Text    string
+	Lang    string
+	// Users resolves user mentions through the platform.
+	Users UserResolver
+	// CanOpenForms is false where a form cannot be shown (e.g. no trigger).
+	CanOpenForms bool
+}
+
+// UserResolver turns a mention as typed (@anna, <@U123|anna>) into an
+// identity on the request's platform.
+type UserResolver interface {
+	ResolveUser(ctx context.Context, mention string) (bot.Identity, error)
+}
+
+// Reply is what the caller gets back.
+type Reply struct {
+	Message bot.Message
+	// Public replies are shown to the whole channel; others only to the
+	// caller.
+	Public bool
+	// Form asks the adapter to open a form.
+	Form *bot.Form
+	// FieldErrors are per-field problems of a form submission.
+	FieldErrors map[string]string
+	// Failed marks an error reply.
+	Failed bool
+	// Lang is the language the reply was written in.
+	Lang string
+}

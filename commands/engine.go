@@ -1,0 +1,270 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+// Engine runs commands against the bot.
+type Engine struct {
+	Bot  *bot.Bot
+	Lang string // default reply language
+	// Root is the slash command people type, "/samverkan".
+	Root string
+	cmds []*Command
+	Log  *slog.Logger
+}
+
+// New returns an engine with every command registered.
+func New(b *bot.Bot, lang string) *Engine {
+	e := &Engine{Bot: b, Lang: catalog.Normalize(lang), Root: "/samverkan"}
+	e.registerHelp()
+	e.registerRegistry()
+	return e
+}
+
+// Register adds a command to the table.
+func (e *Engine) Register(c *Command) { e.cmds = append(e.cmds, c) }
+
+// Commands returns the command table in registration order.
+func (e *Engine) Commands() []*Command { return e.cmds }
+
+// Run parses and runs one command line.
+func (e *Engine) Run(ctx context.Context, req Request) Reply {
+	if req.Lang == "" {
+		req.Lang = e.Lang
+	}
+	req.Text = bot.CleanText(req.Text)
+	toks, err := Tokenize(req.Text)
+	if err != nil {
+		var pe *ParseError
+		errors.As(err, &pe)
+		return e.fail(req, nil, bot.Errorf(bot.EINVALID, pe.ID))
+	}
+	if len(toks) == 0 {
+		return e.help(ctx, &req, "")
+	}
+	cmd, n, english := e.match(toks)
+	if english {
+		req.Lang = "en"
+	}
+	if cmd == nil {
+		return e.unknown(req, toks)
+	}
+	rest := toks[n:]
+	if cmd.Form && len(rest) == 0 && req.CanOpenForms {
+		if err := e.checkPerm(ctx, &req, cmd); err != nil {
+			return e.fail(req, cmd, err)
+		}
+		return Reply{Form: e.form(cmd, req.Lang, nil), Lang: req.Lang}
+	}
+	args, err := e.bind(ctx, &req, cmd, rest)
+	if err != nil {
+		return e.fail(req, cmd, err)
+	}
+	return e.call(ctx, &req, cmd, args)
+}
+
+// Submit runs a command from a submitted form: values are keyed by field
+// name. Errors that belong to a field come back in FieldErrors.
+func (e *Engine) Submit(ctx context.Context, req Request, command string, values map[string]string) Reply {
+	if req.Lang == "" {
+		req.Lang = e.Lang
+	}
+	toks, err := Tokenize(command)
+	if err != nil {
+		return e.fail(req, nil, bot.Errorf(bot.EINVALID, "err.unknown_command", "Text", command))
+	}
+	cmd, n, _ := e.match(toks)
+	if cmd == nil {
+		return e.unknown(req, toks)
+	}
+	rest := toks[n:]
+	for _, p := range cmd.Params {
+		v := strings.TrimSpace(bot.CleanText(values[p.Name.key()]))
+		if p.Kind != KindLong {
+			v = bot.CleanLine(v)
+		}
+		if v == "" {
+			continue
+		}
+		if p.Kind == KindFlag {
+			if v == "true" || v == "ja" || v == "yes" || v == "1" {
+				rest = append(rest, Token{Text: p.Name.Sv})
+			}
+			continue
+		}
+		rest = append(rest, Token{Key: p.Name.key(), Text: v, Quoted: true})
+	}
+	args, err := e.bind(ctx, &req, cmd, rest)
+	if err != nil {
+		return e.fail(req, cmd, err)
+	}
+	return e.call(ctx, &req, cmd, args)
+}
+
+func (e *Engine) call(ctx context.Context, req *Request, cmd *Command, args Args) Reply {
+	r, err := cmd.Run(ctx, req, args)
+	if err != nil {
+		return e.fail(*req, cmd, err)
+	}
+	if r.Lang == "" {
+		r.Lang = req.Lang
+	}
+	return r
+}
+
+// checkPerm refuses early, before a form opens, when the caller may not run
+// cmd at all. Services check again, with the forum, when they act.
+func (e *Engine) checkPerm(_ context.Context, req *Request, cmd *Command) error {
+	return bot.Require(req.Caller, cmd.Perm, nil)
+}
+
+// match finds the command with the longest path matching the first tokens.
+func (e *Engine) match(toks []Token) (*Command, int, bool) {
+	var best *Command
+	bestN, bestEn := 0, false
+	for _, c := range e.cmds {
+		if len(c.Path) > len(toks) || len(c.Path) <= bestN {
+			continue
+		}
+		ok, en := true, false
+		for i, w := range c.Path {
+			if toks[i].Quoted || toks[i].Key != "" {
+				ok = false
+				break
+			}
+			m, isEn := w.match(toks[i].Text)
+			if !m {
+				ok = false
+				break
+			}
+			en = en || isEn
+		}
+		if ok {
+			best, bestN, bestEn = c, len(c.Path), en
+		}
+	}
+	return best, bestN, bestEn
+}
+
+// unknown answers a line that names no command: the group's commands when
+// the first word is a known group, else a pointer to help.
+func (e *Engine) unknown(req Request, toks []Token) Reply {
+	var group []*Command
+	for _, c := range e.cmds {
+		if ok, en := c.Path[0].match(toks[0].Text); ok && len(c.Path) > 1 {
+			if en {
+				req.Lang = "en"
+			}
+			group = append(group, c)
+		}
+	}
+	p := catalog.Printer{Lang: req.Lang}
+	if len(group) == 0 {
+		return Reply{Failed: true, Lang: req.Lang, Message: bot.Message{Text: p.T("err.unknown_command", "Text", toks[0].Text, "Root", e.Root)}}
+	}
+	var lines []string
+	for _, c := range group {
+		if bot.Allowed(req.Caller, c.Perm, nil) {
+			lines = append(lines, "`"+e.Root+" "+c.Usage(req.Lang)+"`")
+		}
+	}
+	sub := ""
+	if len(toks) > 1 {
+		sub = toks[1].Text
+	}
+	text := p.T("err.unknown_subcommand", "Group", toks[0].Text, "Sub", sub)
+	if len(lines) > 0 {
+		text += "\n" + p.T("usage.one_of") + "\n" + strings.Join(lines, "\n")
+	}
+	return Reply{Failed: true, Lang: req.Lang, Message: bot.Message{Text: text}}
+}
+
+// fail turns err into a short ephemeral answer with the right usage.
+func (e *Engine) fail(req Request, cmd *Command, err error) Reply {
+	p := catalog.Printer{Lang: req.Lang}
+	var be *bot.Error
+	if !errors.As(err, &be) {
+		e.log().Error("command failed", "command", cmdName(cmd), "err", err)
+		return Reply{Failed: true, Lang: req.Lang, Message: bot.Message{Text: p.T("err.internal")}}
+	}
+	text := p.T(be.ID, localData(req.Lang, be.Data)...)
+	r := Reply{Failed: true, Lang: req.Lang}
+	if be.Field != "" {
+		r.FieldErrors = map[string]string{be.Field: text}
+	}
+	if cmd != nil && (be.Code == bot.EINVALID || be.Code == bot.ENOTFOUND) {
+		text += "\n" + p.T("usage.line", "Usage", e.Root+" "+cmd.Usage(req.Lang))
+	}
+	r.Message = bot.Message{Text: text}
+	return r
+}
+
+// localData flattens error data for the catalog, translating roles.
+func localData(lang string, data map[string]any) []any {
+	var kv []any
+	for k, v := range data {
+		if roles, ok := v.([]bot.Role); ok {
+			words := make([]string, len(roles))
+			for i, r := range roles {
+				words[i] = r.Word(lang)
+			}
+			v = strings.Join(words, ", ")
+		}
+		kv = append(kv, k, v)
+	}
+	return kv
+}
+
+func cmdName(c *Command) string {
+	if c == nil {
+		return ""
+	}
+	return c.Words("en")
+}
+
+func (e *Engine) log() *slog.Logger {
+	if e.Log == nil {
+		return slog.Default()
+	}
+	return e.Log
+}
+
+// AutocompleteHint is the one-line hint platforms show under the slash
+// command, generated from the table.
+func (e *Engine) AutocompleteHint(lang string) string {
+	seen := map[string]bool{}
+	var words []string
+	for _, c := range e.cmds {
+		w := c.Path[0].In(lang)
+		if !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	return "[" + strings.Join(words, "|") + "] …"
+}
+
+// AutocompleteDescription is the platforms' one-line description.
+func (e *Engine) AutocompleteDescription(lang string) string {
+	return catalog.T(lang, "autocomplete.description")
+}
+
+// Describe renders a bot error for a caller; adapters use it for errors
+// that arise outside a command (e.g. a refused button).
+func Describe(lang string, err error) string {
+	var be *bot.Error
+	if !errors.As(err, &be) {
+		return catalog.T(lang, "err.internal")
+	}
+	return catalog.T(lang, be.ID, localData(lang, be.Data)...)
+}
+
+var _ = fmt.Sprintf

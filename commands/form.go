@@ -1,0 +1,68 @@
+package commands
+
+import (
+	"strings"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+// form builds the form of a command from its parameters. Submitting it runs
+// the same command with the values as key=value arguments.
+func (e *Engine) form(c *Command, lang string, defaults map[string]string) *bot.Form {
+	p := catalog.Printer{Lang: lang}
+	f := &bot.Form{
+		Command: c.Words("sv"),
+		Title:   p.T(c.Help + ".title"),
+		Submit:  p.T("form.submit"),
+	}
+	for _, prm := range c.Params {
+		ff := bot.FormField{
+			Name:     prm.Name.key(),
+			Label:    capitalise(prm.Name.In(lang)),
+			Type:     bot.FieldText,
+			Optional: prm.Optional || prm.Kind == KindFlag,
+			Default:  defaults[prm.Name.key()],
+			MaxLen:   200,
+		}
+		if prm.Help != "" {
+			ff.Help = p.T(prm.Help)
+		}
+		switch prm.Kind {
+		case KindLong:
+			ff.Type, ff.MaxLen = bot.FieldTextarea, 3000
+		case KindLevel:
+			ff.Type = bot.FieldSelect
+			for _, l := range bot.Levels() {
+				ff.Options = append(ff.Options, bot.Option{Label: l.Word(lang), Value: string(l)})
+			}
+		case KindFlag:
+			ff.Type = bot.FieldSelect
+			ff.Options = []bot.Option{{Label: p.T("form.no"), Value: "nej"}, {Label: p.T("form.yes"), Value: "ja"}}
+		}
+		f.Fields = append(f.Fields, ff)
+	}
+	return f
+}
+
+// FormFor returns the form of the command named by words (e.g. "forum
+// skapa"), for adapters that open forms from buttons.
+func (e *Engine) FormFor(words, lang string) *bot.Form {
+	toks, err := Tokenize(words)
+	if err != nil {
+		return nil
+	}
+	c, n, _ := e.match(toks)
+	if c == nil || n != len(toks) || !c.Form {
+		return nil
+	}
+	return e.form(c, lang, nil)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}

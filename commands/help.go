@@ -1,0 +1,48 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+func (e *Engine) registerHelp() {
+	e.Register(&Command{
+		Path:   []Word{{"hjälp", "help"}},
+		Params: []Param{{Name: Word{"ord", "word"}, Meta: Word{"ord", "word"}, Positional: true, Optional: true}},
+		Perm:   bot.PermAnyone,
+		Help:   "help.help",
+		Run: func(ctx context.Context, r *Request, a Args) (Reply, error) {
+			return e.help(ctx, r, a.Get("ord")), nil
+		},
+	})
+}
+
+// help lists the commands the caller may run, optionally only those that
+// start with word.
+func (e *Engine) help(_ context.Context, r *Request, word string) Reply {
+	p := catalog.Printer{Lang: r.Lang}
+	var lines []string
+	for _, c := range e.cmds {
+		if word != "" {
+			if ok, _ := c.Path[0].match(word); !ok {
+				continue
+			}
+		}
+		if !bot.Allowed(r.Caller, c.Perm, nil) {
+			continue
+		}
+		lines = append(lines, "`"+e.Root+" "+c.Usage(r.Lang)+"` — "+p.T(c.Help))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, p.T("help.nothing", "Word", word))
+	}
+	text := strings.Join(lines, "\n")
+	if r.Caller.Member == nil && !r.Caller.Admin {
+		text += "\n\n" + p.T("help.not_registered")
+	}
+	text += "\n\n" + p.T("help.footer")
+	return Reply{Lang: r.Lang, Message: bot.Message{Title: p.T("help.title"), Text: text}}
+}

@@ -1,0 +1,267 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+var (
+	wForum  = Word{"forum", "forum"}
+	wActor  = Word{"aktör", "actor"}
+	wMember = Word{"medlem", "member"}
+
+	pForum    = Param{Name: Word{"forum", "forum"}, Meta: Word{"F", "F"}, Kind: KindForum, Positional: true, Help: "param.forum"}
+	pActorArg = Param{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Help: "param.actor"}
+)
+
+func (e *Engine) registerRegistry() {
+	e.Register(&Command{Path: []Word{wForum, {"lista", "list"}}, Perm: bot.PermAnyone, Help: "help.forum_list", Run: e.forumList})
+	e.Register(&Command{Path: []Word{wForum, {"visa", "show"}}, Params: []Param{pForum}, Perm: bot.PermAnyone, Help: "help.forum_show", Run: e.forumShow})
+	e.Register(&Command{
+		Path: []Word{wForum, {"skapa", "create"}},
+		Params: []Param{
+			{Name: Word{"id", "id"}, Meta: Word{"F", "F"}, Kind: KindHandle, Positional: true, Help: "param.new_handle"},
+			{Name: Word{"namn", "name"}, Meta: Word{`"Namn"`, `"Name"`}, Kind: KindText, Positional: true, Help: "param.name"},
+			{Name: Word{"nivå", "level"}, Meta: Word{"samordnande", "coordinating"}, Kind: KindLevel, Help: "param.level"},
+			{Name: Word{"värd", "host"}, Meta: Word{"A", "A"}, Kind: KindActor, Optional: true, Help: "param.host"},
+		},
+		Perm: bot.PermAdmin, Help: "help.forum_create", Form: true, Run: e.forumCreate,
+	})
+	e.Register(&Command{Path: []Word{wForum, {"kanal", "channel"}}, Params: []Param{pForum}, Perm: bot.PermAdmin, Help: "help.forum_channel", Run: e.forumChannel})
+	e.Register(&Command{
+		Path:   []Word{wForum, {"anslut", "join"}},
+		Params: []Param{pForum, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Variadic: true, Help: "param.actor"}},
+		Perm:   bot.PermAdmin, Help: "help.forum_join", Run: e.forumJoin,
+	})
+	e.Register(&Command{Path: []Word{wForum, {"lämna", "leave"}}, Params: []Param{pForum, pActorArg}, Perm: bot.PermAdmin, Help: "help.forum_leave", Run: e.forumLeave})
+	e.Register(&Command{
+		Path: []Word{wActor, {"lägg-till", "add"}},
+		Params: []Param{
+			{Name: Word{"id", "id"}, Meta: Word{"A", "A"}, Kind: KindHandle, Positional: true, Help: "param.new_handle"},
+			{Name: Word{"namn", "name"}, Meta: Word{`"Namn"`, `"Name"`}, Kind: KindText, Positional: true, Help: "param.name"},
+		},
+		Perm: bot.PermAdmin, Help: "help.actor_add", Form: true, Run: e.actorAdd,
+	})
+	e.Register(&Command{Path: []Word{wActor, {"lista", "list"}}, Perm: bot.PermAnyone, Help: "help.actor_list", Run: e.actorList})
+	e.Register(&Command{
+		Path: []Word{wMember, {"lägg-till", "add"}},
+		Params: []Param{
+			{Name: Word{"användare", "user"}, Meta: Word{"@användare", "@user"}, Kind: KindUser, Positional: true, Help: "param.user"},
+			{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Help: "param.actor"},
+			{Name: Word{"roll", "role"}, Meta: Word{"kommunikatör,medlem", "communicator,member"}, Kind: KindRoles, Help: "param.roles"},
+			{Name: Word{"namn", "name"}, Meta: Word{`"Namn"`, `"Name"`}, Kind: KindText, Optional: true, Help: "param.member_name"},
+			{Name: Word{"id", "id"}, Meta: Word{"M", "M"}, Kind: KindHandle, Optional: true, Help: "param.member_id"},
+		},
+		Perm: bot.PermAdmin, Help: "help.member_add", Form: true, Run: e.memberAdd,
+	})
+	e.Register(&Command{
+		Path:   []Word{wMember, {"ta-bort", "remove"}},
+		Params: []Param{{Name: Word{"medlem", "member"}, Meta: Word{"M", "M"}, Kind: KindMember, Positional: true, Help: "param.member"}},
+		Perm:   bot.PermAdmin, Help: "help.member_remove", Run: e.memberRemove,
+	})
+	e.Register(&Command{
+		Path:   []Word{wMember, {"lista", "list"}},
+		Params: []Param{{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Optional: true, Help: "param.actor"}},
+		Perm:   bot.PermMember, Help: "help.member_list", Run: e.memberList,
+	})
+}
+
+func (e *Engine) forumList(_ context.Context, r *Request, _ Args) (Reply, error) {
+	p := catalog.Printer{Lang: r.Lang}
+	var forums []bot.Forum
+	if err := e.Bot.View(func(tx bot.Tx) (err error) { forums, err = bot.ListForums(tx); return }); err != nil {
+		return Reply{}, err
+	}
+	if len(forums) == 0 {
+		return Reply{Message: bot.Message{Text: p.T("forum.none", "Root", e.Root)}}, nil
+	}
+	var lines []string
+	for _, f := range forums {
+		lines = append(lines, p.T("forum.line", "ID", f.ID, "Name", f.Name, "Level", f.Level.Word(r.Lang),
+			"Mode", p.T("mode."+string(f.Mode)), "Actors", len(f.Actors), "Channels", len(f.Channels)))
+	}
+	return Reply{Message: bot.Message{Title: p.T("forum.list_title"), Text: strings.Join(lines, "\n")}}, nil
+}
+
+func (e *Engine) forumShow(_ context.Context, r *Request, a Args) (Reply, error) {
+	p := catalog.Printer{Lang: r.Lang}
+	var f *bot.Forum
+	actors := map[string]string{}
+	err := e.Bot.View(func(tx bot.Tx) (err error) {
+		if f, err = bot.GetForum(tx, a.Get("forum")); err != nil {
+			return err
+		}
+		for _, id := range f.Actors {
+			if act, err := bot.GetActor(tx, id); err == nil {
+				actors[id] = act.Name
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	var al []string
+	for _, id := range f.Actors {
+		s := fmt.Sprintf("%s (%s)", actors[id], id)
+		if id == f.Host {
+			s += " — " + p.T("forum.host")
+		}
+		al = append(al, s)
+	}
+	var cl []string
+	for _, c := range f.Channels {
+		name := c.Name
+		if name == "" {
+			name = c.ID
+		}
+		cl = append(cl, fmt.Sprintf("%s: %s", c.Platform, name))
+	}
+	none := p.T("forum.none_short")
+	msg := bot.Message{
+		Title: fmt.Sprintf("%s (%s)", f.Name, f.ID),
+		Fields: []bot.Field{
+			{Title: p.T("field.level"), Value: f.Level.Word(r.Lang), Short: true},
+			{Title: p.T("field.mode"), Value: p.T("mode." + string(f.Mode)), Short: true},
+			{Title: p.T("field.actors"), Value: orNone(strings.Join(al, "\n"), none)},
+			{Title: p.T("field.channels"), Value: orNone(strings.Join(cl, "\n"), none)},
+		},
+	}
+	return Reply{Message: msg}, nil
+}
+
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+func (e *Engine) forumCreate(_ context.Context, r *Request, a Args) (Reply, error) {
+	f := bot.Forum{ID: a.Get("id"), Name: a.Get("namn"), Level: bot.Level(a.Get("niva")), Host: a.Get("vard")}
+	if err := e.Bot.CreateForum(r.Caller, f); err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("forum.created", "ID", f.ID, "Name", bot.CleanLine(f.Name), "Level", f.Level.Word(r.Lang), "Root", e.Root)}}, nil
+}
+
+func (e *Engine) forumChannel(_ context.Context, r *Request, a Args) (Reply, error) {
+	if r.Channel.ID == "" {
+		return Reply{}, bot.Errorf(bot.EINVALID, "err.no_channel")
+	}
+	if err := e.Bot.BindChannel(r.Caller, a.Get("forum"), r.Channel); err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Public: true, Message: bot.Message{Text: p.T("forum.channel_bound", "Forum", a.Get("forum"), "Root", e.Root)}}, nil
+}
+
+func (e *Engine) forumJoin(_ context.Context, r *Request, a Args) (Reply, error) {
+	added, err := e.Bot.JoinForum(r.Caller, a.Get("forum"), a["aktor"])
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("forum.joined", "Forum", a.Get("forum"), "Actors", strings.Join(added, ", "))}}, nil
+}
+
+func (e *Engine) forumLeave(_ context.Context, r *Request, a Args) (Reply, error) {
+	if err := e.Bot.LeaveForum(r.Caller, a.Get("forum"), a.Get("aktor")); err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("forum.left", "Forum", a.Get("forum"), "Actor", a.Get("aktor"))}}, nil
+}
+
+func (e *Engine) actorAdd(_ context.Context, r *Request, a Args) (Reply, error) {
+	act := bot.Actor{ID: a.Get("id"), Name: a.Get("namn")}
+	if err := e.Bot.AddActor(r.Caller, act); err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("actor.added", "ID", act.ID, "Name", bot.CleanLine(act.Name), "Root", e.Root)}}, nil
+}
+
+func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error) {
+	p := catalog.Printer{Lang: r.Lang}
+	var actors []bot.Actor
+	if err := e.Bot.View(func(tx bot.Tx) (err error) { actors, err = bot.ListActors(tx); return }); err != nil {
+		return Reply{}, err
+	}
+	if len(actors) == 0 {
+		return Reply{Message: bot.Message{Text: p.T("actor.none", "Root", e.Root)}}, nil
+	}
+	var lines []string
+	for _, act := range actors {
+		lines = append(lines, fmt.Sprintf("`%s` %s", act.ID, act.Name))
+	}
+	return Reply{Message: bot.Message{Title: p.T("actor.list_title"), Text: strings.Join(lines, "\n")}}, nil
+}
+
+func (e *Engine) memberAdd(_ context.Context, r *Request, a Args) (Reply, error) {
+	key, username, _ := strings.Cut(a.Get("anvandare"), "|")
+	ident, err := bot.ParseIdentity(key)
+	if err != nil {
+		return Reply{}, err
+	}
+	ident.Username = username
+	roles, _ := bot.ParseRoles(a.Get("roll"))
+	m, created, err := e.Bot.AddMember(r.Caller, bot.Member{ID: a.Get("id"), Name: a.Get("namn"), Actor: a.Get("aktor"), Roles: roles}, ident)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	id := "member.updated"
+	if created {
+		id = "member.added"
+	}
+	return Reply{Message: bot.Message{Text: p.T(id, "ID", m.ID, "Name", m.Name, "Actor", m.Actor, "Roles", roleWords(m.Roles, r.Lang), "User", ident.String())}}, nil
+}
+
+func (e *Engine) memberRemove(_ context.Context, r *Request, a Args) (Reply, error) {
+	m, err := e.Bot.RemoveMember(r.Caller, a.Get("medlem"))
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("member.removed", "ID", m.ID, "Name", m.Name, "Actor", m.Actor)}}, nil
+}
+
+func (e *Engine) memberList(_ context.Context, r *Request, a Args) (Reply, error) {
+	if err := bot.Require(r.Caller, bot.PermMember, nil); err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	var members []bot.Member
+	if err := e.Bot.View(func(tx bot.Tx) (err error) { members, err = bot.ListMembers(tx); return }); err != nil {
+		return Reply{}, err
+	}
+	var lines []string
+	for _, m := range members {
+		if a.Has("aktor") && m.Actor != a.Get("aktor") {
+			continue
+		}
+		var ids []string
+		for _, i := range m.Identities {
+			ids = append(ids, i.String())
+		}
+		lines = append(lines, fmt.Sprintf("`%s` %s · %s · %s · %s", m.ID, m.Name, m.Actor, roleWords(m.Roles, r.Lang), strings.Join(ids, ", ")))
+	}
+	if len(lines) == 0 {
+		return Reply{Message: bot.Message{Text: p.T("member.none")}}, nil
+	}
+	return Reply{Message: bot.Message{Title: p.T("member.list_title"), Text: strings.Join(lines, "\n")}}, nil
+}
+
+func roleWords(roles []bot.Role, lang string) string {
+	w := make([]string, len(roles))
+	for i, r := range roles {
+		w[i] = r.Word(lang)
+	}
+	return strings.Join(w, ", ")
+}

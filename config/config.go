@@ -1,0 +1,293 @@
+// Package config loads samverkan's configuration from a YAML file and the
+// SAMVERKAN_* environment variables, validates it with errors that name
+// the key and where it came from, and prints it with secrets masked.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+// Config is the effective configuration.
+type Config struct {
+	Listen     string     `yaml:"listen"`
+	Data       string     `yaml:"data"`
+	PublicURL  string     `yaml:"public_url"`
+	Locale     string     `yaml:"locale"`
+	Admins     []string   `yaml:"admins"`
+	Mattermost Mattermost `yaml:"mattermost"`
+	Slack      Slack      `yaml:"slack"`
+
+	// sources tells where each key's value came from: "file.yaml:12" or
+	// the environment variable's name.
+	sources map[string]string
+}
+
+// Mattermost holds the Mattermost connection.
+type Mattermost struct {
+	URL           string   `yaml:"url"`
+	Token         string   `yaml:"token"`
+	CommandTokens []string `yaml:"command_tokens"`
+}
+
+// Slack holds the Slack app's credentials.
+type Slack struct {
+	BotToken      string `yaml:"bot_token"`
+	SigningSecret string `yaml:"signing_secret"`
+	AppToken      string `yaml:"app_token"`
+	APIURL        string `yaml:"api_url"`
+}
+
+// Defaults.
+const (
+	DefaultListen = "127.0.0.1:8787"
+	DefaultData   = "samverkan.db"
+)
+
+// envVars maps each environment variable to its key and setter.
+var envVars = []struct {
+	name, key string
+	set       func(c *Config, v string)
+}{
+	{"SAMVERKAN_LISTEN", "listen", func(c *Config, v string) { c.Listen = v }},
+	{"SAMVERKAN_DATA", "data", func(c *Config, v string) { c.Data = v }},
+	{"SAMVERKAN_PUBLIC_URL", "public_url", func(c *Config, v string) { c.PublicURL = v }},
+	{"SAMVERKAN_LOCALE", "locale", func(c *Config, v string) { c.Locale = v }},
+	{"SAMVERKAN_ADMINS", "admins", func(c *Config, v string) { c.Admins = splitList(v) }},
+	{"SAMVERKAN_MATTERMOST_URL", "mattermost.url", func(c *Config, v string) { c.Mattermost.URL = v }},
+	{"SAMVERKAN_MATTERMOST_TOKEN", "mattermost.token", func(c *Config, v string) { c.Mattermost.Token = v }},
+	{"SAMVERKAN_MATTERMOST_COMMAND_TOKENS", "mattermost.command_tokens", func(c *Config, v string) { c.Mattermost.CommandTokens = splitList(v) }},
+	{"SAMVERKAN_SLACK_BOT_TOKEN", "slack.bot_token", func(c *Config, v string) { c.Slack.BotToken = v }},
+	{"SAMVERKAN_SLACK_SIGNING_SECRET", "slack.signing_secret", func(c *Config, v string) { c.Slack.SigningSecret = v }},
+	{"SAMVERKAN_SLACK_APP_TOKEN", "slack.app_token", func(c *Config, v string) { c.Slack.AppToken = v }},
+	{"SAMVERKAN_SLACK_API_URL", "slack.api_url", func(c *Config, v string) { c.Slack.APIURL = v }},
+}
+
+var secrets = map[string]bool{
+	"mattermost.token": true, "mattermost.command_tokens": true,
+	"slack.bot_token": true, "slack.signing_secret": true, "slack.app_token": true,
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Error is a configuration problem tied to one key.
+type Error struct {
+	Key, Source, Problem string
+}
+
+func (e *Error) Error() string {
+	if e.Source != "" {
+		return fmt.Sprintf("%s (%s): %s", e.Key, e.Source, e.Problem)
+	}
+	return fmt.Sprintf("%s: %s", e.Key, e.Problem)
+}
+
+// Load reads the YAML file at path (none when path is empty), then applies
+// the environment through getenv, fills defaults and validates.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	c := &Config{sources: map[string]string{}}
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := c.parse(path, raw); err != nil {
+			return nil, err
+		}
+	}
+	for _, ev := range envVars {
+		if v, ok := lookup(getenv, ev.name); ok {
+			ev.set(c, v)
+			c.sources[ev.key] = ev.name
+		}
+	}
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.Data == "" {
+		c.Data = DefaultData
+	}
+	if c.Locale == "" {
+		c.Locale = catalog.Default
+	}
+	return c, c.Validate()
+}
+
+func lookup(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+func (c *Config) parse(path string, raw []byte) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(raw, &root); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config %s: %w (see docs/configuration.md for the keys)", path, err)
+	}
+	if len(root.Content) > 0 {
+		walk(root.Content[0], "", func(key string, line int) {
+			c.sources[key] = fmt.Sprintf("%s:%d", path, line)
+		})
+	}
+	return nil
+}
+
+func walk(n *yaml.Node, prefix string, fn func(string, int)) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := prefix + n.Content[i].Value
+		fn(k, n.Content[i].Line)
+		walk(n.Content[i+1], k+".", fn)
+	}
+}
+
+func (c *Config) errf(key, format string, a ...any) *Error {
+	return &Error{Key: key, Source: c.sources[key], Problem: fmt.Sprintf(format, a...)}
+}
+
+// Validate checks every key and returns all problems found.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, c.errf("listen", "want host:port such as 127.0.0.1:8787, got %q", c.Listen))
+	}
+	if c.Locale != catalog.Normalize(c.Locale) {
+		errs = append(errs, c.errf("locale", "want sv or en, got %q", c.Locale))
+	}
+	for _, a := range c.Admins {
+		if _, err := bot.ParseIdentity(a); err != nil {
+			errs = append(errs, c.errf("admins", "%v", err))
+		}
+	}
+	if c.PublicURL != "" && !httpURL(c.PublicURL) {
+		errs = append(errs, c.errf("public_url", "want an absolute http(s) URL such as https://samverkan.example.org, got %q", c.PublicURL))
+	}
+	mm := c.Mattermost
+	if mm.URL != "" || mm.Token != "" || len(mm.CommandTokens) > 0 {
+		if !httpURL(mm.URL) {
+			errs = append(errs, c.errf("mattermost.url", "want the Mattermost server's URL such as https://chat.example.org, got %q", mm.URL))
+		}
+		if mm.Token == "" {
+			errs = append(errs, c.errf("mattermost.token", "the bot account's access token is required (SAMVERKAN_MATTERMOST_TOKEN)"))
+		}
+		if len(mm.CommandTokens) == 0 {
+			errs = append(errs, c.errf("mattermost.command_tokens", "at least one slash command token is required (SAMVERKAN_MATTERMOST_COMMAND_TOKENS)"))
+		}
+		if c.PublicURL == "" {
+			errs = append(errs, c.errf("public_url", "required with Mattermost: buttons and dialogs call back to it"))
+		}
+	}
+	sl := c.Slack
+	if sl.BotToken != "" || sl.SigningSecret != "" || sl.AppToken != "" {
+		if sl.BotToken == "" {
+			errs = append(errs, c.errf("slack.bot_token", "the bot token (xoxb-…) is required (SAMVERKAN_SLACK_BOT_TOKEN)"))
+		}
+		if sl.SigningSecret == "" && sl.AppToken == "" {
+			errs = append(errs, c.errf("slack.signing_secret", "required for HTTP mode (SAMVERKAN_SLACK_SIGNING_SECRET); or set slack.app_token for Socket Mode"))
+		}
+		if sl.AppToken != "" && !strings.HasPrefix(sl.AppToken, "xapp-") {
+			errs = append(errs, c.errf("slack.app_token", "an app-level token starts with xapp-"))
+		}
+	}
+	if sl.APIURL != "" && !httpURL(sl.APIURL) {
+		errs = append(errs, c.errf("slack.api_url", "want an absolute http(s) URL ending in /api/, got %q", sl.APIURL))
+	}
+	return errors.Join(errs...)
+}
+
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// AdminIdentities returns the bootstrap admins (validated by Load).
+func (c *Config) AdminIdentities() []bot.Identity {
+	var out []bot.Identity
+	for _, a := range c.Admins {
+		if id, err := bot.ParseIdentity(a); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// MattermostEnabled reports whether Mattermost is configured.
+func (c *Config) MattermostEnabled() bool { return c.Mattermost.URL != "" }
+
+// SlackEnabled reports whether Slack is configured.
+func (c *Config) SlackEnabled() bool { return c.Slack.BotToken != "" }
+
+// Print writes the effective configuration with every secret masked.
+func (c *Config) Print(w io.Writer) {
+	rows := [][2]string{
+		{"listen", c.Listen}, {"data", c.Data}, {"public_url", c.PublicURL}, {"locale", c.Locale},
+		{"admins", strings.Join(c.Admins, ",")},
+		{"mattermost.url", c.Mattermost.URL}, {"mattermost.token", c.Mattermost.Token},
+		{"mattermost.command_tokens", strings.Join(c.Mattermost.CommandTokens, ",")},
+		{"slack.bot_token", c.Slack.BotToken}, {"slack.signing_secret", c.Slack.SigningSecret},
+		{"slack.app_token", c.Slack.AppToken}, {"slack.api_url", c.Slack.APIURL},
+	}
+	for _, r := range rows {
+		v := r[1]
+		if secrets[r[0]] {
+			v = mask(v)
+		}
+		if v == "" {
+			v = "(unset)"
+		}
+		src := c.sources[r[0]]
+		if src == "" {
+			src = "default"
+		}
+		fmt.Fprintf(w, "%-26s %-40s # %s\n", r[0], v, src)
+	}
+}
+
+// mask hides a secret but says that it is set and how long it is.
+func mask(v string) string {
+	if v == "" {
+		return ""
+	}
+	n := len(v)
+	if strings.Contains(v, ",") {
+		n = len(splitList(v))
+		return fmt.Sprintf("******** (%d set)", n)
+	}
+	return fmt.Sprintf("******** (%d chars)", n)
+}
+
+// Keys lists every configuration key, sorted, for documentation tests.
+func Keys() []string {
+	var out []string
+	for _, ev := range envVars {
+		out = append(out, ev.key)
+	}
+	sort.Strings(out)
+	return out
+}
