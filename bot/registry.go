@@ -157,8 +157,21 @@ func (b *Bot) BindChannel(c Caller, forumID string, chn Channel) error {
 		if name == "" {
 			name = chn.ID
 		}
+		key := "forum.channel:" + f.ID + ":" + chn.Key() + ":" + strconv.FormatInt(ch.Now.UnixNano(), 36)
+		welcome := Message{
+			Title:  b.T("announce.welcome_title", "Forum", f.Name, "ID", f.ID),
+			Text:   b.T("announce.welcome", "Forum", f.ID, "By", c.Name()),
+			Colour: "#1F6FB2",
+			Buttons: []Button{
+				{Label: b.T("button.show_forum"), Command: "forum visa " + f.ID, Style: "primary"},
+				{Label: b.T("button.help"), Command: "hjälp"},
+			},
+		}
+		if err := b.announce(ch, []Channel{chn}, key+":welcome", welcome); err != nil {
+			return err
+		}
 		msg := Message{Text: b.T("announce.channel_bound", "Forum", f.Name, "Channel", name, "Platform", string(chn.Platform), "By", c.Name())}
-		return b.announce(ch, others, "forum.channel:"+f.ID+":"+chn.Key(), msg)
+		return b.announce(ch, others, key, msg)
 	})
 }
 

@@ -201,7 +201,14 @@ func TestMemberAddUpdateAndSecondIdentity(t *testing.T) {
 	if c.Member == nil || c.Member.ID != "tove" || len(c.Member.Identities) != 2 {
 		t.Fatalf("caller from Slack = %+v, want member tove with two identities", c.Member)
 	}
-	w.ok("admin", "medlem ta-bort @tove")
+	ask := w.ok("admin", "medlem ta-bort @tove")
+	if len(ask.Message.Buttons) != 1 || ask.Message.Buttons[0].Command != "medlem ta-bort tove bekräfta" {
+		t.Fatalf("no confirmation asked: %+v", ask.Message)
+	}
+	if c, _ = w.env.Bot.Caller(id); c.Member == nil {
+		t.Fatal("removed before confirmation")
+	}
+	w.ok("admin", ask.Message.Buttons[0].Command)
 	c, _ = w.env.Bot.Caller(id)
 	if c.Member != nil {
 		t.Fatal("removed member still resolves from Slack")
@@ -257,7 +264,7 @@ func TestChannelBindingAnnouncedToOtherChannels(t *testing.T) {
 			toForum = append(toForum, s.Message.Text)
 		}
 	}
-	if len(toForum) != 2 || !strings.Contains(toForum[0], "SOS Alarm") || !strings.Contains(toForum[1], "other") {
-		t.Fatalf("forum channel got %q, want the join and the new channel", toForum)
+	if len(toForum) != 3 || !strings.Contains(toForum[0], "kopplade kanalen hit") || !strings.Contains(toForum[1], "SOS Alarm") || !strings.Contains(toForum[2], "other") {
+		t.Fatalf("forum channel got %q, want the welcome, the join and the new channel", toForum)
 	}
 }

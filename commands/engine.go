@@ -3,9 +3,9 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"samverkan/bot"
 	"samverkan/catalog"
@@ -19,6 +19,8 @@ type Engine struct {
 	Root string
 	cmds []*Command
 	Log  *slog.Logger
+	// Observe, when set, is told every command's name, outcome and time.
+	Observe func(platform, command, outcome string, d time.Duration)
 }
 
 // New returns an engine with every command registered.
@@ -266,5 +268,3 @@ func Describe(lang string, err error) string {
 	}
 	return catalog.T(lang, be.ID, localData(lang, be.Data)...)
 }
-
-var _ = fmt.Sprintf

@@ -15,6 +15,7 @@ var (
 	wMember = Word{"medlem", "member"}
 
 	pForum    = Param{Name: Word{"forum", "forum"}, Meta: Word{"F", "F"}, Kind: KindForum, Positional: true, Help: "param.forum"}
+	pConfirm  = Param{Name: Word{"bekräfta", "confirm"}, Kind: KindFlag}
 	pActorArg = Param{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Help: "param.actor"}
 )
 
@@ -37,7 +38,7 @@ func (e *Engine) registerRegistry() {
 		Params: []Param{pForum, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Variadic: true, Help: "param.actor"}},
 		Perm:   bot.PermAdmin, Help: "help.forum_join", Run: e.forumJoin,
 	})
-	e.Register(&Command{Path: []Word{wForum, {"lämna", "leave"}}, Params: []Param{pForum, pActorArg}, Perm: bot.PermAdmin, Help: "help.forum_leave", Run: e.forumLeave})
+	e.Register(&Command{Path: []Word{wForum, {"lämna", "leave"}}, Params: []Param{pForum, pActorArg, pConfirm}, Perm: bot.PermAdmin, Help: "help.forum_leave", Run: e.forumLeave})
 	e.Register(&Command{
 		Path: []Word{wActor, {"lägg-till", "add"}},
 		Params: []Param{
@@ -60,7 +61,7 @@ func (e *Engine) registerRegistry() {
 	})
 	e.Register(&Command{
 		Path:   []Word{wMember, {"ta-bort", "remove"}},
-		Params: []Param{{Name: Word{"medlem", "member"}, Meta: Word{"M", "M"}, Kind: KindMember, Positional: true, Help: "param.member"}},
+		Params: []Param{{Name: Word{"medlem", "member"}, Meta: Word{"M", "M"}, Kind: KindMember, Positional: true, Help: "param.member"}, pConfirm},
 		Perm:   bot.PermAdmin, Help: "help.member_remove", Run: e.memberRemove,
 	})
 	e.Register(&Command{
@@ -158,7 +159,7 @@ func (e *Engine) forumChannel(_ context.Context, r *Request, a Args) (Reply, err
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Public: true, Message: bot.Message{Text: p.T("forum.channel_bound", "Forum", a.Get("forum"), "Root", e.Root)}}, nil
+	return Reply{Message: bot.Message{Text: p.T("forum.channel_bound", "Forum", a.Get("forum"), "Root", e.Root)}}, nil
 }
 
 func (e *Engine) forumJoin(_ context.Context, r *Request, a Args) (Reply, error) {
@@ -170,11 +171,27 @@ func (e *Engine) forumJoin(_ context.Context, r *Request, a Args) (Reply, error)
 	return Reply{Message: bot.Message{Text: p.T("forum.joined", "Forum", a.Get("forum"), "Actors", strings.Join(added, ", "))}}, nil
 }
 
+// confirm asks before a change that cannot be undone: the answer carries
+// a button (in the terminal, the command to type) that runs the same
+// command with bekräfta added.
+func (e *Engine) confirm(r *Request, a Args, question, label, command string) (Reply, bool, error) {
+	if a.Has("bekrafta") {
+		return Reply{}, true, nil
+	}
+	if err := bot.Require(r.Caller, bot.PermAdmin, nil); err != nil {
+		return Reply{}, false, err
+	}
+	return Reply{Message: bot.Message{Text: question, Buttons: []bot.Button{{Label: label, Command: command + " bekräfta", Style: "danger"}}}}, false, nil
+}
+
 func (e *Engine) forumLeave(_ context.Context, r *Request, a Args) (Reply, error) {
+	p := catalog.Printer{Lang: r.Lang}
+	if reply, ok, err := e.confirm(r, a, p.T("forum.leave_confirm", "Forum", a.Get("forum"), "Actor", a.Get("aktor")), p.T("button.remove"), "forum lämna "+a.Get("forum")+" "+a.Get("aktor")); !ok {
+		return reply, err
+	}
 	if err := e.Bot.LeaveForum(r.Caller, a.Get("forum"), a.Get("aktor")); err != nil {
 		return Reply{}, err
 	}
-	p := catalog.Printer{Lang: r.Lang}
 	return Reply{Message: bot.Message{Text: p.T("forum.left", "Forum", a.Get("forum"), "Actor", a.Get("aktor"))}}, nil
 }
 
@@ -224,11 +241,14 @@ func (e *Engine) memberAdd(_ context.Context, r *Request, a Args) (Reply, error)
 }
 
 func (e *Engine) memberRemove(_ context.Context, r *Request, a Args) (Reply, error) {
+	p := catalog.Printer{Lang: r.Lang}
+	if reply, ok, err := e.confirm(r, a, p.T("member.remove_confirm", "Member", a.Get("medlem")), p.T("button.remove"), "medlem ta-bort "+a.Get("medlem")); !ok {
+		return reply, err
+	}
 	m, err := e.Bot.RemoveMember(r.Caller, a.Get("medlem"))
 	if err != nil {
 		return Reply{}, err
 	}
-	p := catalog.Printer{Lang: r.Lang}
 	return Reply{Message: bot.Message{Text: p.T("member.removed", "ID", m.ID, "Name", m.Name, "Actor", m.Actor)}}, nil
 }
 

@@ -56,7 +56,9 @@ forum skapa hack "Hack" nivå=samordnande
 `, "--no-demo", "--user", "admin")
 	for _, want := range []string{
 		"Forum ssr (Regional samverkanskonferens, samordnande) är skapat",
-		"[#samverkan] Den här kanalen är nu kopplad till forum ssr",
+		"Den här kanalen är nu kopplad till forum ssr",
+		"== Kanalen hör nu till forum Regional samverkanskonferens (ssr) ==",
+		"[Visa forum] → /samverkan forum visa ssr",
 		"SOS Alarm är nu med i forum Regional samverkanskonferens", // announced in the bound channel
 		"Länsstyrelsen Stockholm (lst) — värd",
 		"shell: #samverkan",
