@@ -89,8 +89,8 @@ func listAll[T any](tx Tx, bucket string) ([]T, error) {
 	return out, err
 }
 
-// CreateForum registers a new forum. The host actor, when given, must exist
-// and becomes the forum's first actor.
+// CreateForum registers a new forum. The host actor, when it is already
+// registered, becomes the forum's first actor.
 func (b *Bot) CreateForum(c Caller, f Forum) error {
 	if err := Require(c, PermAdmin, nil); err != nil {
 		return err
@@ -110,11 +110,16 @@ func (b *Bot) CreateForum(c Caller, f Forum) error {
 		if _, err := GetForum(ch, f.ID); err == nil {
 			return Errorf(ECONFLICT, "err.forum_exists", "Forum", f.ID).OnField("id")
 		}
+		// The host may be registered after the forum; it takes part once
+		// it is joined (forum anslut).
+		f.Actors = nil
 		if f.Host != "" {
-			if _, err := GetActor(ch, f.Host); err != nil {
-				return fieldErr(err, "vard")
+			if !ValidHandle(f.Host) {
+				return Errorf(EINVALID, "err.bad_handle", "Value", f.Host).OnField("vard")
 			}
-			f.Actors = []string{f.Host}
+			if _, err := GetActor(ch, f.Host); err == nil {
+				f.Actors = []string{f.Host}
+			}
 		}
 		f.Mode, f.CreatedAt, f.Channels = ModeNormal, ch.Now, nil
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {

@@ -268,3 +268,17 @@ func TestChannelBindingAnnouncedToOtherChannels(t *testing.T) {
 		t.Fatalf("forum channel got %q, want the welcome, the join and the new channel", toForum)
 	}
 }
+
+func TestForumWithHostRegisteredLater(t *testing.T) {
+	w := newWorld(t)
+	r := w.ok("admin", `forum skapa ssr "Regional" nivå=samordnande värd=lst`)
+	if !strings.Contains(r.Message.Text, "värdaktören lst finns inte") {
+		t.Errorf("no note about the unknown host: %q", r.Message.Text)
+	}
+	w.ok("admin", `aktör lägg-till lst "Länsstyrelsen"`)
+	w.ok("admin", `forum anslut ssr lst`)
+	text := bottest.Text(w.ok("admin", "forum visa ssr").Message)
+	if !strings.Contains(text, "Länsstyrelsen (lst) — värd") {
+		t.Errorf("host not shown after joining:\n%s", text)
+	}
+}

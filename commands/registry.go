@@ -28,7 +28,7 @@ func (e *Engine) registerRegistry() {
 			{Name: Word{"id", "id"}, Meta: Word{"F", "F"}, Kind: KindHandle, Positional: true, Help: "param.new_handle"},
 			{Name: Word{"namn", "name"}, Meta: Word{`"Namn"`, `"Name"`}, Kind: KindText, Positional: true, Help: "param.name"},
 			{Name: Word{"nivå", "level"}, Meta: Word{"samordnande", "coordinating"}, Kind: KindLevel, Help: "param.level"},
-			{Name: Word{"värd", "host"}, Meta: Word{"A", "A"}, Kind: KindActor, Optional: true, Help: "param.host"},
+			{Name: Word{"värd", "host"}, Meta: Word{"A", "A"}, Kind: KindHandle, Optional: true, Help: "param.host"},
 		},
 		Perm: bot.PermAdmin, Help: "help.forum_create", Form: true, Run: e.forumCreate,
 	})
@@ -148,7 +148,11 @@ func (e *Engine) forumCreate(_ context.Context, r *Request, a Args) (Reply, erro
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("forum.created", "ID", f.ID, "Name", bot.CleanLine(f.Name), "Level", f.Level.Word(r.Lang), "Root", e.Root)}}, nil
+	text := p.T("forum.created", "ID", f.ID, "Name", bot.CleanLine(f.Name), "Level", f.Level.Word(r.Lang), "Root", e.Root)
+	if f.Host != "" && e.exists(KindActor, f.Host) != nil {
+		text += "\n" + p.T("forum.host_unknown", "Actor", f.Host, "ID", f.ID, "Root", e.Root)
+	}
+	return Reply{Message: bot.Message{Text: text}}, nil
 }
 
 func (e *Engine) forumChannel(_ context.Context, r *Request, a Args) (Reply, error) {

@@ -1,0 +1,231 @@
+package slack
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"samverkan/adapters/internal/seal"
+	"samverkan/bot"
+)
+
+// Slack's Block Kit limits, from its reference.
+const (
+	MaxBlocks      = 50
+	MaxSectionText = 3000
+	MaxFields      = 10
+	MaxFieldText   = 2000
+	MaxButtonText  = 75
+	MaxHeaderText  = 150
+	MaxFallback    = 3000
+)
+
+// message is one chat.postMessage worth of a rendered neutral message.
+type message struct {
+	Text        string // notification fallback
+	Blocks      []slack.Block
+	Attachments []slack.Attachment // only the TLP colour bar
+}
+
+// action is what a button's sealed value holds.
+type action struct {
+	Cmd string `json:"c"`
+}
+
+// Escape makes user text inert in mrkdwn: &, < and > are escaped as Slack
+// asks, so <!everyone>, <!channel> and <@U…> written by users never ping.
+func Escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func mrkdwn(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.MarkdownType, s, false, false) }
+func plainText(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+// clip shortens the bot's own labels (never user content) to n runes.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// render turns a neutral message into Block Kit messages within Slack's
+// limits: text in sections of at most 3000 characters, at most 10 fields of
+// 2000 per section, at most 50 blocks per message. When one message is not
+// enough, the next continues with the title marked (2/3) and the TLP label
+// and exercise marker repeated; nothing is cut.
+func (a *Adapter) render(m bot.Message) []message {
+	var marker []string
+	if m.Exercise != "" {
+		marker = append(marker, "*"+m.Exercise+"*")
+	}
+	if m.TLP != bot.TLPNone {
+		marker = append(marker, "*"+m.TLP.Label()+"*")
+	}
+	var body []slack.Block
+	for _, chunk := range splitNonEmpty(Escape(m.Text), MaxSectionText) {
+		body = append(body, slack.NewSectionBlock(mrkdwn(chunk), nil, nil))
+	}
+	var fields []*slack.TextBlockObject
+	for _, f := range m.Fields {
+		title := "*" + Escape(f.Title) + "*\n"
+		for i, chunk := range splitNonEmpty(Escape(f.Value), MaxFieldText-utf8.RuneCountInString(title)) {
+			if i > 0 {
+				title = "*" + Escape(f.Title) + " (forts.)*\n"
+			}
+			fields = append(fields, mrkdwn(title+chunk))
+		}
+	}
+	for len(fields) > 0 {
+		n := min(len(fields), MaxFields)
+		body = append(body, slack.NewSectionBlock(nil, fields[:n], nil))
+		fields = fields[n:]
+	}
+	for _, s := range m.Sections {
+		head := ""
+		if s.Title != "" {
+			head = "*" + Escape(s.Title) + "*\n"
+		}
+		for i, chunk := range splitNonEmpty(Escape(s.Text), MaxSectionText-utf8.RuneCountInString(head)) {
+			if i == 0 {
+				chunk = head + chunk
+			}
+			body = append(body, slack.NewSectionBlock(mrkdwn(chunk), nil, nil))
+		}
+	}
+	var buttons []slack.BlockElement
+	for i, b := range m.Buttons {
+		sealed, err := seal.Seal(a.Key, action{Cmd: b.Command})
+		if err != nil {
+			continue
+		}
+		btn := slack.NewButtonBlockElement(fmt.Sprintf("samverkan_%d", i), sealed, plainText(clip(b.Label, MaxButtonText)))
+		switch b.Style {
+		case "primary":
+			btn.Style = slack.StylePrimary
+		case "danger":
+			btn.Style = slack.StyleDanger
+		}
+		buttons = append(buttons, btn)
+	}
+	// Every message: [header] [marker context] body… [buttons] [marker context].
+	overhead := 0
+	if m.Title != "" {
+		overhead++
+	}
+	if len(marker) > 0 {
+		overhead++
+	}
+	if m.Exercise != "" {
+		overhead++
+	}
+	if len(buttons) > 0 {
+		overhead++
+	}
+	per := MaxBlocks - overhead
+	var pages [][]slack.Block
+	for len(body) > per {
+		pages = append(pages, body[:per])
+		body = body[per:]
+	}
+	pages = append(pages, body)
+	out := make([]message, len(pages))
+	for i, page := range pages {
+		var blocks []slack.Block
+		title := m.Title
+		if len(pages) > 1 {
+			title = strings.TrimSpace(fmt.Sprintf("%s (%d/%d)", title, i+1, len(pages)))
+		}
+		if title != "" {
+			blocks = append(blocks, slack.NewHeaderBlock(plainText(clip(title, MaxHeaderText))))
+		}
+		if len(marker) > 0 {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(strings.Join(marker, "  ·  "))))
+		}
+		blocks = append(blocks, page...)
+		if i == len(pages)-1 && len(buttons) > 0 {
+			blocks = append(blocks, slack.NewActionBlock("samverkan_actions", buttons...))
+		}
+		if m.Exercise != "" {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*"+m.Exercise+"*")))
+		}
+		msg := message{Blocks: blocks, Text: fallback(m, title, marker)}
+		if c := m.TLP.Colour(); c != "" {
+			msg.Attachments = []slack.Attachment{{Color: c, Fallback: m.TLP.Label(), Text: m.TLP.Label()}}
+		}
+		out[i] = msg
+	}
+	return out
+}
+
+// fallback is the text Slack shows in notifications and where blocks
+// cannot be shown.
+func fallback(m bot.Message, title string, marker []string) string {
+	parts := append([]string{}, marker...)
+	if title != "" {
+		parts = append(parts, title)
+	}
+	if m.Text != "" {
+		parts = append(parts, Escape(m.Text))
+	}
+	s := strings.Join(parts, " ")
+	if s == "" {
+		s = "samverkan"
+	}
+	return clip(s, MaxFallback)
+}
+
+func splitNonEmpty(s string, max int) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return bot.SplitText(s, max)
+}
+
+// modal renders a neutral form as a modal with plain_text_input and
+// static_select elements; the command travels sealed in private_metadata.
+func (a *Adapter) modal(f *bot.Form, channel string) (slack.ModalViewRequest, error) {
+	meta, err := seal.Seal(a.Key, formState{Cmd: f.Command, Channel: channel})
+	if err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	v := slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		Title:           plainText(clip(f.Title, 24)),
+		Submit:          plainText(clip(f.Submit, 24)),
+		Close:           plainText(clip(a.t("form.cancel"), 24)),
+		CallbackID:      "samverkan",
+		PrivateMetadata: meta,
+	}
+	for _, ff := range f.Fields {
+		var el slack.BlockElement
+		switch ff.Type {
+		case bot.FieldSelect:
+			var opts []*slack.OptionBlockObject
+			for _, o := range ff.Options {
+				opts = append(opts, slack.NewOptionBlockObject(o.Value, plainText(clip(o.Label, 75)), nil))
+			}
+			el = slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, ff.Name, opts...)
+		default:
+			in := slack.NewPlainTextInputBlockElement(nil, ff.Name)
+			in.Multiline = ff.Type == bot.FieldTextarea
+			in.MaxLength = min(max(ff.MaxLen, 1), 3000)
+			if ff.Default != "" {
+				in.InitialValue = ff.Default
+			}
+			el = in
+		}
+		var hint *slack.TextBlockObject
+		if ff.Help != "" {
+			hint = plainText(clip(ff.Help, 2000))
+		}
+		blk := slack.NewInputBlock(ff.Name, plainText(clip(ff.Label, 2000)), hint, el)
+		blk.Optional = ff.Optional
+		v.Blocks.BlockSet = append(v.Blocks.BlockSet, blk)
+	}
+	return v, nil
+}
