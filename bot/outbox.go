@@ -290,7 +290,7 @@ func (o *Outbox) send(ctx context.Context, plat Platform, it OutboxItem) (PostRe
 		}
 		return old, plat.Update(ctx, old.Channel, old.ID, it.Message)
 	case it.To.User != "":
-		ch, id, err := plat.DirectMessage(ctx, it.To.User, it.Message)
+		ch, id, err := plat.DirectMessage(ctx, it.Key, it.To.User, it.Message)
 		pr.Channel, pr.ID = ch, id
 		return pr, err
 	default:
@@ -302,7 +302,7 @@ func (o *Outbox) send(ctx context.Context, plat Platform, it OutboxItem) (PostRe
 			}
 			thread = root.ID
 		}
-		id, err := plat.Post(ctx, it.To.Channel, thread, it.Message)
+		id, err := plat.Post(ctx, it.Key, it.To.Channel, thread, it.Message)
 		pr.ID = id
 		return pr, err
 	}

@@ -11,11 +11,13 @@ import (
 // implement it; the outbox calls it after the state change has committed.
 type Platform interface {
 	// Post sends m to a channel, as a reply in thread (a post ID) when
-	// thread is not empty, and returns the ID of the (first) post.
-	Post(ctx context.Context, channel, thread string, m Message) (string, error)
+	// thread is not empty, and returns the ID of the (first) post. key is
+	// the same for every attempt at one message, for platforms that can
+	// drop a repeat.
+	Post(ctx context.Context, key, channel, thread string, m Message) (string, error)
 	// DirectMessage sends m to one user and returns the direct channel and
 	// the post ID.
-	DirectMessage(ctx context.Context, userID string, m Message) (channel, id string, err error)
+	DirectMessage(ctx context.Context, key, userID string, m Message) (channel, id string, err error)
 	// Update replaces an earlier post's content.
 	Update(ctx context.Context, channel, id string, m Message) error
 }

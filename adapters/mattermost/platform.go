@@ -2,6 +2,8 @@ package mattermost
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,11 +18,13 @@ import (
 var _ bot.Platform = (*Adapter)(nil)
 
 // Post creates the message's posts in a channel (as thread replies when
-// thread is set) and returns the first post's ID.
-func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Message) (string, error) {
+// thread is set) and returns the first post's ID. Each part carries a
+// pending_post_id derived from key, which Mattermost uses to drop a
+// repeated creation, e.g. after a timed-out attempt that did arrive.
+func (a *Adapter) Post(ctx context.Context, key, channel, thread string, m bot.Message) (string, error) {
 	first := ""
-	for _, p := range a.render(m) {
-		post := &model.Post{ChannelId: channel, RootId: thread, Message: p.Text}
+	for i, p := range a.render(m) {
+		post := &model.Post{ChannelId: channel, RootId: thread, Message: p.Text, PendingPostId: pendingID(key, i)}
 		if len(p.Attachments) > 0 {
 			post.AddProp(model.PostPropsAttachments, p.Attachments)
 		}
@@ -37,7 +41,7 @@ func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Messag
 
 // DirectMessage opens (or finds) the direct channel between the bot and
 // user and posts there.
-func (a *Adapter) DirectMessage(ctx context.Context, user string, m bot.Message) (string, string, error) {
+func (a *Adapter) DirectMessage(ctx context.Context, key, user string, m bot.Message) (string, string, error) {
 	me, err := a.botUserID(ctx)
 	if err != nil {
 		return "", "", err
@@ -46,7 +50,7 @@ func (a *Adapter) DirectMessage(ctx context.Context, user string, m bot.Message)
 	if err != nil {
 		return "", "", classify(resp, err)
 	}
-	id, err := a.Post(ctx, ch.Id, "", m)
+	id, err := a.Post(ctx, key, ch.Id, "", m)
 	return ch.Id, id, err
 }
 
@@ -60,6 +64,15 @@ func (a *Adapter) Update(ctx context.Context, _ string, id string, m bot.Message
 	}
 	_, resp, err := a.Client.PatchPost(ctx, id, &model.PostPatch{Message: &p.Text, Props: &props})
 	return classify(resp, err)
+}
+
+// pendingID is a stable pending_post_id for part i of the outbox item key.
+func pendingID(key string, i int) string {
+	if key == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(key + "#" + strconv.Itoa(i)))
+	return "samverkan:" + hex.EncodeToString(sum[:12])
 }
 
 // classify tells the outbox whether and when to retry: 429 after its

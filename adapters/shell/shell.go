@@ -254,7 +254,7 @@ func (p *printer) next() string {
 	return fmt.Sprintf("t%d", p.seq)
 }
 
-func (p *printer) Post(_ context.Context, channel, thread string, m bot.Message) (string, error) {
+func (p *printer) Post(_ context.Context, _, channel, thread string, m bot.Message) (string, error) {
 	id := p.next()
 	where := "#" + channel
 	if thread != "" {
@@ -264,7 +264,7 @@ func (p *printer) Post(_ context.Context, channel, thread string, m bot.Message)
 	return id, nil
 }
 
-func (p *printer) DirectMessage(_ context.Context, user string, m bot.Message) (string, string, error) {
+func (p *printer) DirectMessage(_ context.Context, _, user string, m bot.Message) (string, string, error) {
 	id := p.next()
 	p.s.printf("[DM → %s %s] %s", user, id, Render(m, p.s.Engine.Root))
 	return "@" + user, id, nil

@@ -82,7 +82,7 @@ var _ bot.Platform = (*Adapter)(nil)
 
 // Post sends the message to a channel (in a thread when thread is a ts)
 // and returns the first message's ts.
-func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Message) (string, error) {
+func (a *Adapter) Post(ctx context.Context, _, channel, thread string, m bot.Message) (string, error) {
 	first := ""
 	for _, msg := range a.render(m) {
 		opts := msgOptions(msg)
@@ -101,12 +101,12 @@ func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Messag
 }
 
 // DirectMessage opens the bot's conversation with user and posts there.
-func (a *Adapter) DirectMessage(ctx context.Context, user string, m bot.Message) (string, string, error) {
+func (a *Adapter) DirectMessage(ctx context.Context, key, user string, m bot.Message) (string, string, error) {
 	ch, _, _, err := a.API.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 	if err != nil {
 		return "", "", classify(err)
 	}
-	ts, err := a.Post(ctx, ch.ID, "", m)
+	ts, err := a.Post(ctx, key, ch.ID, "", m)
 	return ch.ID, ts, err
 }
 

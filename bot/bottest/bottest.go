@@ -134,12 +134,12 @@ func (p *Platform) record(s Sent) (string, error) {
 }
 
 // Post records a channel post.
-func (p *Platform) Post(_ context.Context, channel, thread string, m bot.Message) (string, error) {
+func (p *Platform) Post(_ context.Context, _, channel, thread string, m bot.Message) (string, error) {
 	return p.record(Sent{Kind: "post", Channel: channel, Thread: thread, Message: m})
 }
 
 // DirectMessage records a direct message.
-func (p *Platform) DirectMessage(_ context.Context, user string, m bot.Message) (string, string, error) {
+func (p *Platform) DirectMessage(_ context.Context, _, user string, m bot.Message) (string, string, error) {
 	id, err := p.record(Sent{Kind: "dm", User: user, Channel: "dm_" + user, Message: m})
 	return "dm_" + user, id, err
 }
