@@ -85,6 +85,25 @@ func NewEnv(t testing.TB) *Env {
 	return &Env{Store: st, Path: path, Clock: clock, Bot: b, Outbox: ob, Platform: plat}
 }
 
+// Reopen closes the store and opens the same file again, with a new bot
+// and outbox on the same clock and platforms: a restart of the process.
+func (e *Env) Reopen(t testing.TB) {
+	t.Helper()
+	if err := e.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := bolt.Open(e.Path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e.Store = st
+	ob := &bot.Outbox{Store: st, Clock: e.Clock, Platforms: e.Outbox.Platforms, Log: Quiet(), Timeout: e.Outbox.Timeout}
+	b := *e.Bot
+	b.Store, b.Notify = st, ob.Notify
+	e.Bot, e.Outbox = &b, ob
+}
+
 // AdminCaller is the bootstrap admin as a caller.
 func (e *Env) AdminCaller() bot.Caller { return bot.Caller{Identity: Admin, Admin: true} }
 

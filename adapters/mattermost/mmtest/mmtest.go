@@ -85,7 +85,7 @@ func (s *Server) Hang(d time.Duration) {
 
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		if !strings.HasPrefix(strings.ToLower(r.Header.Get("Authorization")), "bearer ") {
 			s.json(w, 401, model.NewAppError("fake", "api.context.session_expired.app_error", nil, "", 401))
 			return
 		}
