@@ -152,7 +152,7 @@ func classify(err error) error {
 	return err
 }
 
-var mentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$`)
+var mentionRE = regexp.MustCompile(`^<@([A-Za-z0-9_]+)(?:\|([^>]*))?>$`)
 
 // users resolves Slack mentions, which arrive as <@U123|name>.
 type users struct{}

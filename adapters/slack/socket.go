@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -54,7 +55,17 @@ func (a *Adapter) handleEvent(client *socketmode.Client, evt socketmode.Event) {
 		if !ok || evt.Request == nil {
 			return
 		}
-		ack(client, evt, a.slash(sc))
+		payload := a.slash(sc)
+		if raw, _ := json.Marshal(payload); len(raw) >= maxAck {
+			// Socket Mode drops acks of 20 KB or more: answer through
+			// response_url instead.
+			ack(client, evt, nil)
+			if body, ok := payload.(map[string]any); ok {
+				go a.respondLater(sc.ResponseURL, []map[string]any{body})
+			}
+			return
+		}
+		ack(client, evt, payload)
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok || evt.Request == nil {
@@ -72,6 +83,9 @@ func (a *Adapter) handleEvent(client *socketmode.Client, evt socketmode.Event) {
 		a.log().Error("slack socket mode: the app token was refused (check SAMVERKAN_SLACK_APP_TOKEN)")
 	}
 }
+
+// maxAck is Slack's limit on a Socket Mode acknowledgement, with a margin.
+const maxAck = 19 << 10
 
 func ack(client *socketmode.Client, evt socketmode.Event, payload any) {
 	if payload == nil {

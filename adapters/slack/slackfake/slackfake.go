@@ -1,0 +1,468 @@
+// Package slackfake is a fake Slack for tests: the Web API methods the bot
+// calls (recorded as sent, form or JSON), a Socket Mode websocket the test
+// drives, a response_url sink, and a client that signs requests to the
+// bot exactly as Slack does.
+package slackfake
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Call is one Web API call as the bot sent it.
+type Call struct {
+	Method string
+	Params map[string]any // form fields as strings; JSON bodies as decoded
+}
+
+// Str returns a parameter as a string.
+func (c Call) Str(k string) string {
+	s, _ := c.Params[k].(string)
+	return s
+}
+
+// Blocks decodes the call's blocks (a JSON string in form posts).
+func (c Call) Blocks() []map[string]any { return decodeList(c.Params["blocks"]) }
+
+// Attachments decodes the call's attachments.
+func (c Call) Attachments() []map[string]any { return decodeList(c.Params["attachments"]) }
+
+func decodeList(v any) []map[string]any {
+	var raw []any
+	switch t := v.(type) {
+	case string:
+		_ = json.Unmarshal([]byte(t), &raw)
+	case []any:
+		raw = t
+	}
+	var out []map[string]any
+	for _, x := range raw {
+		if m, ok := x.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Server is the fake Slack.
+type Server struct {
+	*httptest.Server
+	mu        sync.Mutex
+	calls     []Call
+	hooks     []map[string]any
+	members   map[string][]string
+	seq       int
+	delay     time.Duration
+	limited   int
+	retryAft  int
+	socket    *websocket.Conn
+	socketUp  chan struct{}
+	acks      chan map[string]any
+	connOpens int
+}
+
+// New starts the fake.
+func New() *Server {
+	s := &Server{members: map[string][]string{}, socketUp: make(chan struct{}, 4), acks: make(chan map[string]any, 16)}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// APIURL is the Web API base for SAMVERKAN_SLACK_API_URL.
+func (s *Server) APIURL() string { return s.URL + "/api/" }
+
+// HookURL is a response_url that records what is posted to it.
+func (s *Server) HookURL() string { return s.URL + "/hooks/1" }
+
+// SetDelay makes every Web API call wait d.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// RateLimit answers the next n chat.postMessage calls with 429 and
+// Retry-After: after seconds.
+func (s *Server) RateLimit(n, after int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limited, s.retryAft = n, after
+}
+
+// SetMembers sets a conversation's members.
+func (s *Server) SetMembers(ch string, users ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.members[ch] = users
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/ws":
+		s.serveSocket(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, "/hooks/"):
+		var m map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		s.mu.Lock()
+		s.hooks = append(s.hooks, m)
+		s.mu.Unlock()
+		writeJSON(w, 200, map[string]any{"ok": true})
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	params := map[string]any{}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		_ = json.Unmarshal(body, &params)
+	} else {
+		v, _ := url.ParseQuery(string(body))
+		for k := range v {
+			params[k] = v.Get(k)
+		}
+	}
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	s.mu.Lock()
+	delay := s.delay
+	s.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if method == "chat.postMessage" && s.limited > 0 {
+		s.limited--
+		w.Header().Set("Retry-After", strconv.Itoa(s.retryAft))
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
+		return
+	}
+	s.calls = append(s.calls, Call{Method: method, Params: params})
+	s.seq++
+	ts := fmt.Sprintf("1700000000.%06d", s.seq)
+	str := func(k string) string { x, _ := params[k].(string); return x }
+	switch method {
+	case "auth.test":
+		writeJSON(w, 200, map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1", "bot_id": "B1"})
+	case "chat.postMessage":
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": str("channel"), "ts": ts})
+	case "chat.update":
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": str("channel"), "ts": str("ts"), "text": str("text")})
+	case "chat.postEphemeral":
+		writeJSON(w, 200, map[string]any{"ok": true, "message_ts": ts})
+	case "conversations.open":
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": map[string]any{"id": "D_" + strings.ReplaceAll(str("users"), ",", "_")}})
+	case "conversations.members":
+		writeJSON(w, 200, map[string]any{"ok": true, "members": s.members[str("channel")], "response_metadata": map[string]any{"next_cursor": ""}})
+	case "users.info":
+		writeJSON(w, 200, map[string]any{"ok": true, "user": map[string]any{"id": str("user"), "name": strings.ToLower(str("user"))}})
+	case "views.open":
+		writeJSON(w, 200, map[string]any{"ok": true, "view": map[string]any{"id": "V" + strconv.Itoa(s.seq)}})
+	case "apps.connections.open":
+		s.connOpens++
+		writeJSON(w, 200, map[string]any{"ok": true, "url": "ws://" + r.Host + "/ws"})
+	default:
+		writeJSON(w, 200, map[string]any{"ok": false, "error": "unknown_method"})
+	}
+}
+
+func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	c, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.socket = c
+	s.mu.Unlock()
+	_ = c.WriteJSON(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A1"}})
+	s.socketUp <- struct{}{}
+	for {
+		var m map[string]any
+		if err := c.ReadJSON(&m); err != nil {
+			return
+		}
+		if _, ok := m["envelope_id"]; ok {
+			s.acks <- m
+		}
+	}
+}
+
+// WaitSocket waits until the bot has connected over Socket Mode.
+func (s *Server) WaitSocket(timeout time.Duration) bool {
+	select {
+	case <-s.socketUp:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}
+
+// DropSocket closes the Socket Mode connection, as Slack does now and then.
+func (s *Server) DropSocket() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.socket != nil {
+		s.socket.Close()
+		s.socket = nil
+	}
+}
+
+// Envelope sends a Socket Mode request and waits for the bot's ack.
+func (s *Server) Envelope(kind string, payload any, timeout time.Duration) (map[string]any, error) {
+	s.mu.Lock()
+	c := s.socket
+	s.seq++
+	id := fmt.Sprintf("env-%d", s.seq)
+	s.mu.Unlock()
+	if c == nil {
+		return nil, fmt.Errorf("no socket")
+	}
+	raw, _ := json.Marshal(payload)
+	if err := c.WriteJSON(map[string]any{"envelope_id": id, "type": kind, "payload": json.RawMessage(raw), "accepts_response_payload": true}); err != nil {
+		return nil, err
+	}
+	deadline := time.After(timeout)
+	for {
+		select {
+		case ack := <-s.acks:
+			if ack["envelope_id"] == id {
+				return ack, nil
+			}
+		case <-deadline:
+			return nil, fmt.Errorf("no ack for %s", id)
+		}
+	}
+}
+
+// Calls returns the Web API calls of a method ("" for all).
+func (s *Server) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Posts returns chat.postMessage calls to channel.
+func (s *Server) Posts(channel string) []Call {
+	var out []Call
+	for _, c := range s.Calls("chat.postMessage") {
+		if c.Str("channel") == channel {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Hooks returns what was posted to response_url.
+func (s *Server) Hooks() []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]map[string]any(nil), s.hooks...)
+}
+
+// ConnectionOpens counts apps.connections.open calls.
+func (s *Server) ConnectionOpens() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connOpens
+}
+
+// Text flattens every text in blocks (and a message's text).
+func Text(v any) string {
+	var b strings.Builder
+	var walk func(any)
+	walk = func(x any) {
+		switch t := x.(type) {
+		case map[string]any:
+			for k, y := range t {
+				if s, ok := y.(string); ok && k == "text" {
+					b.WriteString(s + "\n")
+				} else {
+					walk(y)
+				}
+			}
+		case []any:
+			for _, y := range t {
+				walk(y)
+			}
+		case []map[string]any:
+			for _, y := range t {
+				walk(y)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
+}
+
+// Sign computes X-Slack-Signature for body at timestamp ts.
+func Sign(secret, ts string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + ts + ":"))
+	mac.Write(body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// Client calls the bot as Slack does.
+type Client struct {
+	BotURL, Secret string
+	// Now gives the request timestamp (default time.Now).
+	Now func() time.Time
+	seq int
+}
+
+// Response is the bot's answer.
+type Response struct {
+	Status int
+	Body   []byte
+	Took   time.Duration
+}
+
+// JSON decodes the answer.
+func (r Response) JSON() map[string]any {
+	var m map[string]any
+	_ = json.Unmarshal(r.Body, &m)
+	return m
+}
+
+// Post sends body to path with the given timestamp and signature headers
+// ("" leaves a header out).
+func (c *Client) Post(path string, body []byte, ts, sig string) Response {
+	req, _ := http.NewRequest(http.MethodPost, c.BotURL+path, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if ts != "" {
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+	}
+	if sig != "" {
+		req.Header.Set("X-Slack-Signature", sig)
+	}
+	start := time.Now()
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return Response{Status: -1, Body: []byte(err.Error())}
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return Response{Status: resp.StatusCode, Body: b, Took: time.Since(start)}
+}
+
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// CommandBody is the form Slack posts for /samverkan text.
+func (c *Client) CommandBody(user, channel, text, responseURL string) []byte {
+	c.seq++
+	return []byte(url.Values{
+		"token": {"legacy"}, "team_id": {"T1"}, "team_domain": {"region"}, "channel_id": {channel},
+		"channel_name": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)}, "command": {"/samverkan"},
+		"text": {text}, "api_app_id": {"A1"}, "response_url": {responseURL},
+		"trigger_id": {fmt.Sprintf("%d.%d.trigger", c.now().Unix(), c.seq)},
+	}.Encode())
+}
+
+// Signed posts body to path signed now.
+func (c *Client) Signed(path string, body []byte) Response {
+	ts := strconv.FormatInt(c.now().Unix(), 10)
+	return c.Post(path, body, ts, Sign(c.Secret, ts, body))
+}
+
+// Command sends a signed slash command.
+func (c *Client) Command(user, channel, text, responseURL string) Response {
+	return c.Signed("/slack/commands", c.CommandBody(user, channel, text, responseURL))
+}
+
+// Interaction sends a signed interaction payload.
+func (c *Client) Interaction(payload map[string]any) Response {
+	pj, _ := json.Marshal(payload)
+	return c.Signed("/slack/interactions", []byte(url.Values{"payload": {string(pj)}}.Encode()))
+}
+
+// Button finds a button by its text in blocks.
+func Button(blocks []map[string]any, text string) map[string]any {
+	for _, b := range blocks {
+		els, _ := b["elements"].([]any)
+		for _, e := range els {
+			em, _ := e.(map[string]any)
+			if em["type"] != "button" {
+				continue
+			}
+			if t, _ := em["text"].(map[string]any); t != nil && t["text"] == text {
+				return em
+			}
+		}
+	}
+	return nil
+}
+
+// BlockAction is the payload Slack sends when user clicks button.
+func BlockAction(user, channel, responseURL string, button map[string]any) map[string]any {
+	return map[string]any{
+		"type": "block_actions", "api_app_id": "A1", "trigger_id": "1.1.trigger", "response_url": responseURL,
+		"team":    map[string]any{"id": "T1"},
+		"user":    map[string]any{"id": user, "username": strings.ToLower(user), "name": strings.ToLower(user)},
+		"channel": map[string]any{"id": channel, "name": channel},
+		"actions": []any{map[string]any{"type": "button", "action_id": button["action_id"], "block_id": "samverkan_actions", "value": button["value"]}},
+	}
+}
+
+// ViewSubmission is the payload Slack sends when user submits a modal
+// that was opened with view (as sent to views.open) and values by block.
+func ViewSubmission(user string, view map[string]any, values map[string]string) map[string]any {
+	state := map[string]any{}
+	blocks, _ := view["blocks"].([]any)
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		id, _ := bm["block_id"].(string)
+		el, _ := bm["element"].(map[string]any)
+		v, ok := values[id]
+		if !ok {
+			continue
+		}
+		if el["type"] == "static_select" {
+			state[id] = map[string]any{id: map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v, "text": map[string]any{"type": "plain_text", "text": v}}}}
+		} else {
+			state[id] = map[string]any{id: map[string]any{"type": "plain_text_input", "value": v}}
+		}
+	}
+	v := map[string]any{}
+	for k, x := range view {
+		v[k] = x
+	}
+	v["id"], v["state"] = "V1", map[string]any{"values": state}
+	return map[string]any{
+		"type": "view_submission", "api_app_id": "A1", "team": map[string]any{"id": "T1"},
+		"user": map[string]any{"id": user, "username": strings.ToLower(user), "name": strings.ToLower(user)},
+		"view": v,
+	}
+}
