@@ -278,7 +278,7 @@ func TestLongReportSplitsWithinLimits(t *testing.T) {
 	section := strings.Repeat("Elavbrott i Norrort; reservkraft på plats. ", 400) // ~17 000 runes
 	m := bot.Message{
 		Title: "Lägesbild Stockholms stad", TLP: bot.TLPAmber, Exercise: "ÖVNING",
-		Text: "<!everyone> " + strings.Repeat("Inledning. ", 50),
+		Text:    "<!everyone> " + strings.Repeat("Inledning. ", 50),
 		Buttons: []bot.Button{{Label: strings.Repeat("Mycket lång knapptext ", 6), Command: "hjälp"}},
 	}
 	for i := range 12 {
