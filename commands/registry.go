@@ -241,7 +241,11 @@ func (e *Engine) memberAdd(_ context.Context, r *Request, a Args) (Reply, error)
 	if created {
 		id = "member.added"
 	}
-	return Reply{Message: bot.Message{Text: p.T(id, "ID", m.ID, "Name", m.Name, "Actor", m.Actor, "Roles", roleWords(m.Roles, r.Lang), "User", ident.String())}}, nil
+	who := ident.String()
+	if m.Name != ident.Username {
+		who = m.Name + ", " + who
+	}
+	return Reply{Message: bot.Message{Text: p.T(id, "ID", m.ID, "Who", who, "Actor", m.Actor, "Roles", roleWords(m.Roles, r.Lang))}}, nil
 }
 
 func (e *Engine) memberRemove(_ context.Context, r *Request, a Args) (Reply, error) {

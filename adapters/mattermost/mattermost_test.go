@@ -390,3 +390,22 @@ func TestRenderSplitsLongTextAndDefusesMentions(t *testing.T) {
 		t.Errorf("parts hold %d runes, the text has %d", total, len([]rune(long)))
 	}
 }
+
+func TestUpdateEditsPostInPlace(t *testing.T) {
+	h := newHarness(t)
+	id, err := h.adapter.Post(context.Background(), "k1", "ch_x", "", bot.Message{Title: "Aktivering", Text: "0 av 5 har kvitterat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.adapter.Update(context.Background(), "ch_x", id, bot.Message{Title: "Aktivering", Text: "3 av 5 har kvitterat"}); err != nil {
+		t.Fatal(err)
+	}
+	posts := h.mm.Posts("ch_x")
+	if len(posts) != 1 || posts[0].Id != id || !strings.Contains(mmtest.Text(posts[0]), "3 av 5") || posts[0].EditAt == 0 {
+		t.Fatalf("posts after update = %v", posts)
+	}
+	// Unknown post: permanent, the outbox sets it aside instead of retrying.
+	if err := h.adapter.Update(context.Background(), "ch_x", "nope", bot.Message{Text: "x"}); !bot.IsPermanent(err) {
+		t.Errorf("update of a missing post: %v, want a permanent error", err)
+	}
+}

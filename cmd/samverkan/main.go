@@ -14,6 +14,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // Europe/Stockholm on minimal machines
 
+	"samverkan/commands"
 	"samverkan/config"
 )
 
@@ -76,6 +77,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		err = runServe(ctx, cfg, stderr)
 	case "check-config":
 		cfg.Print(stdout)
+		e := commands.New(nil, cfg.Locale)
+		fmt.Fprintf(stdout, "\nslash command /samverkan, for the platforms' settings:\n  autocomplete hint:        %s\n  autocomplete description: %s\n", e.AutocompleteHint(cfg.Locale), e.AutocompleteDescription(cfg.Locale))
 		fmt.Fprintln(stdout, "configuration OK")
 	case "backup":
 		if len(rest) != 1 {
