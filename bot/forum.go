@@ -78,6 +78,8 @@ type Forum struct {
 	Channels  []Channel `json:"channels"`
 	Exercise  bool      `json:"exercise,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Activation is the running activation's ID while Mode is activated.
+	Activation uint64 `json:"activation,omitempty"`
 }
 
 // HasActor reports whether actor a is a member of the forum.

@@ -24,6 +24,11 @@ type Bot struct {
 	Log    *slog.Logger
 	// Lang is the language of messages the bot sends to channels.
 	Lang string
+	// Location is the time zone of times shown to people (default
+	// Europe/Stockholm).
+	Location *time.Location
+	// Deadlines override DefaultDeadlines for call-in per level.
+	Deadlines map[Level]time.Duration
 }
 
 // Change is one transaction of a service method: the store transaction plus

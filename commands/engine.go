@@ -28,6 +28,7 @@ func New(b *bot.Bot, lang string) *Engine {
 	e := &Engine{Bot: b, Lang: catalog.Normalize(lang), Root: "/samverkan"}
 	e.registerHelp()
 	e.registerRegistry()
+	e.registerActivation()
 	return e
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -27,7 +28,10 @@ type Config struct {
 	PublicURL  string     `yaml:"public_url"`
 	Locale     string     `yaml:"locale"`
 	Admins     []string   `yaml:"admins"`
-	Mattermost Mattermost `yaml:"mattermost"`
+	// CallInDeadlines are minutes per level for acknowledging a call-in,
+	// e.g. {inriktande: 60, samordnande: 15}.
+	CallInDeadlines map[string]int `yaml:"call_in_deadlines"`
+	Mattermost      Mattermost     `yaml:"mattermost"`
 	Slack      Slack      `yaml:"slack"`
 
 	// sources tells where each key's value came from: "file.yaml:12" or
@@ -203,6 +207,13 @@ func (c *Config) Validate() error {
 			errs = append(errs, c.errf("public_url", "required with Mattermost: buttons and dialogs call back to it"))
 		}
 	}
+	for lvl, min := range c.CallInDeadlines {
+		if _, ok := bot.ParseLevel(lvl); !ok {
+			errs = append(errs, c.errf("call_in_deadlines", "unknown level %q: use inriktande, samordnande or verkställande", lvl))
+		} else if min <= 0 || min > 24*60 {
+			errs = append(errs, c.errf("call_in_deadlines", "%s: want minutes between 1 and 1440, got %d", lvl, min))
+		}
+	}
 	sl := c.Slack
 	if sl.BotToken != "" || sl.SigningSecret != "" || sl.AppToken != "" {
 		if sl.BotToken == "" {
@@ -232,6 +243,17 @@ func (c *Config) AdminIdentities() []bot.Identity {
 	for _, a := range c.Admins {
 		if id, err := bot.ParseIdentity(a); err == nil {
 			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Deadlines returns the configured call-in deadlines per level.
+func (c *Config) Deadlines() map[bot.Level]time.Duration {
+	out := map[bot.Level]time.Duration{}
+	for lvl, min := range c.CallInDeadlines {
+		if l, ok := bot.ParseLevel(lvl); ok {
+			out[l] = time.Duration(min) * time.Minute
 		}
 	}
 	return out

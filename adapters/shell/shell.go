@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"samverkan/bot"
 	"samverkan/catalog"
@@ -27,8 +28,12 @@ type Shell struct {
 	Channel string
 	// Prompt, when true, prints a prompt before each line (a terminal).
 	Prompt bool
+	// Clock, when set, can be moved forward with :spola to see deadlines
+	// and reminders without waiting.
+	Clock *bot.OffsetClock
 
-	mu sync.Mutex
+	mu     sync.Mutex
+	tickMu sync.Mutex
 }
 
 // New returns a shell acting as user in channel.
@@ -67,6 +72,19 @@ func (s *Shell) Run(ctx context.Context, in io.Reader) error {
 	p := catalog.Printer{Lang: s.lang()}
 	if s.Prompt {
 		s.printf("%s\n", p.T("shell.welcome", "User", s.User, "Channel", s.Channel))
+		// At a terminal, deadlines fire while you think.
+		go func() {
+			t := time.NewTicker(time.Second)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					s.Tick(ctx)
+				}
+			}
+		}()
 	}
 	for {
 		if s.Prompt {
@@ -112,6 +130,15 @@ func (s *Shell) meta(line string) bool {
 		s.printf("%s\n", p.T("shell.now_in", "Channel", s.Channel))
 	case "vem", "who":
 		s.printf("%s\n", p.T("shell.who", "User", s.User, "Channel", s.Channel))
+	case "spola", "advance":
+		d, err := time.ParseDuration(strings.ReplaceAll(arg, " ", ""))
+		if err != nil || d <= 0 || s.Clock == nil {
+			s.printf("%s\n", p.T("shell.advance_usage"))
+			return false
+		}
+		s.Clock.Advance(d)
+		s.printf("%s\n", p.T("shell.advanced", "D", d.String(), "Time", s.Engine.Bot.LocalTime(s.Clock.Now())))
+		s.Tick(context.Background())
 	case "avsluta", "quit", "exit", "q":
 		return true
 	default:
@@ -232,9 +259,15 @@ func (s *Shell) show(r commands.Reply) {
 	}
 }
 
-// flush delivers what the last command enqueued, so its posts show right
-// after its answer.
-func (s *Shell) flush(ctx context.Context) {
+// flush fires due timers and delivers what is queued, so posts show right
+// after the answer that caused them.
+func (s *Shell) flush(ctx context.Context) { s.Tick(ctx) }
+
+// Tick fires due timers (reminders, deadlines) and delivers the outbox.
+func (s *Shell) Tick(ctx context.Context) {
+	s.tickMu.Lock()
+	defer s.tickMu.Unlock()
+	_, _ = s.Engine.Bot.RunTimers(ctx)
 	if s.Outbox != nil {
 		_, _ = s.Outbox.DeliverDue(ctx)
 	}

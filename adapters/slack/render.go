@@ -142,11 +142,12 @@ func (a *Adapter) render(m bot.Message) []message {
 		if len(pages) > 1 {
 			title = strings.TrimSpace(fmt.Sprintf("%s (%d/%d)", title, i+1, len(pages)))
 		}
-		if title != "" {
-			blocks = append(blocks, slack.NewHeaderBlock(plainText(clip(title, MaxHeaderText))))
-		}
+		// The exercise marker and TLP label come first, before the title.
 		if len(marker) > 0 {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(strings.Join(marker, "  ·  "))))
+		}
+		if title != "" {
+			blocks = append(blocks, slack.NewHeaderBlock(plainText(clip(title, MaxHeaderText))))
 		}
 		blocks = append(blocks, page...)
 		if i == len(pages)-1 && len(buttons) > 0 {
@@ -177,6 +178,9 @@ func fallback(m bot.Message, title string, marker []string) string {
 	s := strings.Join(parts, " ")
 	if s == "" {
 		s = "samverkan"
+	}
+	if m.Exercise != "" {
+		return clip(s, MaxFallback-len([]rune(m.Exercise))-1) + " " + m.Exercise
 	}
 	return clip(s, MaxFallback)
 }

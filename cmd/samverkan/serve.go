@@ -80,10 +80,14 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 		return err
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second}
-	bg.Add(1)
+	bg.Add(2)
 	go func() {
 		defer bg.Done()
 		a.outbox.Run(workCtx)
+	}()
+	go func() {
+		defer bg.Done()
+		a.bot.RunTimersLoop(workCtx, nil)
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

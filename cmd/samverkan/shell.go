@@ -30,7 +30,10 @@ func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writ
 			fmt.Fprintln(out, catalog.T(cfg.Locale, "shell.demo_seeded", "Data", cfg.Data))
 		}
 	}
+	clock := &bot.OffsetClock{Base: bot.SystemClock{}}
+	a.bot.Clock, a.outbox.Clock = clock, clock
 	sh := shell.New(a.engine, a.outbox, out, user, shell.DemoChannel)
+	sh.Clock = clock
 	a.outbox.Platforms[bot.Shell] = sh.Platform()
 	if f, ok := in.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {

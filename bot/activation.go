@@ -1,0 +1,559 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Purpose is why a forum is activated (FSPOS: the purposes of a meeting).
+type Purpose string
+
+// The purposes of an activation.
+const (
+	PurposeInformation Purpose = "information_sharing"
+	PurposePicture     Purpose = "common_picture"
+	PurposeActions     Purpose = "coordinated_actions"
+	PurposeMessages    Purpose = "coordinated_messages"
+)
+
+var purposeWords = []struct {
+	p     Purpose
+	words []string
+}{
+	{PurposeInformation, []string{"information", "informationsdelning", "info", "information_sharing"}},
+	{PurposePicture, []string{"lägesbild", "samlad-lägesbild", "picture", "common_picture"}},
+	{PurposeActions, []string{"åtgärder", "samordnade-åtgärder", "actions", "coordinated_actions"}},
+	{PurposeMessages, []string{"budskap", "samordnade-budskap", "messages", "coordinated_messages"}},
+}
+
+// ParsePurposes parses a comma-separated list of purpose words and returns
+// the first word it does not know.
+func ParsePurposes(s string) ([]Purpose, string) {
+	var out []Purpose
+	for _, w := range strings.Split(s, ",") {
+		if strings.TrimSpace(w) == "" {
+			continue
+		}
+		found := false
+		for _, pw := range purposeWords {
+			if slices.ContainsFunc(pw.words, func(x string) bool { return Fold(x) == Fold(w) }) {
+				found = true
+				if !slices.Contains(out, pw.p) {
+					out = append(out, pw.p)
+				}
+			}
+		}
+		if !found {
+			return nil, strings.TrimSpace(w)
+		}
+	}
+	return out, ""
+}
+
+// Ack is one acknowledgement of a call-in.
+type Ack struct {
+	Actor    string    `json:"actor"`
+	Member   string    `json:"member"`
+	Name     string    `json:"name"`
+	Platform string    `json:"platform"`
+	At       time.Time `json:"at"`
+}
+
+// Activation is one period of a forum in activated mode: who activated it,
+// why, which actors were called in, and their acknowledgements.
+type Activation struct {
+	ID        uint64    `json:"id"`
+	Forum     string    `json:"forum"`
+	By        string    `json:"by"`
+	ByName    string    `json:"by_name"`
+	At        time.Time `json:"at"`
+	Purposes  []Purpose `json:"purposes"`
+	Exercise  bool      `json:"exercise,omitempty"`
+	Actors    []string  `json:"actors"`
+	Deadline  time.Time `json:"deadline"`
+	Acks      []Ack     `json:"acks"`            // the first per actor
+	Extra     []Ack     `json:"extra,omitempty"` // later ones: more attendees
+	Version   int       `json:"version"`         // banner edits so far
+	EndedAt   time.Time `json:"ended_at,omitempty"`
+	EndedBy   string    `json:"ended_by,omitempty"`
+	Reminded  bool      `json:"reminded,omitempty"`
+	Escalated bool      `json:"escalated,omitempty"`
+}
+
+// AckOf returns the counting acknowledgement of actor, or nil.
+func (a *Activation) AckOf(actor string) *Ack {
+	for i := range a.Acks {
+		if a.Acks[i].Actor == actor {
+			return &a.Acks[i]
+		}
+	}
+	return nil
+}
+
+// Outstanding lists the called-in actors that have not acknowledged.
+func (a *Activation) Outstanding() []string {
+	var out []string
+	for _, act := range a.Actors {
+		if a.AckOf(act) == nil {
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
+// Bucket names of activations.
+const (
+	BucketActivations = "activations"
+	BucketRequests    = "activation_requests"
+)
+
+const (
+	timerActivationReminder = "activation.reminder"
+	timerActivationDeadline = "activation.deadline"
+)
+
+// DefaultDeadlines are the call-in deadlines per level.
+var DefaultDeadlines = map[Level]time.Duration{
+	LevelStrategic:    60 * time.Minute,
+	LevelCoordinating: 15 * time.Minute,
+	LevelOperational:  15 * time.Minute,
+}
+
+func (b *Bot) deadline(l Level) time.Duration {
+	if d, ok := b.Deadlines[l]; ok && d > 0 {
+		return d
+	}
+	return DefaultDeadlines[l]
+}
+
+// GetActivation returns activation id.
+func GetActivation(tx Tx, id uint64) (*Activation, error) {
+	var a Activation
+	if err := tx.Get(BucketActivations, SeqKey(id), &a); errors.Is(err, ErrNotFound) {
+		return nil, Errorf(ENOTFOUND, "err.unknown_activation", "ID", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// CurrentActivation returns the forum's running activation, or nil.
+func CurrentActivation(tx Tx, f *Forum) (*Activation, error) {
+	if f.Mode != ModeActivated || f.Activation == 0 {
+		return nil, nil
+	}
+	return GetActivation(tx, f.Activation)
+}
+
+// contacts are the people an actor is called in through: its duty
+// officers, or all its members when it has none.
+func contacts(tx Tx, actor string) ([]Member, error) {
+	ms, err := ListMembers(tx)
+	if err != nil {
+		return nil, err
+	}
+	var all, tib []Member
+	for _, m := range ms {
+		if m.Actor != actor {
+			continue
+		}
+		all = append(all, m)
+		if m.Has(RoleDutyOfficer) {
+			tib = append(tib, m)
+		}
+	}
+	if len(tib) > 0 {
+		return tib, nil
+	}
+	return all, nil
+}
+
+// activators are the members who may activate forum f (admins aside).
+func activators(tx Tx, f *Forum) ([]Member, error) {
+	ms, err := ListMembers(tx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Member
+	for _, m := range ms {
+		c := Caller{Member: &m}
+		if Allowed(c, Permission{Roles: PermActivate.Roles, HostDutyOfficer: true}, f) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// dm enqueues m to every platform account of member.
+func (b *Bot) dm(ch *Change, key string, member Member, m Message) error {
+	for _, id := range member.Identities {
+		if err := ch.Send(OutboxItem{Key: key + "@" + id.Key(), To: Destination{Platform: id.Platform, User: id.UserID}, Message: m}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RequestActivation alerts those who may activate forum f that the
+// caller's actor asks for activation. It returns how many were alerted.
+func (b *Bot) RequestActivation(c Caller, forumID, reason string) (int, error) {
+	reason = CleanText(strings.TrimSpace(reason))
+	if reason == "" {
+		return 0, Errorf(EINVALID, "err.reason_required").OnField("skal")
+	}
+	n := 0
+	err := b.Update(c, func(ch *Change) error {
+		f, err := GetForum(ch, forumID)
+		if err != nil {
+			return err
+		}
+		if err := Require(c, PermMember, f); err != nil {
+			return err
+		}
+		if f.Mode == ModeActivated {
+			return Errorf(ECONFLICT, "err.already_activated", "Forum", f.ID)
+		}
+		who, err := activators(ch, f)
+		if err != nil {
+			return err
+		}
+		if len(who) == 0 {
+			return Errorf(ECONFLICT, "err.no_activators", "Forum", f.ID)
+		}
+		seq, err := ch.NextSeq(BucketRequests)
+		if err != nil {
+			return err
+		}
+		actorName := c.Member.Actor
+		if a, err := GetActor(ch, c.Member.Actor); err == nil {
+			actorName = a.Name
+		}
+		if err := ch.Put(BucketRequests, SeqKey(seq), map[string]any{"forum": f.ID, "by": c.Member.ID, "reason": reason, "at": ch.Now}); err != nil {
+			return err
+		}
+		msg := Message{
+			Title:   b.T("activation.request_title", "Forum", f.Name),
+			Text:    b.T("activation.request_text", "Name", c.Name(), "Actor", actorName, "Forum", f.Name, "Reason", reason, "Time", b.clock(ch.Now)),
+			Colour:  "#E8A33D",
+			Buttons: []Button{{Label: b.T("button.activate"), Command: "aktivera " + f.ID, Style: "danger"}, {Label: b.T("button.status"), Command: "status " + f.ID}},
+		}
+		if f.Exercise {
+			msg.Exercise = b.T("exercise.marker")
+		}
+		for _, m := range who {
+			if err := b.dm(ch, fmt.Sprintf("request:%d", seq), m, msg); err != nil {
+				return err
+			}
+		}
+		n = len(who)
+		return ch.Audit("activation.request", f.ID, map[string]string{"reason": reason, "notified": itoa(uint64(n))}, reason)
+	})
+	return n, err
+}
+
+// Activate switches forum f to activated mode, posts the banner in its
+// channels and calls in every actor. Deadlines are stored as timers.
+func (b *Bot) Activate(c Caller, forumID string, purposes []Purpose, exercise bool) (*Activation, error) {
+	if len(purposes) == 0 {
+		purposes = []Purpose{PurposeInformation}
+	}
+	var out *Activation
+	err := b.Update(c, func(ch *Change) error {
+		f, err := GetForum(ch, forumID)
+		if err != nil {
+			return err
+		}
+		if err := Require(c, PermActivate, f); err != nil {
+			return err
+		}
+		if cur, err := CurrentActivation(ch, f); err != nil {
+			return err
+		} else if cur != nil {
+			return Errorf(ECONFLICT, "err.already_activated_by", "Forum", f.ID, "By", cur.ByName, "Time", b.clock(cur.At))
+		}
+		id, err := ch.NextSeq(BucketActivations)
+		if err != nil {
+			return err
+		}
+		a := &Activation{
+			ID: id, Forum: f.ID, By: c.Identity.Key(), ByName: c.Name(), At: ch.Now, Purposes: purposes,
+			Exercise: exercise || f.Exercise, Actors: slices.Clone(f.Actors), Deadline: ch.Now.Add(b.deadline(f.Level)),
+		}
+		if c.Member != nil {
+			a.By = c.Member.ID
+		}
+		f.Mode, f.Activation = ModeActivated, id
+		if err := ch.Put(BucketForums, f.ID, f); err != nil {
+			return err
+		}
+		if err := ch.Put(BucketActivations, SeqKey(id), a); err != nil {
+			return err
+		}
+		names := actorNames(ch, a.Actors)
+		for _, chn := range f.Channels {
+			item := OutboxItem{Key: fmt.Sprintf("activation:%d:banner@%s", id, chn.Key()), Ref: bannerRef(id), To: Destination{Platform: chn.Platform, Channel: chn.ID}, Message: b.banner(f, a, names, ch.Now)}
+			if err := ch.Send(item); err != nil {
+				return err
+			}
+		}
+		for _, act := range a.Actors {
+			people, err := contacts(ch, act)
+			if err != nil {
+				return err
+			}
+			msg := b.callIn(f, a, names[act])
+			for _, m := range people {
+				if err := b.dm(ch, fmt.Sprintf("activation:%d:callin:%s", id, m.ID), m, msg); err != nil {
+					return err
+				}
+			}
+		}
+		half := a.At.Add(a.Deadline.Sub(a.At) / 2)
+		if err := ch.SetTimer(Timer{Due: half, Kind: timerActivationReminder, Ref: itoa(id)}); err != nil {
+			return err
+		}
+		if err := ch.SetTimer(Timer{Due: a.Deadline, Kind: timerActivationDeadline, Ref: itoa(id)}); err != nil {
+			return err
+		}
+		out = a
+		return ch.Audit("activation.activate", f.ID, map[string]string{"activation": itoa(id), "purposes": joinPurposes(purposes), "exercise": fmt.Sprint(a.Exercise), "deadline": a.Deadline.UTC().Format(time.RFC3339)}, "")
+	})
+	return out, err
+}
+
+// AckResult tells how an acknowledgement counted.
+type AckResult struct {
+	Activation *Activation
+	Forum      *Forum
+	// First is true when this acknowledgement counts for the actor; false
+	// when the actor had answered and the caller is an extra attendee.
+	First bool
+	Prior *Ack
+}
+
+// Acknowledge records the caller's answer to the call-in of the forum's
+// running activation for the caller's actor, and updates the banner.
+func (b *Bot) Acknowledge(c Caller, forumID string) (*AckResult, error) {
+	var res *AckResult
+	err := b.Update(c, func(ch *Change) error {
+		f, err := GetForum(ch, forumID)
+		if err != nil {
+			return err
+		}
+		if err := Require(c, PermMember, f); err != nil {
+			return err
+		}
+		a, err := CurrentActivation(ch, f)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			return Errorf(ECONFLICT, "err.not_activated", "Forum", f.ID)
+		}
+		if !slices.Contains(a.Actors, c.Member.Actor) {
+			return Errorf(EFORBIDDEN, "err.not_called_in", "Forum", f.ID)
+		}
+		ack := Ack{Actor: c.Member.Actor, Member: c.Member.ID, Name: c.Name(), Platform: string(c.Identity.Platform), At: ch.Now}
+		res = &AckResult{Activation: a, Forum: f}
+		if prior := a.AckOf(ack.Actor); prior != nil {
+			p := *prior
+			res.Prior = &p
+			if prior.Member != ack.Member && !slices.ContainsFunc(a.Extra, func(x Ack) bool { return x.Member == ack.Member }) {
+				a.Extra = append(a.Extra, ack)
+			}
+		} else {
+			res.First = true
+			a.Acks = append(a.Acks, ack)
+		}
+		if err := ch.Put(BucketActivations, SeqKey(a.ID), a); err != nil {
+			return err
+		}
+		if err := b.refreshBanner(ch, f, a); err != nil {
+			return err
+		}
+		return ch.Audit("activation.ack", f.ID, map[string]string{"activation": itoa(a.ID), "actor": ack.Actor, "counts": fmt.Sprint(res.First)}, "")
+	})
+	return res, err
+}
+
+// refreshBanner edits the banner in every channel to the current state.
+func (b *Bot) refreshBanner(ch *Change, f *Forum, a *Activation) error {
+	a.Version++
+	if err := ch.Put(BucketActivations, SeqKey(a.ID), a); err != nil {
+		return err
+	}
+	names := actorNames(ch, a.Actors)
+	for _, chn := range f.Channels {
+		item := OutboxItem{Key: fmt.Sprintf("activation:%d:banner:%d@%s", a.ID, a.Version, chn.Key()), UpdateRef: bannerRef(a.ID), To: Destination{Platform: chn.Platform, Channel: chn.ID}, Message: b.banner(f, a, names, ch.Now)}
+		if err := ch.Send(item); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Deactivate returns the forum to normal mode and posts a closing summary.
+func (b *Bot) Deactivate(c Caller, forumID string) (*Activation, error) {
+	var out *Activation
+	err := b.Update(c, func(ch *Change) error {
+		f, err := GetForum(ch, forumID)
+		if err != nil {
+			return err
+		}
+		if err := Require(c, PermActivate, f); err != nil {
+			return err
+		}
+		a, err := CurrentActivation(ch, f)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			return Errorf(ECONFLICT, "err.not_activated", "Forum", f.ID)
+		}
+		a.EndedAt, a.EndedBy = ch.Now, c.Name()
+		f.Mode, f.Activation = ModeNormal, 0
+		if err := ch.Put(BucketForums, f.ID, f); err != nil {
+			return err
+		}
+		if err := b.refreshBanner(ch, f, a); err != nil {
+			return err
+		}
+		names := actorNames(ch, a.Actors)
+		msg := b.summary(f, a, names)
+		for _, chn := range f.Channels {
+			if err := ch.Send(OutboxItem{Key: fmt.Sprintf("activation:%d:summary@%s", a.ID, chn.Key()), To: Destination{Platform: chn.Platform, Channel: chn.ID}, Message: msg}); err != nil {
+				return err
+			}
+		}
+		out = a
+		return ch.Audit("activation.deactivate", f.ID, map[string]string{"activation": itoa(a.ID), "acks": itoa(uint64(len(a.Acks))), "outstanding": strings.Join(a.Outstanding(), ",")}, "")
+	})
+	return out, err
+}
+
+// activationReminder runs at half the deadline: a reminder to the contact
+// people of the actors that have not answered.
+func (b *Bot) activationReminder(ch *Change, t Timer) error {
+	a, f, err := b.timerActivation(ch, t)
+	if a == nil || err != nil || a.Reminded {
+		return err
+	}
+	a.Reminded = true
+	names := actorNames(ch, a.Actors)
+	outstanding := a.Outstanding()
+	for _, act := range outstanding {
+		people, err := contacts(ch, act)
+		if err != nil {
+			return err
+		}
+		msg := b.reminder(f, a, names[act])
+		for _, m := range people {
+			if err := b.dm(ch, fmt.Sprintf("activation:%d:reminder:%s", a.ID, m.ID), m, msg); err != nil {
+				return err
+			}
+		}
+	}
+	if err := b.refreshBanner(ch, f, a); err != nil {
+		return err
+	}
+	return ch.Audit("activation.reminder", f.ID, map[string]string{"activation": itoa(a.ID), "outstanding": strings.Join(outstanding, ",")}, "")
+}
+
+// activationDeadline runs at the deadline: the duty officers hear which
+// actors have not answered.
+func (b *Bot) activationDeadline(ch *Change, t Timer) error {
+	a, f, err := b.timerActivation(ch, t)
+	if a == nil || err != nil || a.Escalated {
+		return err
+	}
+	a.Escalated = true
+	outstanding := a.Outstanding()
+	if err := b.refreshBanner(ch, f, a); err != nil {
+		return err
+	}
+	if len(outstanding) == 0 {
+		return nil
+	}
+	names := actorNames(ch, a.Actors)
+	var list []string
+	for _, act := range outstanding {
+		list = append(list, names[act])
+	}
+	msg := b.mark(a, Message{
+		Title:   b.T("activation.escalation_title", "Forum", f.Name),
+		Text:    b.T("activation.escalation_text", "Forum", f.Name, "Deadline", b.clock(a.Deadline), "Actors", strings.Join(list, ", ")),
+		Colour:  "#D0021B",
+		Buttons: []Button{{Label: b.T("button.status"), Command: "status " + f.ID}},
+	})
+	to, err := b.escalationRecipients(ch, f, a)
+	if err != nil {
+		return err
+	}
+	for _, m := range to {
+		if err := b.dm(ch, fmt.Sprintf("activation:%d:escalation:%s", a.ID, m.ID), m, msg); err != nil {
+			return err
+		}
+	}
+	return ch.Audit("activation.escalation", f.ID, map[string]string{"activation": itoa(a.ID), "outstanding": strings.Join(outstanding, ",")}, "")
+}
+
+// escalationRecipients are the one who activated and the host actor's
+// duty officers.
+func (b *Bot) escalationRecipients(tx Tx, f *Forum, a *Activation) ([]Member, error) {
+	var out []Member
+	if m, err := GetMember(tx, a.By); err == nil {
+		out = append(out, *m)
+	}
+	ms, err := ListMembers(tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Has(RoleDutyOfficer) && f.Host != "" && m.Actor == f.Host && !slices.ContainsFunc(out, func(x Member) bool { return x.ID == m.ID }) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// timerActivation loads the activation a timer is about; nil when it has
+// ended since.
+func (b *Bot) timerActivation(tx Tx, t Timer) (*Activation, *Forum, error) {
+	var id uint64
+	if _, err := fmt.Sscan(t.Ref, &id); err != nil {
+		return nil, nil, nil
+	}
+	a, err := GetActivation(tx, id)
+	if err != nil || !a.EndedAt.IsZero() {
+		return nil, nil, nil
+	}
+	f, err := GetForum(tx, a.Forum)
+	if err != nil {
+		return nil, nil, nil
+	}
+	return a, f, nil
+}
+
+func bannerRef(id uint64) string { return "activation:" + itoa(id) + ":banner" }
+
+func actorNames(tx Tx, ids []string) map[string]string {
+	out := map[string]string{}
+	for _, id := range ids {
+		out[id] = id
+		if a, err := GetActor(tx, id); err == nil {
+			out[id] = a.Name
+		}
+	}
+	return out
+}
+
+func joinPurposes(ps []Purpose) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ",")
+}

@@ -1,0 +1,160 @@
+package commands
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+var pForumOptional = Param{Name: Word{"forum", "forum"}, Meta: Word{"F", "F"}, Kind: KindForum, Positional: true, Optional: true, Help: "param.forum"}
+
+func (e *Engine) registerActivation() {
+	e.Register(&Command{
+		Path:   []Word{{"begär-aktivering", "request-activation"}},
+		Params: []Param{pForum, {Name: Word{"skäl", "reason"}, Meta: Word{"skäl", "reason"}, Kind: KindText, Positional: true, Variadic: true, Help: "param.reason"}},
+		Perm:   bot.PermMember, Help: "help.request_activation", Run: e.requestActivation,
+	})
+	e.Register(&Command{
+		Path: []Word{{"aktivera", "activate"}},
+		Params: []Param{pForum,
+			{Name: Word{"syfte", "purpose"}, Meta: Word{"syfte", "purpose"}, Kind: KindText, Positional: true, Optional: true, Help: "param.purpose"},
+			{Name: Word{"övning", "exercise"}, Kind: KindFlag}},
+		Perm: bot.PermActivate, Help: "help.activate", Run: e.activate,
+	})
+	e.Register(&Command{Path: []Word{{"kvittera", "ack"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.ack", Run: e.ack})
+	e.Register(&Command{Path: []Word{{"status", "status"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.status", Run: e.status})
+	e.Register(&Command{Path: []Word{{"avaktivera", "deactivate"}}, Params: []Param{pForum}, Perm: bot.PermActivate, Help: "help.deactivate", Run: e.deactivate})
+}
+
+// forumFor finds the forum a command without F is about: the channel's,
+// else the only one the caller's actor takes part in (an activated one
+// first, for kvittera from a direct message).
+func (e *Engine) forumFor(r *Request, a Args, cmd string) (string, error) {
+	if f := a.Get("forum"); f != "" {
+		return f, nil
+	}
+	if f := e.channelForum(r.Channel); f != "" {
+		return f, nil
+	}
+	if r.Caller.Member == nil {
+		return "", bot.Require(r.Caller, bot.PermMember, nil)
+	}
+	var mine, active []string
+	err := e.Bot.View(func(tx bot.Tx) error {
+		fs, err := bot.ListForums(tx)
+		for _, f := range fs {
+			if f.HasActor(r.Caller.Member.Actor) {
+				mine = append(mine, f.ID)
+				if f.Mode == bot.ModeActivated {
+					active = append(active, f.ID)
+				}
+			}
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case len(active) == 1:
+		return active[0], nil
+	case len(mine) == 1:
+		return mine[0], nil
+	case len(mine) == 0:
+		return "", bot.Errorf(bot.EFORBIDDEN, "err.not_in_forum", "Forum", "–")
+	}
+	slices.Sort(mine)
+	return "", bot.Errorf(bot.EINVALID, "err.which_forum", "Example", cmd+" "+mine[0], "Forums", strings.Join(mine, ", "))
+}
+
+func (e *Engine) requestActivation(_ context.Context, r *Request, a Args) (Reply, error) {
+	n, err := e.Bot.RequestActivation(r.Caller, a.Get("forum"), strings.Join(a["skal"], " "))
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("activation.requested", "N", n, "Forum", a.Get("forum"))}}, nil
+}
+
+func (e *Engine) activate(_ context.Context, r *Request, a Args) (Reply, error) {
+	purposes, bad := bot.ParsePurposes(a.Get("syfte"))
+	if bad != "" {
+		return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_purpose", "Value", bad).OnField("syfte")
+	}
+	act, err := e.Bot.Activate(r.Caller, a.Get("forum"), purposes, a.Has("ovning"))
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	m := bot.Message{Text: p.T("activation.activated", "Forum", act.Forum, "ID", act.Forum, "N", len(act.Actors), "Deadline", e.Bot.LocalTime(act.Deadline))}
+	if act.Exercise {
+		m.Exercise = p.T("exercise.marker")
+	}
+	return Reply{Message: m}, nil
+}
+
+func (e *Engine) ack(_ context.Context, r *Request, a Args) (Reply, error) {
+	forum, err := e.forumFor(r, a, "kvittera")
+	if err != nil {
+		return Reply{}, err
+	}
+	res, err := e.Bot.Acknowledge(r.Caller, forum)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	act := res.Activation
+	actorName := r.Caller.Member.Actor
+	_ = e.Bot.View(func(tx bot.Tx) error {
+		if x, err := bot.GetActor(tx, actorName); err == nil {
+			actorName = x.Name
+		}
+		return nil
+	})
+	var m bot.Message
+	if res.First {
+		ack := act.AckOf(r.Caller.Member.Actor)
+		m.Text = p.T("activation.acknowledged", "Actor", actorName, "Time", e.Bot.LocalTime(ack.At), "After", bot.Since(ack.At.Sub(act.At)), "Acked", len(act.Acks), "Of", len(act.Actors))
+	} else {
+		m.Text = p.T("activation.already_acked", "Actor", actorName, "Name", res.Prior.Name, "Time", e.Bot.LocalTime(res.Prior.At))
+	}
+	if act.Exercise {
+		m.Exercise = p.T("exercise.marker")
+	}
+	return Reply{Message: m}, nil
+}
+
+func (e *Engine) status(_ context.Context, r *Request, a Args) (Reply, error) {
+	forum, err := e.forumFor(r, a, "status")
+	if err != nil {
+		return Reply{}, err
+	}
+	var m bot.Message
+	err = e.Bot.View(func(tx bot.Tx) error {
+		f, err := bot.GetForum(tx, forum)
+		if err != nil {
+			return err
+		}
+		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
+			return err
+		}
+		m, err = e.Bot.StatusMessage(tx, f, e.Bot.Clock.Now())
+		return err
+	})
+	return Reply{Message: m}, err
+}
+
+func (e *Engine) deactivate(_ context.Context, r *Request, a Args) (Reply, error) {
+	act, err := e.Bot.Deactivate(r.Caller, a.Get("forum"))
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	m := bot.Message{Text: p.T("activation.deactivated", "Forum", act.Forum, "Duration", bot.Since(act.EndedAt.Sub(act.At)))}
+	if act.Exercise {
+		m.Exercise = p.T("exercise.marker")
+	}
+	return Reply{Message: m}, nil
+}
