@@ -23,16 +23,16 @@ import (
 
 // Config is the effective configuration.
 type Config struct {
-	Listen     string     `yaml:"listen"`
-	Data       string     `yaml:"data"`
-	PublicURL  string     `yaml:"public_url"`
-	Locale     string     `yaml:"locale"`
-	Admins     []string   `yaml:"admins"`
+	Listen    string   `yaml:"listen"`
+	Data      string   `yaml:"data"`
+	PublicURL string   `yaml:"public_url"`
+	Locale    string   `yaml:"locale"`
+	Admins    []string `yaml:"admins"`
 	// CallInDeadlines are minutes per level for acknowledging a call-in,
 	// e.g. {inriktande: 60, samordnande: 15}.
 	CallInDeadlines map[string]int `yaml:"call_in_deadlines"`
 	Mattermost      Mattermost     `yaml:"mattermost"`
-	Slack      Slack      `yaml:"slack"`
+	Slack           Slack          `yaml:"slack"`
 
 	// sources tells where each key's value came from: "file.yaml:12" or
 	// the environment variable's name.
