@@ -148,25 +148,22 @@ func CurrentActivation(tx Tx, f *Forum) (*Activation, error) {
 	return GetActivation(tx, f.Activation)
 }
 
-// contacts are the people an actor is called in through: its duty
-// officers, or all its members when it has none.
-func contacts(tx Tx, actor string) ([]Member, error) {
+// contacts maps each actor to the people it is called in through: its
+// duty officers, or all its members when it has none.
+func contacts(tx Tx) (map[string][]Member, error) {
 	ms, err := ListMembers(tx)
 	if err != nil {
 		return nil, err
 	}
-	var all, tib []Member
+	all, tib := map[string][]Member{}, map[string][]Member{}
 	for _, m := range ms {
-		if m.Actor != actor {
-			continue
-		}
-		all = append(all, m)
+		all[m.Actor] = append(all[m.Actor], m)
 		if m.Has(RoleDutyOfficer) {
-			tib = append(tib, m)
+			tib[m.Actor] = append(tib[m.Actor], m)
 		}
 	}
-	if len(tib) > 0 {
-		return tib, nil
+	for a, t := range tib {
+		all[a] = t
 	}
 	return all, nil
 }
@@ -299,13 +296,13 @@ func (b *Bot) Activate(c Caller, forumID string, purposes []Purpose, exercise bo
 				return err
 			}
 		}
+		people, err := contacts(ch)
+		if err != nil {
+			return err
+		}
 		for _, act := range a.Actors {
-			people, err := contacts(ch, act)
-			if err != nil {
-				return err
-			}
 			msg := b.callIn(f, a, names[act])
-			for _, m := range people {
+			for _, m := range people[act] {
 				if err := b.dm(ch, fmt.Sprintf("activation:%d:callin:%s", id, m.ID), m, msg); err != nil {
 					return err
 				}
@@ -444,13 +441,13 @@ func (b *Bot) activationReminder(ch *Change, t Timer) error {
 	a.Reminded = true
 	names := actorNames(ch, a.Actors)
 	outstanding := a.Outstanding()
+	people, err := contacts(ch)
+	if err != nil {
+		return err
+	}
 	for _, act := range outstanding {
-		people, err := contacts(ch, act)
-		if err != nil {
-			return err
-		}
 		msg := b.reminder(f, a, names[act])
-		for _, m := range people {
+		for _, m := range people[act] {
 			if err := b.dm(ch, fmt.Sprintf("activation:%d:reminder:%s", a.ID, m.ID), m, msg); err != nil {
 				return err
 			}

@@ -1,0 +1,71 @@
+package bot_test
+
+import (
+	"fmt"
+	"testing"
+
+	"samverkan/bot"
+	"samverkan/bot/bottest"
+)
+
+// BenchmarkBaselineCommit is one durable bbolt transaction writing one
+// small value: the floor every state change stands on.
+func BenchmarkBaselineCommit(b *testing.B) {
+	env := bottest.NewEnv(b)
+	b.ResetTimer()
+	for i := range b.N {
+		err := env.Store.Update(func(tx bot.Tx) error { return tx.Put("bench", fmt.Sprint(i), i) })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkActivate40 activates a forum of 40 actors, one duty officer
+// each on Mattermost: the time to commit the activation with its banner,
+// its 40 call-in messages and its timers (delivery happens after).
+func BenchmarkActivate40(b *testing.B) {
+	env := bottest.NewEnv(b)
+	admin := env.AdminCaller()
+	var actors []string
+	for i := range 40 {
+		id := fmt.Sprintf("a%02d", i)
+		actors = append(actors, id)
+		if err := env.Bot.AddActor(admin, bot.Actor{ID: id, Name: "Aktör " + id}); err != nil {
+			b.Fatal(err)
+		}
+		who := bot.Identity{Platform: bot.Mattermost, UserID: "u" + id, Username: "tib" + id}
+		if _, _, err := env.Bot.AddMember(admin, bot.Member{Actor: id, Roles: []bot.Role{bot.RoleDutyOfficer}}, who); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := env.Bot.CreateForum(admin, bot.Forum{ID: "big", Name: "Stor", Level: bot.LevelStrategic, Host: "a00"}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := env.Bot.JoinForum(admin, "big", actors[1:]); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []bot.Channel{{Platform: bot.Mattermost, ID: "ch1"}, {Platform: bot.Slack, ID: "C1"}} {
+		if err := env.Bot.BindChannel(admin, "big", c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		a, err := env.Bot.Activate(admin, "big", nil, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if len(a.Actors) != 40 {
+			b.Fatalf("called in %d actors", len(a.Actors))
+		}
+		if _, err := env.Bot.Deactivate(admin, "big"); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.StopTimer()
+	pending, _ := env.Outbox.Pending()
+	b.ReportMetric(float64(len(pending))/float64(b.N), "msgs/op")
+}
