@@ -111,8 +111,8 @@ const (
 )
 
 const (
-	timerActivationReminder = "activation.reminder"
-	timerActivationDeadline = "activation.deadline"
+	timerActivationReminder = "activation-reminder"
+	timerActivationDeadline = "activation-deadline"
 )
 
 // DefaultDeadlines are the call-in deadlines per level.
