@@ -19,6 +19,11 @@ type Form struct {
 	Title   string      `json:"title"`
 	Submit  string      `json:"submit"`
 	Fields  []FormField `json:"fields"`
+	// Intro is shown above the fields (e.g. the template's guiding questions).
+	Intro string `json:"intro,omitempty"`
+	// Hidden values travel with the form, protected, and are submitted
+	// with the fields (e.g. the forum the form is for).
+	Hidden map[string]string `json:"hidden,omitempty"`
 }
 
 // FormField is one input of a form.

@@ -38,8 +38,10 @@ type OutboxItem struct {
 	// UpdateRef, when set, makes this item an edit of that earlier post.
 	UpdateRef string `json:"update_ref,omitempty"`
 	// ThreadRef, when set, posts this item as a reply in that post's thread.
-	ThreadRef string    `json:"thread_ref,omitempty"`
-	Message   Message   `json:"message"`
+	ThreadRef string  `json:"thread_ref,omitempty"`
+	Message   Message `json:"message"`
+	// File, when set, is sent as an attachment with Message as its comment.
+	File      *File     `json:"file,omitempty"`
 	Attempts  int       `json:"attempts,omitempty"`
 	NotBefore time.Time `json:"not_before"`
 	LastError string    `json:"last_error,omitempty"`
@@ -283,6 +285,14 @@ func (o *Outbox) lookupRef(ref string, d Destination) (PostRef, error) {
 func (o *Outbox) send(ctx context.Context, plat Platform, it OutboxItem) (PostRef, error) {
 	pr := PostRef{Platform: it.To.Platform, Channel: it.To.Channel}
 	switch {
+	case it.File != nil:
+		fs, ok := plat.(FileSender)
+		if !ok {
+			return pr, &PermanentError{Err: fmt.Errorf("%s cannot send files", it.To.Platform)}
+		}
+		ch, id, err := fs.SendFile(ctx, it.Key, it.To, *it.File, it.Message)
+		pr.Channel, pr.ID = ch, id
+		return pr, err
 	case it.UpdateRef != "":
 		old, err := o.lookupRef(it.UpdateRef, it.To)
 		if err != nil {

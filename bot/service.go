@@ -29,6 +29,10 @@ type Bot struct {
 	Location *time.Location
 	// Deadlines override DefaultDeadlines for call-in per level.
 	Deadlines map[Level]time.Duration
+	// ReportAge is when a report counts as old (default 24 h).
+	ReportAge time.Duration
+	// Directories answer who is in a channel, per platform.
+	Directories map[PlatformID]Directory
 }
 
 // Change is one transaction of a service method: the store transaction plus

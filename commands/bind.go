@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"samverkan/bot"
+	"samverkan/catalog"
 )
 
 // bind assigns the tokens after the command path to its parameters and
@@ -69,6 +70,10 @@ func (e *Engine) bind(ctx context.Context, req *Request, cmd *Command, toks []To
 		k := p.Name.key()
 		if !args.Has(k) || (args.Get(k) == "" && p.Kind != KindFlag) {
 			delete(args, k)
+			if p.Default != "" {
+				args[k] = []string{p.Default}
+				continue
+			}
 			if !p.Optional && p.Kind != KindFlag {
 				return nil, bot.Errorf(bot.EINVALID, "err.missing_arg", "Name", p.Name.In(req.Lang)).OnField(k)
 			}
@@ -168,6 +173,21 @@ func (e *Engine) check(ctx context.Context, req *Request, p *Param, args Args) e
 			v = id
 		case KindText:
 			v = bot.CleanLine(v)
+		case KindChoice:
+			found := ""
+			for _, c := range p.Choices {
+				if bot.Fold(v) == bot.Fold(c.Value) || bot.Fold(v) == bot.Fold(catalog.T(req.Lang, c.Label)) {
+					found = c.Value
+				}
+			}
+			if found == "" {
+				var vals []string
+				for _, c := range p.Choices {
+					vals = append(vals, c.Value)
+				}
+				return bot.Errorf(bot.EINVALID, "err.bad_choice", "Name", p.Name.In(req.Lang), "Value", v, "Choices", strings.Join(vals, ", ")).OnField(k)
+			}
+			v = found
 		}
 		vals[i] = v
 	}
@@ -268,7 +288,7 @@ func (e *Engine) CheckField(ctx context.Context, req Request, command, field, va
 		}
 		value = strings.TrimSpace(value)
 		if value == "" {
-			if p.Optional {
+			if p.Optional || p.Default != "" {
 				return ""
 			}
 			return Describe(req.Lang, bot.Errorf(bot.EINVALID, "err.missing_arg", "Name", p.Name.In(req.Lang)))

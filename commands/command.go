@@ -55,6 +55,7 @@ const (
 	KindRoles              // comma-separated roles
 	KindFlag               // a word that is present or not, e.g. "övning"
 	KindMember             // an existing member handle or a user mention
+	KindChoice             // one of Param.Choices
 )
 
 // Param is one parameter of a command.
@@ -66,6 +67,14 @@ type Param struct {
 	Optional   bool
 	Variadic   bool   // takes the remaining positional words
 	Help       string // catalog ID of the field help
+	// Choices are the values of a KindChoice parameter; Label is a
+	// catalog ID.
+	Choices []bot.Option
+	// Default is used when the parameter is left out.
+	Default string
+	// Label is a catalog ID for the form label when the word is not clear
+	// enough on its own.
+	Label string
 }
 
 // Command is one registered command.

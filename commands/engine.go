@@ -29,6 +29,7 @@ func New(b *bot.Bot, lang string) *Engine {
 	e.registerHelp()
 	e.registerRegistry()
 	e.registerActivation()
+	e.registerReports()
 	return e
 }
 
@@ -61,11 +62,11 @@ func (e *Engine) Run(ctx context.Context, req Request) Reply {
 		return e.unknown(req, toks)
 	}
 	rest := toks[n:]
-	if cmd.Form && len(rest) == 0 && req.CanOpenForms {
+	if hidden, ok := e.formStart(&req, cmd, rest); ok && req.CanOpenForms {
 		if err := e.checkPerm(ctx, &req, cmd); err != nil {
 			return e.fail(req, cmd, err)
 		}
-		return Reply{Form: e.form(cmd, req.Lang, nil), Lang: req.Lang}
+		return Reply{Form: e.form(cmd, req.Lang, hidden), Lang: req.Lang}
 	}
 	args, err := e.bind(ctx, &req, cmd, rest)
 	if err != nil {
@@ -121,6 +122,32 @@ func (e *Engine) call(ctx context.Context, req *Request, cmd *Command, args Args
 		r.Lang = req.Lang
 	}
 	return r
+}
+
+// formStart decides whether a command line asks for the command's form:
+// nothing typed after the command, or only the forum (which then travels
+// hidden with the form).
+func (e *Engine) formStart(req *Request, cmd *Command, rest []Token) (map[string]string, bool) {
+	if !cmd.Form {
+		return nil, false
+	}
+	first := Param{}
+	if len(cmd.Params) > 0 {
+		first = cmd.Params[0]
+	}
+	if first.Kind != KindForum {
+		return nil, len(rest) == 0
+	}
+	switch {
+	case len(rest) == 0:
+		if f := e.channelForum(req.Channel); f != "" {
+			return map[string]string{first.Name.key(): f}, true
+		}
+		return nil, true
+	case len(rest) == 1 && rest[0].Key == "" && e.forumExists(rest[0].Text):
+		return map[string]string{first.Name.key(): strings.ToLower(rest[0].Text)}, true
+	}
+	return nil, false
 }
 
 // checkPerm refuses early, before a form opens, when the caller may not run

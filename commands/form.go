@@ -9,24 +9,34 @@ import (
 
 // form builds the form of a command from its parameters. Submitting it runs
 // the same command with the values as key=value arguments.
-func (e *Engine) form(c *Command, lang string, defaults map[string]string) *bot.Form {
+func (e *Engine) form(c *Command, lang string, hidden map[string]string) *bot.Form {
 	p := catalog.Printer{Lang: lang}
 	f := &bot.Form{
 		Command: c.Words("sv"),
 		Title:   p.T(c.Help + ".title"),
 		Submit:  p.T("form.submit"),
+		Hidden:  hidden,
+	}
+	if intro := p.T(c.Help + ".intro"); intro != c.Help+".intro" {
+		f.Intro = intro
 	}
 	for _, prm := range c.Params {
+		if _, ok := hidden[prm.Name.key()]; ok {
+			continue
+		}
 		ff := bot.FormField{
 			Name:     prm.Name.key(),
 			Label:    capitalise(prm.Name.In(lang)),
 			Type:     bot.FieldText,
-			Optional: prm.Optional || prm.Kind == KindFlag,
-			Default:  defaults[prm.Name.key()],
+			Optional: prm.Optional || prm.Kind == KindFlag || prm.Default != "",
+			Default:  prm.Default,
 			MaxLen:   200,
 		}
 		if prm.Help != "" {
 			ff.Help = p.T(prm.Help)
+		}
+		if prm.Label != "" {
+			ff.Label = p.T(prm.Label)
 		}
 		switch prm.Kind {
 		case KindLong:
@@ -35,6 +45,11 @@ func (e *Engine) form(c *Command, lang string, defaults map[string]string) *bot.
 			ff.Type = bot.FieldSelect
 			for _, l := range bot.Levels() {
 				ff.Options = append(ff.Options, bot.Option{Label: l.Word(lang), Value: string(l)})
+			}
+		case KindChoice:
+			ff.Type = bot.FieldSelect
+			for _, c := range prm.Choices {
+				ff.Options = append(ff.Options, bot.Option{Label: p.T(c.Label), Value: c.Value})
 			}
 		case KindFlag:
 			ff.Type = bot.FieldSelect

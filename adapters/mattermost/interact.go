@@ -18,8 +18,9 @@ import (
 
 // dialogState is what a dialog's sealed state holds.
 type dialogState struct {
-	Cmd     string `json:"c"`
-	Channel string `json:"ch"`
+	Cmd     string            `json:"c"`
+	Channel string            `json:"ch"`
+	Hidden  map[string]string `json:"h,omitempty"`
 }
 
 // handleAction runs a button's command as the user who clicked it. A
@@ -81,11 +82,11 @@ func plain(parts []part) string {
 // openDialog renders a neutral form as a Mattermost dialog, checks it with
 // IsValid and opens it.
 func (a *Adapter) openDialog(ctx context.Context, trigger, channel string, f *bot.Form) error {
-	state, err := seal.Seal(a.Key, dialogState{Cmd: f.Command, Channel: channel})
+	state, err := seal.Seal(a.Key, dialogState{Cmd: f.Command, Channel: channel, Hidden: f.Hidden})
 	if err != nil {
 		return err
 	}
-	d := model.Dialog{CallbackId: "samverkan", Title: fit(f.Title, model.DialogTitleMaxLength), SubmitLabel: fit(f.Submit, 24), State: state}
+	d := model.Dialog{CallbackId: "samverkan", Title: fit(f.Title, model.DialogTitleMaxLength), SubmitLabel: fit(f.Submit, 24), State: state, IntroductionText: f.Intro}
 	for _, ff := range f.Fields {
 		el := model.DialogElement{
 			DisplayName: fit(ff.Label, model.DialogElementDisplayNameMaxLength),
@@ -144,6 +145,9 @@ func (a *Adapter) handleDialog(w http.ResponseWriter, r *http.Request) {
 		case float64:
 			values[k] = fmt.Sprint(x)
 		}
+	}
+	for k, v := range st.Hidden {
+		values[k] = v
 	}
 	channel := st.Channel
 	if channel == "" {

@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -31,6 +33,9 @@ type Shell struct {
 	// Clock, when set, can be moved forward with :spola to see deadlines
 	// and reminders without waiting.
 	Clock *bot.OffsetClock
+	// FileDir is where files sent to the terminal are written ("" is the
+	// working directory).
+	FileDir string
 
 	mu     sync.Mutex
 	tickMu sync.Mutex
@@ -183,13 +188,23 @@ func (s *Shell) request(line string, forms bool) (commands.Request, error) {
 func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form, in *bufio.Scanner) commands.Reply {
 	p := catalog.Printer{Lang: s.lang()}
 	values := map[string]string{}
+	for k, v := range f.Hidden {
+		values[k] = v
+	}
 	s.printf("%s\n", p.T("shell.form_intro", "Title", f.Title))
+	if f.Intro != "" {
+		s.printf("%s\n", f.Intro)
+	}
 	ask := func(ff bot.FormField) bool {
 		hint := ff.Help
 		if len(ff.Options) > 0 {
 			var opts []string
 			for _, o := range ff.Options {
-				opts = append(opts, o.Label)
+				if o.Value == ff.Default {
+					opts = append(opts, "["+o.Label+"]")
+				} else {
+					opts = append(opts, o.Label)
+				}
 			}
 			hint = strings.Join(opts, " | ")
 		}
@@ -301,6 +316,17 @@ func (p *printer) DirectMessage(_ context.Context, _, user string, m bot.Message
 	id := p.next()
 	p.s.printf("[DM → %s %s] %s", user, id, Render(m, p.s.Engine.Root))
 	return "@" + user, id, nil
+}
+
+// SendFile writes the file into the shell's file directory and says where.
+func (p *printer) SendFile(_ context.Context, _ string, to bot.Destination, f bot.File, m bot.Message) (string, string, error) {
+	path := filepath.Join(p.s.FileDir, filepath.Base(f.Name))
+	if err := os.WriteFile(path, f.Content, 0o600); err != nil {
+		return "", "", &bot.PermanentError{Err: err}
+	}
+	id := p.next()
+	p.s.printf("[fil → %s %s] %s%s\n", to.User, id, Render(m, p.s.Engine.Root), path)
+	return "@" + to.User, id, nil
 }
 
 func (p *printer) Update(_ context.Context, channel, id string, m bot.Message) error {

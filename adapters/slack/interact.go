@@ -17,8 +17,9 @@ import (
 
 // formState is what a modal's sealed private_metadata holds.
 type formState struct {
-	Cmd     string `json:"c"`
-	Channel string `json:"ch"`
+	Cmd     string            `json:"c"`
+	Channel string            `json:"ch"`
+	Hidden  map[string]string `json:"h,omitempty"`
 }
 
 // errRefused means a callback carried data the bot did not seal.
@@ -198,6 +199,9 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) (any, error) {
 					}
 				}
 			}
+		}
+		for k, v := range st.Hidden {
+			values[k] = v
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), a.Budget)
 		defer cancel()

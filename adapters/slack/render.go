@@ -195,7 +195,7 @@ func splitNonEmpty(s string, max int) []string {
 // modal renders a neutral form as a modal with plain_text_input and
 // static_select elements; the command travels sealed in private_metadata.
 func (a *Adapter) modal(f *bot.Form, channel string) (slack.ModalViewRequest, error) {
-	meta, err := seal.Seal(a.Key, formState{Cmd: f.Command, Channel: channel})
+	meta, err := seal.Seal(a.Key, formState{Cmd: f.Command, Channel: channel, Hidden: f.Hidden})
 	if err != nil {
 		return slack.ModalViewRequest{}, err
 	}
@@ -207,6 +207,11 @@ func (a *Adapter) modal(f *bot.Form, channel string) (slack.ModalViewRequest, er
 		CallbackID:      "samverkan",
 		PrivateMetadata: meta,
 	}
+	if f.Intro != "" {
+		for _, chunk := range splitNonEmpty(f.Intro, MaxSectionText) {
+			v.Blocks.BlockSet = append(v.Blocks.BlockSet, slack.NewSectionBlock(mrkdwn(chunk), nil, nil))
+		}
+	}
 	for _, ff := range f.Fields {
 		var el slack.BlockElement
 		switch ff.Type {
@@ -215,7 +220,13 @@ func (a *Adapter) modal(f *bot.Form, channel string) (slack.ModalViewRequest, er
 			for _, o := range ff.Options {
 				opts = append(opts, slack.NewOptionBlockObject(o.Value, plainText(clip(o.Label, 75)), nil))
 			}
-			el = slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, ff.Name, opts...)
+			sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, ff.Name, opts...)
+			for _, o := range opts {
+				if o.Value == ff.Default {
+					sel.InitialOption = o
+				}
+			}
+			el = sel
 		default:
 			in := slack.NewPlainTextInputBlockElement(nil, ff.Name)
 			in.Multiline = ff.Type == bot.FieldTextarea
