@@ -70,6 +70,7 @@ func (w *world) wire() {
 	mma.Routes(mux)
 	sla.Routes(mux)
 	w.env.Outbox.Platforms[bot.Mattermost], w.env.Outbox.Platforms[bot.Slack] = mma, sla
+	w.env.Bot.Directories = map[bot.PlatformID]bot.Directory{bot.Mattermost: mma, bot.Slack: sla}
 	w.handler.Store(mux)
 }
 
@@ -225,3 +226,8 @@ func countSL(calls []slackfake.Call, s string) int {
 	}
 	return n
 }
+
+// sleepBriefly yields while a background goroutine of the bot (a modal
+// being opened after the 3-second answer) catches up; it is a poll, not a
+// timing assumption.
+func sleepBriefly() { time.Sleep(2 * time.Millisecond) }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -42,6 +43,9 @@ type Adapter struct {
 	Budget time.Duration
 	// HTTP posts to response_url.
 	HTTP *http.Client
+
+	mu    sync.Mutex
+	botID string
 }
 
 // New returns an adapter using botToken; apiURL, when set, points the Web

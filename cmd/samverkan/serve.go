@@ -61,6 +61,7 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 		mm := mattermost.New(a.engine, cfg.Mattermost.URL, cfg.Mattermost.Token, cfg.Mattermost.CommandTokens, cfg.PublicURL, key, log)
 		mm.Routes(mux)
 		a.outbox.Platforms[bot.Mattermost] = mm
+		a.bot.Directories[bot.Mattermost] = mm
 		pingers["mattermost"] = mm
 		log.Info("mattermost adapter on", "url", cfg.Mattermost.URL, "command", mattermost.PathCommand)
 	}

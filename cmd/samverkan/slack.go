@@ -20,6 +20,7 @@ func startSlack(ctx context.Context, bg *sync.WaitGroup, cfg *config.Config, a *
 	s := cfg.Slack
 	sl := slack.New(a.engine, s.BotToken, s.SigningSecret, s.AppToken, s.APIURL, key, log)
 	a.outbox.Platforms[bot.Slack] = sl
+	a.bot.Directories[bot.Slack] = sl
 	pingers["slack"] = sl
 	if s.SigningSecret != "" {
 		sl.Routes(mux)

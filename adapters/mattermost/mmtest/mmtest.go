@@ -32,6 +32,7 @@ type Server struct {
 	eph      []model.PostEphemeral
 	dialogs  []model.OpenDialogRequest
 	members  map[string][]string
+	files    map[string]File
 	seq      int
 	failNext int
 	hang     time.Duration
@@ -40,7 +41,7 @@ type Server struct {
 
 // New starts a fake server with the bot account.
 func New() *Server {
-	s := &Server{users: map[string]*model.User{BotID: {Id: BotID, Username: "samverkan", IsBot: true}}, byID: map[string]*model.Post{}, members: map[string][]string{}}
+	s := &Server{users: map[string]*model.User{BotID: {Id: BotID, Username: "samverkan", IsBot: true}}, byID: map[string]*model.Post{}, members: map[string][]string{}, files: map[string]File{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v4/users/me", s.auth(func(w http.ResponseWriter, r *http.Request) { s.json(w, 200, s.users[BotID]) }))
 	mux.HandleFunc("GET /api/v4/users/username/{name}", s.auth(s.userByName))
@@ -51,6 +52,7 @@ func New() *Server {
 	mux.HandleFunc("POST /api/v4/channels/direct", s.auth(s.direct))
 	mux.HandleFunc("GET /api/v4/channels/{id}/members", s.auth(s.channelMembers))
 	mux.HandleFunc("POST /api/v4/actions/dialogs/open", s.auth(s.openDialog))
+	mux.HandleFunc("POST /api/v4/files", s.auth(s.uploadFile))
 	s.Server = httptest.NewServer(mux)
 	return s
 }
@@ -236,6 +238,45 @@ func (s *Server) openDialog(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.dialogs = append(s.dialogs, req)
 	s.json(w, 200, map[string]string{"status": "OK"})
+}
+
+func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		s.json(w, 400, model.NewAppError("fake", "api.file.upload_file.bad_form", nil, "", 400))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var infos []*model.FileInfo
+	for _, fhs := range r.MultipartForm.File {
+		for _, fh := range fhs {
+			f, _ := fh.Open()
+			data, _ := io.ReadAll(f)
+			f.Close()
+			s.seq++
+			id := fmt.Sprintf("file%04d", s.seq)
+			s.files[id] = File{Name: fh.Filename, Channel: r.FormValue("channel_id"), Content: data}
+			infos = append(infos, &model.FileInfo{Id: id, Name: fh.Filename, Size: int64(len(data))})
+		}
+	}
+	s.json(w, 201, &model.FileUploadResponse{FileInfos: infos})
+}
+
+// File is an uploaded file.
+type File struct {
+	Name, Channel string
+	Content       []byte
+}
+
+// Files returns the uploaded files by ID.
+func (s *Server) Files() map[string]File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]File{}
+	for k, v := range s.files {
+		out[k] = v
+	}
+	return out
 }
 
 // Posts returns copies of the posts made in channel ("" for all).

@@ -72,6 +72,14 @@ type Server struct {
 	socketUp  chan struct{}
 	acks      chan map[string]any
 	connOpens int
+	uploads   [][]byte
+}
+
+// Uploads returns the bodies uploaded to the file upload URL.
+func (s *Server) Uploads() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]byte(nil), s.uploads...)
 }
 
 // New starts the fake.
@@ -119,6 +127,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/ws":
 		s.serveSocket(w, r)
+		return
+	case r.URL.Path == "/upload":
+		body, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.uploads = append(s.uploads, body)
+		s.mu.Unlock()
+		w.WriteHeader(200)
 		return
 	case strings.HasPrefix(r.URL.Path, "/hooks/"):
 		var m map[string]any
@@ -179,6 +194,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"ok": true, "user": map[string]any{"id": str("user"), "name": strings.ToLower(str("user"))}})
 	case "views.open":
 		writeJSON(w, 200, map[string]any{"ok": true, "view": map[string]any{"id": "V" + strconv.Itoa(s.seq)}})
+	case "files.getUploadURLExternal":
+		writeJSON(w, 200, map[string]any{"ok": true, "upload_url": "http://" + r.Host + "/upload", "file_id": "F" + strconv.Itoa(s.seq)})
+	case "files.completeUploadExternal":
+		writeJSON(w, 200, map[string]any{"ok": true, "files": []any{map[string]any{"id": "F" + strconv.Itoa(s.seq), "title": "upload"}}})
 	case "apps.connections.open":
 		s.connOpens++
 		writeJSON(w, 200, map[string]any{"ok": true, "url": "ws://" + r.Host + "/ws"})
