@@ -28,6 +28,23 @@ var demoMembers = []demoMember{
 	{"elin", "Elin Elnät", "ellevio", []bot.Role{bot.RoleDutyOfficer, bot.RoleCommunicator}},
 }
 
+var demoReports = []struct {
+	user     string
+	tlp      bot.TLP
+	sections []bot.ReportSection
+}{
+	{"sam", bot.TLPGreen, []bot.ReportSection{
+		{Key: "fakta", Text: "Ökat samtalsflöde till 112 från Norrort efter elavbrottet; väntetider upp till 40 s.", Shared: true},
+		{Key: "prognos", Text: "Fler samtal när mobilnätets reservkraft tar slut i kväll.", Shared: true},
+		{Key: "inriktning", Text: "Extra operatörer inkallade till 18:00.", Shared: false},
+	}},
+	{"stina", bot.TLPAmber, []bot.ReportSection{
+		{Key: "fakta", Text: "Elavbrott i Kista och Akalla, cirka 9 000 hushåll. Två äldreboenden på reservkraft.", Shared: true},
+		{Key: "samordning-atgarder", Text: "Behöver besked från Ellevio om återställningstid för äldreboendena.", Shared: true},
+		{Key: "kommunikation", Text: "Utkast till invånarinformation klart kl 15.", Shared: false},
+	}},
+}
+
 // SeedDemo fills an empty store with the demo registry: a coordinating
 // forum hosted by the county board, five actors, people in every role, and
 // the shell channel bound to it. A store that has any forum is left alone.
@@ -68,6 +85,15 @@ func SeedDemo(b *bot.Bot) (bool, error) {
 	}
 	if err := b.BindChannel(sys, "ssr", bot.Channel{Platform: bot.Shell, ID: DemoChannel, Name: "#" + DemoChannel}); err != nil {
 		return false, err
+	}
+	for _, r := range demoReports {
+		c, err := b.Caller(bot.Identity{Platform: bot.Shell, UserID: r.user})
+		if err != nil {
+			return false, err
+		}
+		if _, err := b.FileReport(c, "ssr", r.sections, r.tlp); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }
