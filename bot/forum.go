@@ -80,6 +80,10 @@ type Forum struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Activation is the running activation's ID while Mode is activated.
 	Activation uint64 `json:"activation,omitempty"`
+	// Schedule is the weekly conference, nil for none.
+	Schedule *Schedule `json:"schedule,omitempty"`
+	// Conference is the running conference's ID, 0 for none.
+	Conference uint64 `json:"conference,omitempty"`
 }
 
 // HasActor reports whether actor a is a member of the forum.

@@ -122,7 +122,13 @@ func (b *Bot) CreateForum(c Caller, f Forum) error {
 			}
 		}
 		f.Mode, f.CreatedAt, f.Channels = ModeNormal, ch.Now, nil
+		if f.Level == LevelCoordinating && f.Schedule == nil {
+			f.Schedule = DefaultSchedule()
+		}
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
+			return err
+		}
+		if err := b.armSchedule(ch, &f, ch.Now); err != nil {
 			return err
 		}
 		return ch.Audit("forum.create", f.ID, map[string]string{"name": f.Name, "level": string(f.Level), "host": f.Host}, "")

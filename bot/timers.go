@@ -34,6 +34,8 @@ func (b *Bot) timerKinds() map[string]TimerFunc {
 	return map[string]TimerFunc{
 		timerActivationReminder: b.activationReminder,
 		timerActivationDeadline: b.activationDeadline,
+		timerConference:         b.conferenceDue,
+		timerConferenceReminder: b.conferenceReminder,
 	}
 }
 

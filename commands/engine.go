@@ -30,6 +30,7 @@ func New(b *bot.Bot, lang string) *Engine {
 	e.registerRegistry()
 	e.registerActivation()
 	e.registerReports()
+	e.registerConference()
 	return e
 }
 

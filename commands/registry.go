@@ -132,6 +132,11 @@ func (e *Engine) forumShow(_ context.Context, r *Request, a Args) (Reply, error)
 			{Title: p.T("field.channels"), Value: orNone(strings.Join(cl, "\n"), none)},
 		},
 	}
+	conf := p.T("forum.no_schedule")
+	if f.Schedule != nil {
+		conf = f.Schedule.Describe(r.Lang) + " · " + p.T("forum.next_conference", "When", f.Schedule.Next(e.Bot.Clock.Now()).In(f.Schedule.Location()).Format("2006-01-02 15:04"))
+	}
+	msg.Fields = append(msg.Fields, bot.Field{Title: p.T("field.conference"), Value: conf})
 	return Reply{Message: msg}, nil
 }
 

@@ -76,6 +76,9 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 		health(w, r, a, pingers)
 	})
 
+	if err := a.bot.ArmSchedules(); err != nil {
+		return fmt.Errorf("conference schedules: %w", err)
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

@@ -40,6 +40,9 @@ func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writ
 			sh.Prompt = true
 		}
 	}
+	if err := a.bot.ArmSchedules(); err != nil {
+		return err
+	}
 	_, _ = a.outbox.DeliverDue(ctx)
 	return sh.Run(ctx, in)
 }

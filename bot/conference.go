@@ -1,0 +1,586 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Attendee is an actor present at a conference (roll call).
+type Attendee struct {
+	Actor  string    `json:"actor"`
+	Member string    `json:"member"`
+	Name   string    `json:"name"`
+	At     time.Time `json:"at"`
+}
+
+// Entry is a decision or the next-meeting note in the minutes.
+type Entry struct {
+	Text string    `json:"text"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// ActionItem is an action with an owner and deadline; it stays open across
+// meetings until it is marked done.
+type ActionItem struct {
+	Number     uint64    `json:"number"`
+	Forum      string    `json:"forum"`
+	Conference uint64    `json:"conference"`
+	Text       string    `json:"text"`
+	Owner      string    `json:"owner"` // actor
+	Due        string    `json:"due"`   // YYYY-MM-DD
+	By         string    `json:"by"`
+	At         time.Time `json:"at"`
+	Done       bool      `json:"done,omitempty"`
+	DoneAt     time.Time `json:"done_at,omitempty"`
+}
+
+// Conference is one collaboration conference: scheduled or ad hoc, its
+// roll call and its minutes.
+type Conference struct {
+	ID         uint64     `json:"id"`
+	Forum      string     `json:"forum"`
+	Occurrence string     `json:"occurrence,omitempty"` // forum|local date-time for scheduled ones
+	Scheduled  time.Time  `json:"scheduled"`
+	Started    time.Time  `json:"started"`
+	Late       bool       `json:"late,omitempty"`
+	StartedBy  string     `json:"started_by,omitempty"`
+	Purposes   []Purpose  `json:"purposes"`
+	Exercise   bool       `json:"exercise,omitempty"`
+	Attendance []Attendee `json:"attendance"`
+	Decisions  []Entry    `json:"decisions"`
+	Actions    []uint64   `json:"actions"`
+	Next       *Entry     `json:"next,omitempty"`
+	Version    int        `json:"version"`
+	EndedAt    time.Time  `json:"ended_at,omitempty"`
+	EndedBy    string     `json:"ended_by,omitempty"`
+}
+
+// Occurrence records what became of one scheduled conference.
+type Occurrence struct {
+	ID         string    `json:"id"`
+	State      string    `json:"state"` // "held", "late", "missed"
+	Conference uint64    `json:"conference,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// Buckets of conferences.
+const (
+	BucketConferences = "conferences"
+	BucketOccurrences = "occurrences"
+	BucketActions     = "actions"
+)
+
+const (
+	timerConference         = "conference"
+	timerConferenceReminder = "conference-reminder"
+)
+
+// GetConference returns conference id.
+func GetConference(tx Tx, id uint64) (*Conference, error) {
+	var c Conference
+	if err := tx.Get(BucketConferences, SeqKey(id), &c); errors.Is(err, ErrNotFound) {
+		return nil, Errorf(ENOTFOUND, "err.unknown_conference", "N", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// RunningConference returns the forum's open conference, or nil.
+func RunningConference(tx Tx, f *Forum) (*Conference, error) {
+	if f.Conference == 0 {
+		return nil, nil
+	}
+	return GetConference(tx, f.Conference)
+}
+
+// Conferences returns a forum's conferences, oldest first.
+func Conferences(tx Tx, forum string) ([]Conference, error) {
+	all, err := listAll[Conference](tx, BucketConferences)
+	return slices.DeleteFunc(all, func(c Conference) bool { return c.Forum != forum }), err
+}
+
+// OpenActions returns a forum's action items not yet done.
+func OpenActions(tx Tx, forum string) ([]ActionItem, error) {
+	all, err := listAll[ActionItem](tx, BucketActions)
+	return slices.DeleteFunc(all, func(a ActionItem) bool { return a.Forum != forum || a.Done }), err
+}
+
+// SetSchedule changes a forum's weekly conference (nil turns it off); the
+// pending timers are replaced in the same transaction, so the change takes
+// effect at once.
+func (b *Bot) SetSchedule(c Caller, forumID string, s *Schedule) error {
+	return b.Update(c, func(ch *Change) error {
+		f, err := GetForum(ch, forumID)
+		if err != nil {
+			return err
+		}
+		if err := Require(c, PermConference, f); err != nil {
+			return err
+		}
+		f.Schedule = s
+		if err := ch.Put(BucketForums, f.ID, f); err != nil {
+			return err
+		}
+		if err := b.armSchedule(ch, f, ch.Now); err != nil {
+			return err
+		}
+		desc := "off"
+		if s != nil {
+			desc = s.Describe("en")
+		}
+		return ch.Audit("conference.schedule", f.ID, map[string]string{"schedule": desc}, "")
+	})
+}
+
+// armSchedule replaces the forum's conference timers with those of its
+// next occurrence after from.
+func (b *Bot) armSchedule(ch *Change, f *Forum, from time.Time) error {
+	var stale []string
+	err := ch.ForEach(BucketTimers, "", func(k string, decode func(any) error) error {
+		var t Timer
+		if err := decode(&t); err != nil {
+			return err
+		}
+		if (t.Kind == timerConference || t.Kind == timerConferenceReminder) && strings.HasPrefix(t.Ref, f.ID+"|") {
+			stale = append(stale, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range stale {
+		if err := ch.Delete(BucketTimers, k); err != nil {
+			return err
+		}
+	}
+	if f.Schedule == nil {
+		return nil
+	}
+	next := f.Schedule.Next(from)
+	ref := f.ID + "|" + next.UTC().Format(time.RFC3339)
+	if err := ch.SetTimer(Timer{Due: next, Kind: timerConference, Ref: ref}); err != nil {
+		return err
+	}
+	if rem := next.Add(-f.Schedule.Reminder); f.Schedule.Reminder > 0 && rem.After(from) {
+		return ch.SetTimer(Timer{Due: rem, Kind: timerConferenceReminder, Ref: ref})
+	}
+	return nil
+}
+
+// ArmSchedules makes sure every scheduled forum has its next conference
+// timer, e.g. after an upgrade; it looks back over the grace period so an
+// occurrence missed while the bot was down is still handled once.
+func (b *Bot) ArmSchedules() error {
+	sys := Caller{}
+	return b.Update(sys, func(ch *Change) error {
+		forums, err := ListForums(ch)
+		if err != nil {
+			return err
+		}
+		armed := map[string]bool{}
+		err = ch.ForEach(BucketTimers, "", func(_ string, decode func(any) error) error {
+			var t Timer
+			if err := decode(&t); err == nil && t.Kind == timerConference {
+				armed[strings.SplitN(t.Ref, "|", 2)[0]] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, f := range forums {
+			if f.Schedule == nil || armed[f.ID] {
+				continue
+			}
+			if err := b.armSchedule(ch, &f, ch.Now.Add(-f.Schedule.Grace)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// scheduledFor parses a conference timer's ref: forum and occurrence time.
+func scheduledFor(tx Tx, t Timer) (*Forum, time.Time, error) {
+	forum, at, ok := strings.Cut(t.Ref, "|")
+	if !ok {
+		return nil, time.Time{}, nil
+	}
+	when, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return nil, time.Time{}, nil
+	}
+	f, err := GetForum(tx, forum)
+	if err != nil || f.Schedule == nil {
+		return nil, time.Time{}, nil
+	}
+	return f, when, nil
+}
+
+// conferenceDue fires at (or after) a scheduled occurrence: within the
+// grace period the agenda goes out, marked late when more than a minute
+// late; after it, the occurrence is recorded as missed and the chair told.
+// The occurrence record makes it happen once, whatever fires it.
+func (b *Bot) conferenceDue(ch *Change, t Timer) error {
+	f, when, err := scheduledFor(ch, t)
+	if f == nil || err != nil {
+		return err
+	}
+	s := f.Schedule
+	occ := s.OccurrenceID(f.ID, when)
+	defer func() { _ = b.armSchedule(ch, f, when) }()
+	var seen Occurrence
+	if err := ch.Get(BucketOccurrences, occ, &seen); err == nil {
+		return nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	lateness := ch.Now.Sub(when)
+	if lateness > s.Grace {
+		if err := ch.Put(BucketOccurrences, occ, Occurrence{ID: occ, State: "missed", At: ch.Now}); err != nil {
+			return err
+		}
+		msg := Message{
+			Title: b.T("conference.missed_title", "Forum", f.Name),
+			Text:  b.T("conference.missed_text", "Forum", f.Name, "When", when.In(s.Location()).Format("2006-01-02 15:04"), "ID", f.ID),
+		}
+		for _, m := range b.chairs(ch, f) {
+			if err := b.dm(ch, "conference-missed:"+occ+":"+m.ID, m, msg); err != nil {
+				return err
+			}
+		}
+		return ch.Audit("conference.missed", f.ID, map[string]string{"occurrence": occ}, "")
+	}
+	if cur, _ := RunningConference(ch, f); cur != nil {
+		// A conference is already running (ad hoc): record, do not double.
+		return ch.Put(BucketOccurrences, occ, Occurrence{ID: occ, State: "held", Conference: cur.ID, At: ch.Now})
+	}
+	conf, err := b.startConference(ch, f, when, occ, lateness > time.Minute, "")
+	if err != nil {
+		return err
+	}
+	state := "held"
+	if conf.Late {
+		state = "late"
+	}
+	return ch.Put(BucketOccurrences, occ, Occurrence{ID: occ, State: state, Conference: conf.ID, At: ch.Now})
+}
+
+// conferenceReminder asks the actors, before the meeting, to file or
+// update their situation reports.
+func (b *Bot) conferenceReminder(ch *Change, t Timer) error {
+	f, when, err := scheduledFor(ch, t)
+	if f == nil || err != nil || !ch.Now.Before(when) {
+		return err
+	}
+	comp, err := b.Compile(ch, f, ch.Now)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, a := range append(slices.Clone(comp.Missing), comp.Stale...) {
+		missing = append(missing, comp.Names[a])
+	}
+	msg := Message{
+		Title:   b.T("conference.reminder_title", "Forum", f.Name, "Time", when.In(f.Schedule.Location()).Format("15:04")),
+		Text:    b.T("conference.reminder_text", "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
+		Buttons: []Button{{Label: b.T("button.new_report"), Command: "lägesbild ny " + f.ID, Style: "primary"}},
+	}
+	if f.Exercise {
+		msg.Exercise = b.T("exercise.marker")
+	}
+	return b.announce(ch, f.Channels, "conference-reminder:"+t.Ref, msg)
+}
+
+func (b *Bot) chairs(tx Tx, f *Forum) []Member {
+	ms, _ := ListMembers(tx)
+	var out []Member
+	for _, m := range ms {
+		if m.Has(RoleChair) && f.HasActor(m.Actor) {
+			out = append(out, m)
+		}
+	}
+	if len(out) == 0 {
+		for _, m := range ms {
+			if (m.Has(RoleCoordinator) || m.Has(RoleSecretary)) && f.HasActor(m.Actor) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// startConference opens a conference and posts its agenda everywhere.
+func (b *Bot) startConference(ch *Change, f *Forum, scheduled time.Time, occ string, late bool, by string) (*Conference, error) {
+	id, err := ch.NextSeq(BucketConferences)
+	if err != nil {
+		return nil, err
+	}
+	conf := &Conference{ID: id, Forum: f.ID, Occurrence: occ, Scheduled: scheduled, Started: ch.Now, Late: late, StartedBy: by, Exercise: f.Exercise, Purposes: []Purpose{PurposeInformation, PurposePicture}}
+	if a, _ := CurrentActivation(ch, f); a != nil {
+		conf.Purposes, conf.Exercise = a.Purposes, conf.Exercise || a.Exercise
+	}
+	f.Conference = id
+	if err := ch.Put(BucketForums, f.ID, f); err != nil {
+		return nil, err
+	}
+	if err := ch.Put(BucketConferences, SeqKey(id), conf); err != nil {
+		return nil, err
+	}
+	msg, err := b.agenda(ch, f, conf)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range f.Channels {
+		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:agenda@%s", id, c.Key()), Ref: agendaRef(id), To: Destination{Platform: c.Platform, Channel: c.ID}, Message: msg}); err != nil {
+			return nil, err
+		}
+	}
+	return conf, ch.Audit("conference.start", f.ID, map[string]string{"conference": itoa(id), "occurrence": occ, "late": fmt.Sprint(late)}, "")
+}
+
+func agendaRef(id uint64) string { return "conference:" + itoa(id) + ":agenda" }
+
+// StartConference opens an ad-hoc conference now.
+func (b *Bot) StartConference(c Caller, forumID string) (*Conference, error) {
+	var out *Conference
+	err := b.Update(c, func(ch *Change) error {
+		f, err := GetForum(ch, forumID)
+		if err != nil {
+			return err
+		}
+		if err := Require(c, PermConference, f); err != nil {
+			return err
+		}
+		if cur, err := RunningConference(ch, f); err != nil {
+			return err
+		} else if cur != nil {
+			return Errorf(ECONFLICT, "err.conference_running", "Forum", f.ID, "N", cur.ID)
+		}
+		out, err = b.startConference(ch, f, ch.Now, "", false, c.Name())
+		return err
+	})
+	return out, err
+}
+
+// running loads the forum's running conference for a minutes command.
+func (b *Bot) running(ch *Change, c Caller, forumID string, p Permission) (*Forum, *Conference, error) {
+	f, err := GetForum(ch, forumID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := Require(c, p, f); err != nil {
+		return nil, nil, err
+	}
+	conf, err := RunningConference(ch, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	if conf == nil {
+		return nil, nil, Errorf(ECONFLICT, "err.no_conference", "Forum", f.ID)
+	}
+	return f, conf, nil
+}
+
+// saveConference stores the conference and edits its agenda in place.
+func (b *Bot) saveConference(ch *Change, f *Forum, conf *Conference) error {
+	conf.Version++
+	if err := ch.Put(BucketConferences, SeqKey(conf.ID), conf); err != nil {
+		return err
+	}
+	msg, err := b.agenda(ch, f, conf)
+	if err != nil {
+		return err
+	}
+	for _, c := range f.Channels {
+		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:agenda:%d@%s", conf.ID, conf.Version, c.Key()), UpdateRef: agendaRef(conf.ID), To: Destination{Platform: c.Platform, Channel: c.ID}, Message: msg}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Present records the caller's actor in the roll call. A member can only
+// answer for their own actor.
+func (b *Bot) Present(c Caller, forumID, actor string) (*Conference, bool, error) {
+	var out *Conference
+	first := false
+	err := b.Update(c, func(ch *Change) error {
+		f, conf, err := b.running(ch, c, forumID, PermMember)
+		if err != nil {
+			return err
+		}
+		if actor != "" && actor != c.Member.Actor {
+			return Errorf(EFORBIDDEN, "err.present_other_actor", "Actor", actor)
+		}
+		if !slices.ContainsFunc(conf.Attendance, func(a Attendee) bool { return a.Actor == c.Member.Actor }) {
+			first = true
+			conf.Attendance = append(conf.Attendance, Attendee{Actor: c.Member.Actor, Member: c.Member.ID, Name: c.Name(), At: ch.Now})
+			if err := b.saveConference(ch, f, conf); err != nil {
+				return err
+			}
+			if err := ch.Audit("conference.present", f.ID, map[string]string{"conference": itoa(conf.ID), "actor": c.Member.Actor}, ""); err != nil {
+				return err
+			}
+		}
+		out = conf
+		return nil
+	})
+	return out, first, err
+}
+
+// Decide adds a decision to the minutes.
+func (b *Bot) Decide(c Caller, forumID, text string) (*Conference, error) {
+	text = strings.TrimSpace(CleanText(text))
+	if text == "" {
+		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
+	}
+	var out *Conference
+	err := b.Update(c, func(ch *Change) error {
+		f, conf, err := b.running(ch, c, forumID, PermMinutes)
+		if err != nil {
+			return err
+		}
+		conf.Decisions = append(conf.Decisions, Entry{Text: text, By: c.Name(), At: ch.Now})
+		out = conf
+		if err := b.saveConference(ch, f, conf); err != nil {
+			return err
+		}
+		return ch.Audit("conference.decision", f.ID, map[string]string{"conference": itoa(conf.ID)}, text)
+	})
+	return out, err
+}
+
+// AddAction adds an action item with an owner actor and a due date.
+func (b *Bot) AddAction(c Caller, forumID, text, owner, due string) (*ActionItem, error) {
+	text = strings.TrimSpace(CleanText(text))
+	if text == "" {
+		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
+	}
+	if _, err := time.Parse("2006-01-02", due); err != nil {
+		return nil, Errorf(EINVALID, "err.bad_date", "Value", due).OnField("senast")
+	}
+	var out *ActionItem
+	err := b.Update(c, func(ch *Change) error {
+		f, conf, err := b.running(ch, c, forumID, PermMinutes)
+		if err != nil {
+			return err
+		}
+		if !f.HasActor(owner) {
+			return Errorf(EINVALID, "err.actor_not_in_forum", "Actor", owner, "Forum", f.ID).OnField("ansvarig")
+		}
+		n, err := ch.NextSeq(BucketActions)
+		if err != nil {
+			return err
+		}
+		item := &ActionItem{Number: n, Forum: f.ID, Conference: conf.ID, Text: text, Owner: owner, Due: due, By: c.Name(), At: ch.Now}
+		if err := ch.Put(BucketActions, SeqKey(n), item); err != nil {
+			return err
+		}
+		conf.Actions = append(conf.Actions, n)
+		out = item
+		if err := b.saveConference(ch, f, conf); err != nil {
+			return err
+		}
+		return ch.Audit("conference.action", f.ID, map[string]string{"conference": itoa(conf.ID), "action": itoa(n), "owner": owner, "due": due}, text)
+	})
+	return out, err
+}
+
+// CloseAction marks action item n done.
+func (b *Bot) CloseAction(c Caller, n uint64) (*ActionItem, error) {
+	var out *ActionItem
+	err := b.Update(c, func(ch *Change) error {
+		var a ActionItem
+		if err := ch.Get(BucketActions, SeqKey(n), &a); errors.Is(err, ErrNotFound) {
+			return Errorf(ENOTFOUND, "err.unknown_action", "N", n)
+		} else if err != nil {
+			return err
+		}
+		f, err := GetForum(ch, a.Forum)
+		if err != nil {
+			return err
+		}
+		if err := Require(c, PermMinutes, f); err != nil {
+			return err
+		}
+		a.Done, a.DoneAt = true, ch.Now
+		out = &a
+		if err := ch.Put(BucketActions, SeqKey(n), a); err != nil {
+			return err
+		}
+		return ch.Audit("conference.action_done", f.ID, map[string]string{"action": itoa(n)}, "")
+	})
+	return out, err
+}
+
+// SetNext records the next meeting: time, form, purpose, agenda.
+func (b *Bot) SetNext(c Caller, forumID, text string) (*Conference, error) {
+	text = strings.TrimSpace(CleanText(text))
+	if text == "" {
+		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
+	}
+	var out *Conference
+	err := b.Update(c, func(ch *Change) error {
+		f, conf, err := b.running(ch, c, forumID, PermMinutes)
+		if err != nil {
+			return err
+		}
+		conf.Next = &Entry{Text: text, By: c.Name(), At: ch.Now}
+		out = conf
+		if err := b.saveConference(ch, f, conf); err != nil {
+			return err
+		}
+		return ch.Audit("conference.next", f.ID, map[string]string{"conference": itoa(conf.ID)}, text)
+	})
+	return out, err
+}
+
+// EndConference closes the conference, stores the minutes and posts them.
+func (b *Bot) EndConference(c Caller, forumID string) (*Conference, error) {
+	var out *Conference
+	err := b.Update(c, func(ch *Change) error {
+		f, conf, err := b.running(ch, c, forumID, Permission{Name: "conference end", Roles: []Role{RoleChair, RoleSecretary}})
+		if err != nil {
+			return err
+		}
+		conf.EndedAt, conf.EndedBy = ch.Now, c.Name()
+		f.Conference = 0
+		if err := ch.Put(BucketForums, f.ID, f); err != nil {
+			return err
+		}
+		if err := b.saveConference(ch, f, conf); err != nil {
+			return err
+		}
+		msg, err := b.Minutes(ch, f, conf)
+		if err != nil {
+			return err
+		}
+		for _, c := range f.Channels {
+			if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:minutes@%s", conf.ID, c.Key()), To: Destination{Platform: c.Platform, Channel: c.ID}, Message: msg}); err != nil {
+				return err
+			}
+		}
+		out = conf
+		return ch.Audit("conference.end", f.ID, map[string]string{"conference": itoa(conf.ID), "present": itoa(uint64(len(conf.Attendance))), "decisions": itoa(uint64(len(conf.Decisions))), "actions": itoa(uint64(len(conf.Actions)))}, PlainText(msg))
+	})
+	return out, err
+}
+
+// PlainText flattens a message, e.g. to hash minutes into the audit log.
+func PlainText(m Message) string {
+	parts := []string{m.Title, m.Text}
+	for _, f := range m.Fields {
+		parts = append(parts, f.Title+": "+f.Value)
+	}
+	for _, s := range m.Sections {
+		parts = append(parts, s.Title, s.Text)
+	}
+	return strings.Join(parts, "\n")
+}
