@@ -258,8 +258,19 @@ func (b *Bot) conferenceDue(ch *Change, t Timer) error {
 		return ch.Audit("conference.missed", f.ID, map[string]string{"occurrence": occ}, "")
 	}
 	if cur, _ := RunningConference(ch, f); cur != nil {
-		// A conference is already running (ad hoc): record, do not double.
-		return ch.Put(BucketOccurrences, occ, Occurrence{ID: occ, State: "held", Conference: cur.ID, At: ch.Now})
+		if when.Sub(cur.Started) < s.Grace {
+			// Someone opened this meeting by hand shortly before: it counts.
+			return ch.Put(BucketOccurrences, occ, Occurrence{ID: occ, State: "held", Conference: cur.ID, At: ch.Now})
+		}
+		// A meeting left open since an earlier occasion is closed quietly;
+		// its minutes stay stored.
+		cur.EndedAt, cur.EndedBy = ch.Now, "samverkan"
+		if err := ch.Put(BucketConferences, SeqKey(cur.ID), cur); err != nil {
+			return err
+		}
+		if err := ch.Audit("conference.autoclose", f.ID, map[string]string{"conference": itoa(cur.ID)}, ""); err != nil {
+			return err
+		}
 	}
 	conf, err := b.startConference(ch, f, when, occ, lateness > time.Minute, "")
 	if err != nil {

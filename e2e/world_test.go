@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"samverkan/bot"
 	"samverkan/bot/bottest"
 	"samverkan/commands"
+	"samverkan/store/bolt"
 )
 
 const (
@@ -98,6 +100,9 @@ func (w *world) mmCmd(user, text string) (string, *model.CommandResponse) {
 	parts := []string{cr.Text}
 	for _, a := range cr.Attachments {
 		parts = append(parts, a.Pretext, a.Title, a.Text)
+		for _, f := range a.Fields {
+			parts = append(parts, fmt.Sprintf("%s: %v", f.Title, f.Value))
+		}
 	}
 	return strings.Join(parts, "\n"), &cr
 }
@@ -231,3 +236,6 @@ func countSL(calls []slackfake.Call, s string) int {
 // being opened after the 3-second answer) catches up; it is a poll, not a
 // timing assumption.
 func sleepBriefly() { time.Sleep(2 * time.Millisecond) }
+
+// openSecond tries to open the database as a second process would.
+func openSecond(path string) (*bolt.Store, error) { return bolt.Open(path, 200*time.Millisecond) }
