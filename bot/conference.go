@@ -173,6 +173,26 @@ func (b *Bot) armSchedule(ch *Change, f *Forum, from time.Time) error {
 	return nil
 }
 
+// ApplySchedules sets forums' schedules from configuration where they
+// differ from the stored ones; unknown forums are reported, not created.
+func (b *Bot) ApplySchedules(want map[string]*Schedule) error {
+	sys := Caller{Admin: true}
+	for forum, s := range want {
+		var cur *Forum
+		if err := b.View(func(tx Tx) (err error) { cur, err = GetForum(tx, forum); return }); err != nil {
+			b.log().Warn("configured conference for an unknown forum", "forum", forum)
+			continue
+		}
+		if (cur.Schedule == nil && s == nil) || (cur.Schedule != nil && s != nil && *cur.Schedule == *s) {
+			continue
+		}
+		if err := b.SetSchedule(sys, forum, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ArmSchedules makes sure every scheduled forum has its next conference
 // timer, e.g. after an upgrade; it looks back over the grace period so an
 // occurrence missed while the bot was down is still handled once.

@@ -31,6 +31,9 @@ type Config struct {
 	// CallInDeadlines are minutes per level for acknowledging a call-in,
 	// e.g. {inriktande: 60, samordnande: 15}.
 	CallInDeadlines map[string]int `yaml:"call_in_deadlines"`
+	// Conferences sets forums' weekly conferences at start, e.g.
+	// {ssr: "torsdag 16:00 Europe/Stockholm"} or {ssr: "av"}.
+	Conferences map[string]string `yaml:"conferences"`
 	Mattermost      Mattermost     `yaml:"mattermost"`
 	Slack           Slack          `yaml:"slack"`
 
@@ -214,6 +217,11 @@ func (c *Config) Validate() error {
 			errs = append(errs, c.errf("call_in_deadlines", "%s: want minutes between 1 and 1440, got %d", lvl, min))
 		}
 	}
+	for forum, spec := range c.Conferences {
+		if _, err := ParseConference(spec); err != nil {
+			errs = append(errs, c.errf("conferences", "%s: %v", forum, err))
+		}
+	}
 	sl := c.Slack
 	if sl.BotToken != "" || sl.SigningSecret != "" || sl.AppToken != "" {
 		if sl.BotToken == "" {
@@ -246,6 +254,26 @@ func (c *Config) AdminIdentities() []bot.Identity {
 		}
 	}
 	return out
+}
+
+// ParseConference reads "torsdag 16:00 [zone]" or "av"/"off" (nil).
+func ParseConference(spec string) (*bot.Schedule, error) {
+	f := strings.Fields(spec)
+	if len(f) == 1 && (bot.Fold(f[0]) == "av" || bot.Fold(f[0]) == "off") {
+		return nil, nil
+	}
+	if len(f) < 2 || len(f) > 3 {
+		return nil, fmt.Errorf("want \"torsdag 16:00 [Europe/Stockholm]\" or \"av\", got %q", spec)
+	}
+	zone := ""
+	if len(f) == 3 {
+		zone = f[2]
+	}
+	s, err := bot.ParseSchedule(f[0], f[1], zone)
+	if err != nil {
+		return nil, fmt.Errorf("want \"torsdag 16:00 [Europe/Stockholm]\", got %q", spec)
+	}
+	return s, nil
 }
 
 // Deadlines returns the configured call-in deadlines per level.

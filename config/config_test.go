@@ -73,3 +73,18 @@ func TestEnvironmentOverridesFile(t *testing.T) {
 		t.Errorf("bad admin err = %v", err)
 	}
 }
+
+func TestConferenceSchedules(t *testing.T) {
+	p := write(t, "conferences:\n  ssr: torsdag 16:00 Europe/Stockholm\n  krisforum: av\n  bad: fikadag 16:00\n")
+	_, err := config.Load(p, noenv)
+	if err == nil || !strings.Contains(err.Error(), "conferences") || !strings.Contains(err.Error(), "bad") {
+		t.Fatalf("err = %v, want the bad schedule named", err)
+	}
+	s, err := config.ParseConference("Onsdag 09:30")
+	if err != nil || s.Hour != 9 || s.Minute != 30 || s.Zone != "Europe/Stockholm" {
+		t.Errorf("ParseConference = %+v, %v", s, err)
+	}
+	if s, err := config.ParseConference("av"); s != nil || err != nil {
+		t.Errorf("av = %v, %v", s, err)
+	}
+}

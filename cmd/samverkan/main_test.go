@@ -198,3 +198,17 @@ func TestCheckConfigMasksSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestConfiguredConferenceScheduleApplies(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.db")
+	session(t, data, "forum lista\n") // the demo forum, Thursday 16:00 by default
+	cfgPath := filepath.Join(dir, "samverkan.yaml")
+	if err := os.WriteFile(cfgPath, []byte("conferences:\n  ssr: onsdag 10:30 Europe/Stockholm\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := session(t, data, "forum visa ssr\n", "--config", cfgPath)
+	if !strings.Contains(out, "Konferens: onsdag 10:30 (Europe/Stockholm)") {
+		t.Errorf("configured schedule not applied:\n%s", out)
+	}
+}
