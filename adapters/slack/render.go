@@ -20,6 +20,7 @@ const (
 	MaxButtonText  = 75
 	MaxHeaderText  = 150
 	MaxFallback    = 3000
+	MaxActions     = 25 // elements in one actions block
 )
 
 // message is one chat.postMessage worth of a rendered neutral message.
@@ -125,9 +126,8 @@ func (a *Adapter) render(m bot.Message) []message {
 	if m.Exercise != "" {
 		overhead++
 	}
-	if len(buttons) > 0 {
-		overhead++
-	}
+	actionBlocks := (len(buttons) + MaxActions - 1) / MaxActions
+	overhead += actionBlocks
 	per := MaxBlocks - overhead
 	var pages [][]slack.Block
 	for len(body) > per {
@@ -150,8 +150,10 @@ func (a *Adapter) render(m bot.Message) []message {
 			blocks = append(blocks, slack.NewHeaderBlock(plainText(clip(title, MaxHeaderText))))
 		}
 		blocks = append(blocks, page...)
-		if i == len(pages)-1 && len(buttons) > 0 {
-			blocks = append(blocks, slack.NewActionBlock("samverkan_actions", buttons...))
+		if i == len(pages)-1 {
+			for j := 0; j < len(buttons); j += MaxActions {
+				blocks = append(blocks, slack.NewActionBlock(fmt.Sprintf("samverkan_actions_%d", j/MaxActions), buttons[j:min(j+MaxActions, len(buttons))]...))
+			}
 		}
 		if m.Exercise != "" {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*"+m.Exercise+"*")))

@@ -316,6 +316,28 @@ func TestLongReportSplitsWithinLimits(t *testing.T) {
 	if c := strings.Count(got, "v"); c < 14*2500 {
 		t.Errorf("fields lost characters: %d", c)
 	}
+	// Many buttons (a roll call of 40 actors) spread over actions blocks of 25.
+	var many []bot.Button
+	for i := range 40 {
+		many = append(many, bot.Button{Label: "Närvarande – aktör " + strconv.Itoa(i), Command: "närvarande"})
+	}
+	if _, err := h.adapter.Post(context.Background(), "k2", "C_Y", "", bot.Message{Title: "Dagordning", Buttons: many}); err != nil {
+		t.Fatal(err)
+	}
+	roll := h.sl.Posts("C_Y")[0].Blocks()
+	buttons := 0
+	for _, b := range roll {
+		if b["type"] == "actions" {
+			els := b["elements"].([]any)
+			if len(els) > slack.MaxActions {
+				t.Errorf("actions block with %d elements", len(els))
+			}
+			buttons += len(els)
+		}
+	}
+	if buttons != 40 {
+		t.Errorf("%d of 40 buttons rendered", buttons)
+	}
 	for i, p := range posts {
 		hasButton := strings.Contains(string(mustJSON(p.Blocks())), `"type":"button"`)
 		if hasButton != (i == len(posts)-1) {
