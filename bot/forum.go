@@ -84,6 +84,8 @@ type Forum struct {
 	Schedule *Schedule `json:"schedule,omitempty"`
 	// Conference is the running conference's ID, 0 for none.
 	Conference uint64 `json:"conference,omitempty"`
+	// CommsChannels hold statement threads; the forum's channels when empty.
+	CommsChannels []Channel `json:"comms_channels,omitempty"`
 }
 
 // HasActor reports whether actor a is a member of the forum.

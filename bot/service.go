@@ -31,6 +31,9 @@ type Bot struct {
 	Deadlines map[Level]time.Duration
 	// ReportAge is when a report counts as old (default 24 h).
 	ReportAge time.Duration
+	// ApprovalReminder is how often pending approvers are reminded
+	// (default 30 min).
+	ApprovalReminder time.Duration
 	// Directories answer who is in a channel, per platform.
 	Directories map[PlatformID]Directory
 }

@@ -36,6 +36,8 @@ func (b *Bot) timerKinds() map[string]TimerFunc {
 		timerActivationDeadline: b.activationDeadline,
 		timerConference:         b.conferenceDue,
 		timerConferenceReminder: b.conferenceReminder,
+		timerStatementReminder:  b.statementReminder,
+		timerStatementDeadline:  b.statementDeadline,
 	}
 }
 

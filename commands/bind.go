@@ -175,6 +175,11 @@ func (e *Engine) check(ctx context.Context, req *Request, p *Param, args Args) e
 			v = bot.CleanLine(v)
 		case KindChoice:
 			found := ""
+			if p.Parse != nil {
+				if v2, ok := p.Parse(v); ok {
+					v = v2
+				}
+			}
 			for _, c := range p.Choices {
 				if bot.Fold(v) == bot.Fold(c.Value) || bot.Fold(v) == bot.Fold(catalog.T(req.Lang, c.Label)) {
 					found = c.Value

@@ -75,6 +75,9 @@ type Param struct {
 	// Label is a catalog ID for the form label when the word is not clear
 	// enough on its own.
 	Label string
+	// Parse, when set, turns what people write (synonyms, either
+	// language) into a choice value.
+	Parse func(string) (string, bool)
 }
 
 // Command is one registered command.

@@ -31,6 +31,7 @@ func New(b *bot.Bot, lang string) *Engine {
 	e.registerActivation()
 	e.registerReports()
 	e.registerConference()
+	e.registerStatements()
 	return e
 }
 

@@ -61,8 +61,8 @@ func (e *Engine) form(c *Command, lang string, hidden map[string]string) *bot.Fo
 }
 
 // FormFor returns the form of the command named by words (e.g. "forum
-// skapa"), for adapters that open forms from buttons.
-func (e *Engine) FormFor(words, lang string) *bot.Form {
+// skapa") with the given values travelling hidden.
+func (e *Engine) FormFor(words, lang string, hidden map[string]string) *bot.Form {
 	toks, err := Tokenize(words)
 	if err != nil {
 		return nil
@@ -71,7 +71,7 @@ func (e *Engine) FormFor(words, lang string) *bot.Form {
 	if c == nil || n != len(toks) || !c.Form {
 		return nil
 	}
-	return e.form(c, lang, nil)
+	return e.form(c, lang, hidden)
 }
 
 func capitalise(s string) string {

@@ -33,6 +33,16 @@ func tlpChoices() []bot.Option {
 	return out
 }
 
+func parseTLP(s string) (string, bool) {
+	t, ok := bot.ParseTLP(s)
+	return string(t), ok
+}
+
+func parseAudience(s string) (string, bool) {
+	a, ok := bot.ParseAudience(s)
+	return string(a), ok
+}
+
 func (e *Engine) registerReports() {
 	params := []Param{pForum}
 	for _, w := range sectionWords {
@@ -40,7 +50,7 @@ func (e *Engine) registerReports() {
 			Param{Name: w, Meta: Word{"text", "text"}, Kind: KindLong, Optional: true, Help: "section." + w.key() + ".help"},
 			Param{Name: Word{w.Sv + "-delas", w.En + "-shared"}, Meta: Word{"delas|intern", "delas|intern"}, Kind: KindChoice, Choices: shareChoices, Default: "delas", Help: "param.share", Label: "label.share." + w.key()})
 	}
-	params = append(params, Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Default: string(bot.TLPAmber), Help: "param.tlp"})
+	params = append(params, Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Default: string(bot.TLPAmber), Help: "param.tlp", Parse: parseTLP})
 	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew})
 	pActorOpt := Param{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}
 	e.Register(&Command{

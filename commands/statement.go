@@ -1,0 +1,302 @@
+package commands
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+var (
+	wStatement = Word{"budskap", "statement"}
+	pNumber    = Param{Name: Word{"nummer", "number"}, Meta: Word{"N", "N"}, Kind: KindText, Positional: true, Help: "param.statement"}
+	pRev       = Param{Name: Word{"rev", "rev"}, Meta: Word{"R", "R"}, Kind: KindText, Optional: true, Help: "param.rev"}
+)
+
+var audienceChoices = []bot.Option{
+	{Label: "audience.public", Value: "public"}, {Label: "audience.media", Value: "media"},
+	{Label: "audience.customers", Value: "customers"}, {Label: "audience.staff", Value: "staff"},
+}
+
+// statementFields are the draft form's fields; optional ones keep the
+// current value when editing.
+func statementFields(edit bool) []Param {
+	return []Param{
+		{Name: Word{"text", "text"}, Meta: Word{`"text"`, `"text"`}, Kind: KindLong, Optional: edit, Help: "param.statement_text"},
+		{Name: Word{"målgrupp", "audience"}, Meta: Word{"allmänhet", "public"}, Kind: KindChoice, Choices: audienceChoices, Default: map[bool]string{false: "public"}[edit], Optional: edit, Help: "param.audience", Parse: parseAudience},
+		{Name: Word{"kanaler", "channels"}, Meta: Word{"alla", "all"}, Kind: KindText, Optional: true, Help: "param.targets"},
+		{Name: Word{"tlp", "tlp"}, Meta: Word{"CLEAR", "CLEAR"}, Kind: KindChoice, Choices: tlpChoices(), Default: map[bool]string{false: "CLEAR"}[edit], Optional: edit, Help: "param.tlp", Parse: parseTLP},
+		{Name: Word{"senast", "by"}, Meta: Word{"16:30", "16:30"}, Kind: KindText, Optional: true, Help: "param.release_by"},
+	}
+}
+
+func (e *Engine) registerStatements() {
+	e.Register(&Command{Path: []Word{wStatement, {"utkast", "draft"}}, Params: append([]Param{pForum}, statementFields(false)...), Perm: bot.PermStatement, Help: "help.statement_draft", Form: true, Run: e.stmtDraft})
+	e.Register(&Command{Path: []Word{wStatement, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.statement_show", Run: e.stmtShow})
+	e.Register(&Command{Path: []Word{wStatement, {"lista", "list"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.statement_list", Run: e.stmtList})
+	e.Register(&Command{Path: []Word{wStatement, {"godkänn", "approve"}}, Params: []Param{pNumber, pRev}, Perm: bot.PermMember, Help: "help.statement_approve", Run: e.stmtApprove})
+	e.Register(&Command{
+		Path:   []Word{wStatement, {"avslå", "reject"}},
+		Params: []Param{pNumber, pRev, {Name: Word{"motivering", "reason"}, Meta: Word{"motivering", "reason"}, Kind: KindText, Positional: true, Variadic: true, Optional: true, Help: "param.reject_reason"}},
+		Perm:   bot.PermMember, Help: "help.statement_reject", Form: true, Run: e.stmtReject,
+	})
+	e.Register(&Command{Path: []Word{wStatement, {"ändra", "edit"}}, Params: append([]Param{pNumber}, statementFields(true)...), Perm: bot.PermStatement, Help: "help.statement_edit", Form: true, Run: e.stmtEdit})
+	e.Register(&Command{Path: []Word{wStatement, {"publicera", "release"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_release", Run: e.stmtRelease})
+	e.Register(&Command{Path: []Word{wStatement, {"återkalla", "withdraw"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_withdraw", Run: e.stmtWithdraw})
+}
+
+func number(a Args) (uint64, error) {
+	n, err := strconv.ParseUint(strings.TrimPrefix(a.Get("nummer"), "#"), 10, 64)
+	if err != nil {
+		return 0, bot.Errorf(bot.EINVALID, "err.bad_number", "Value", a.Get("nummer")).OnField("nummer")
+	}
+	return n, nil
+}
+
+func revision(a Args) (int, error) {
+	if a.Get("rev") == "" {
+		return 0, nil
+	}
+	r, err := strconv.Atoi(a.Get("rev"))
+	if err != nil || r < 1 {
+		return 0, bot.Errorf(bot.EINVALID, "err.bad_number", "Value", a.Get("rev")).OnField("rev")
+	}
+	return r, nil
+}
+
+// draftFrom reads the form fields of a draft or an edit.
+func (e *Engine) draftFrom(f *bot.Forum, a Args) (bot.Draft, error) {
+	d := bot.Draft{Text: a.Get("text")}
+	if v := a.Get("malgrupp"); v != "" {
+		d.Audience = bot.Audience(v)
+	}
+	if v := a.Get("tlp"); v != "" {
+		d.TLP, _ = bot.ParseTLP(v)
+	}
+	if v := strings.TrimSpace(a.Get("kanaler")); v != "" && bot.Fold(v) != "alla" && bot.Fold(v) != "all" {
+		for _, name := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			name = strings.TrimPrefix(name, "#")
+			found := false
+			for _, c := range f.Channels {
+				if strings.EqualFold(strings.TrimPrefix(c.Name, "#"), name) || c.ID == name || c.Key() == name {
+					d.Targets, found = append(d.Targets, c), true
+					break
+				}
+			}
+			if !found {
+				return d, bot.Errorf(bot.EINVALID, "err.not_forum_channel", "Channel", name, "Forum", f.ID).OnField("kanaler")
+			}
+		}
+	}
+	if v := strings.TrimSpace(a.Get("senast")); v != "" {
+		t, err := e.parseWhen(v)
+		if err != nil {
+			return d, err
+		}
+		d.ReleaseBy = t
+	}
+	return d, nil
+}
+
+// parseWhen reads "16:30" (today) or "2026-11-24 16:30", local time.
+func (e *Engine) parseWhen(v string) (time.Time, error) {
+	loc := bot.Stockholm()
+	now := e.Bot.Clock.Now().In(loc)
+	if t, err := time.ParseInLocation("15:04", v, loc); err == nil {
+		return time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, loc), nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04", v, loc); err == nil {
+		return t, nil
+	}
+	return time.Time{}, bot.Errorf(bot.EINVALID, "err.bad_when", "Value", v).OnField("senast")
+}
+
+func (e *Engine) stmtDraft(_ context.Context, r *Request, a Args) (Reply, error) {
+	var f *bot.Forum
+	if err := e.Bot.View(func(tx bot.Tx) (err error) { f, err = bot.GetForum(tx, a.Get("forum")); return }); err != nil {
+		return Reply{}, err
+	}
+	d, err := e.draftFrom(f, a)
+	if err != nil {
+		return Reply{}, err
+	}
+	s, err := e.Bot.DraftStatement(r.Caller, f.ID, d)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	var names []string
+	for _, ap := range s.Approvers {
+		names = append(names, ap.Name)
+	}
+	return Reply{Message: bot.Message{Text: p.T("statement.drafted", "N", s.Number, "Approvers", strings.Join(names, ", "), "K", len(names))}}, nil
+}
+
+func (e *Engine) stmtShow(_ context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	var m bot.Message
+	err = e.Bot.View(func(tx bot.Tx) error {
+		s, err := bot.GetStatement(tx, n)
+		if err != nil {
+			return err
+		}
+		f, err := bot.GetForum(tx, s.Forum)
+		if err != nil {
+			return err
+		}
+		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
+			return err
+		}
+		m, err = e.Bot.StatementMessage(tx, s)
+		m.Buttons = nil
+		return err
+	})
+	return Reply{Message: m}, err
+}
+
+func (e *Engine) stmtList(_ context.Context, r *Request, a Args) (Reply, error) {
+	p := catalog.Printer{Lang: r.Lang}
+	var lines []string
+	err := e.Bot.View(func(tx bot.Tx) error {
+		f, err := bot.GetForum(tx, a.Get("forum"))
+		if err != nil {
+			return err
+		}
+		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
+			return err
+		}
+		return tx.ForEach(bot.BucketStatements, "", func(_ string, decode func(any) error) error {
+			var s bot.Statement
+			if err := decode(&s); err != nil || s.Forum != f.ID {
+				return err
+			}
+			first := strings.SplitN(s.Current().Text, "\n", 2)[0]
+			if len([]rune(first)) > 60 {
+				first = string([]rune(first)[:59]) + "…"
+			}
+			lines = append(lines, p.T("statement.list_line", "N", s.Number, "State", p.T("statement.state."+s.State), "Approved", len(s.Approvers)-len(s.Missing()), "Of", len(s.Approvers), "Text", first))
+			return nil
+		})
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Message: bot.Message{Title: p.T("statement.list_title"), Text: orNone(strings.Join(lines, "\n"), p.T("statement.none"))}}, nil
+}
+
+func (e *Engine) stmtApprove(_ context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	rev, err := revision(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	s, err := e.Bot.Approve(r.Caller, n, rev)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("statement.approved", "N", n, "Rev", s.Current().N, "Missing", len(s.Missing()))}}, nil
+}
+
+func (e *Engine) stmtReject(_ context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	rev, err := revision(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	reason := strings.Join(a["motivering"], " ")
+	if strings.TrimSpace(reason) == "" && r.CanOpenForms {
+		f := e.FormFor("budskap avslå", r.Lang, map[string]string{"nummer": a.Get("nummer"), "rev": a.Get("rev")})
+		f.Fields = []bot.FormField{{Name: "motivering", Label: catalog.T(r.Lang, "statement.reason_label"), Help: catalog.T(r.Lang, "param.reject_reason"), Type: bot.FieldTextarea, MaxLen: 3000}}
+		return Reply{Form: f}, nil
+	}
+	if _, err := e.Bot.Reject(r.Caller, n, rev, reason); err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("statement.rejected", "N", n)}}, nil
+}
+
+func (e *Engine) stmtEdit(_ context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	var s *bot.Statement
+	var f *bot.Forum
+	err = e.Bot.View(func(tx bot.Tx) error {
+		if s, err = bot.GetStatement(tx, n); err != nil {
+			return err
+		}
+		f, err = bot.GetForum(tx, s.Forum)
+		return err
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	changes := false
+	for _, k := range []string{"text", "malgrupp", "kanaler", "tlp", "senast"} {
+		changes = changes || a.Has(k)
+	}
+	if !changes {
+		if !r.CanOpenForms {
+			return Reply{}, bot.Errorf(bot.EINVALID, "err.no_change", "N", n)
+		}
+		cur := s.Current()
+		form := e.FormFor("budskap ändra", r.Lang, map[string]string{"nummer": a.Get("nummer")})
+		defaults := map[string]string{"text": cur.Text, "malgrupp": string(cur.Audience), "tlp": string(cur.TLP)}
+		for i := range form.Fields {
+			if v, ok := defaults[form.Fields[i].Name]; ok {
+				form.Fields[i].Default = v
+			}
+		}
+		return Reply{Form: form}, nil
+	}
+	d, err := e.draftFrom(f, a)
+	if err != nil {
+		return Reply{}, err
+	}
+	s, err = e.Bot.Edit(r.Caller, n, d)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("statement.edited", "N", n, "Rev", s.Current().N, "K", len(s.Approvers))}}, nil
+}
+
+func (e *Engine) stmtRelease(_ context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	s, err := e.Bot.Release(r.Caller, n)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("statement.released", "N", n, "Rev", s.Current().N, "Channels", len(s.Current().Targets))}}, nil
+}
+
+func (e *Engine) stmtWithdraw(_ context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	if _, err := e.Bot.Withdraw(r.Caller, n); err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("statement.withdrawn", "N", n)}}, nil
+}
