@@ -34,8 +34,8 @@ type Config struct {
 	// Conferences sets forums' weekly conferences at start, e.g.
 	// {ssr: "torsdag 16:00 Europe/Stockholm"} or {ssr: "av"}.
 	Conferences map[string]string `yaml:"conferences"`
-	Mattermost      Mattermost     `yaml:"mattermost"`
-	Slack           Slack          `yaml:"slack"`
+	Mattermost  Mattermost        `yaml:"mattermost"`
+	Slack       Slack             `yaml:"slack"`
 
 	// sources tells where each key's value came from: "file.yaml:12" or
 	// the environment variable's name.
