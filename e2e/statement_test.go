@@ -157,7 +157,11 @@ func TestStatementApprovalEditAndReleaseAcrossPlatforms(t *testing.T) {
 	// Every approval is in the audit log with the hash of what was approved.
 	var evs []bot.AuditEvent
 	var brk *bot.AuditBreak
-	_ = w.env.Store.View(func(tx bot.Tx) (err error) { evs, err = bot.AuditEvents(tx, 1, 0); _, brk = bot.VerifyAudit(tx); return })
+	_ = w.env.Store.View(func(tx bot.Tx) (err error) {
+		evs, err = bot.AuditEvents(tx, 1, 0)
+		_, brk = bot.VerifyAudit(tx)
+		return
+	})
 	approvals := 0
 	s := w.statement(1)
 	for _, ev := range evs {
@@ -271,7 +275,10 @@ func TestEditRacingReleaseNeverPublishesUnapproved(t *testing.T) {
 		w.slCmd("U_STINA", fmt.Sprintf("budskap godkänn %d rev=1", i))
 		var wg sync.WaitGroup
 		wg.Add(2)
-		go func() { defer wg.Done(); w.mmCmd("u_klara", fmt.Sprintf(`budskap ändra %d text="Ändrad %d: ej godkänd."`, i, i)) }()
+		go func() {
+			defer wg.Done()
+			w.mmCmd("u_klara", fmt.Sprintf(`budskap ändra %d text="Ändrad %d: ej godkänd."`, i, i))
+		}()
 		go func() { defer wg.Done(); w.mmCmd("u_klara", fmt.Sprintf("budskap publicera %d", i)) }()
 		wg.Wait()
 		s := w.statement(uint64(i))

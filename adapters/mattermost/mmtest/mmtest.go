@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -338,7 +339,7 @@ type Client struct {
 	BotURL string
 	Token  string
 	HTTP   *http.Client
-	seq    int
+	seq    atomic.Int64
 }
 
 // Reply is the bot's answer to a call.
@@ -367,11 +368,11 @@ func (c *Client) do(req *http.Request) Reply {
 // Command sends /samverkan text as the user, with mentions as Mattermost
 // adds them (username -> user ID).
 func (c *Client) Command(userID, username, channel, text string, mentions map[string]string) Reply {
-	c.seq++
+	seq := c.seq.Add(1)
 	f := url.Values{
 		"token": {c.Token}, "team_id": {"team1"}, "team_domain": {"region"}, "channel_id": {channel},
 		"channel_name": {channel}, "user_id": {userID}, "user_name": {username}, "command": {"/samverkan"},
-		"text": {text}, "trigger_id": {fmt.Sprintf("trigger%d", c.seq)}, "response_url": {"http://127.0.0.1:1/hooks/x"},
+		"text": {text}, "trigger_id": {fmt.Sprintf("trigger%d", seq)}, "response_url": {"http://127.0.0.1:1/hooks/x"},
 	}
 	var names, ids []string
 	for n, id := range mentions {
@@ -389,10 +390,10 @@ func (c *Client) Command(userID, username, channel, text string, mentions map[st
 
 // Click posts a button callback for action as the user.
 func (c *Client) Click(a *model.PostAction, userID, username, channel, postID string) Reply {
-	c.seq++
+	seq := c.seq.Add(1)
 	body, _ := json.Marshal(model.PostActionIntegrationRequest{
 		UserId: userID, UserName: username, ChannelId: channel, ChannelName: channel, TeamId: "team1",
-		PostId: postID, TriggerId: fmt.Sprintf("trigger%d", c.seq), Context: a.Integration.Context,
+		PostId: postID, TriggerId: fmt.Sprintf("trigger%d", seq), Context: a.Integration.Context,
 	})
 	req, _ := http.NewRequest(http.MethodPost, a.Integration.URL, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -354,7 +355,7 @@ type Client struct {
 	BotURL, Secret string
 	// Now gives the request timestamp (default time.Now).
 	Now func() time.Time
-	seq int
+	seq atomic.Int64
 }
 
 // Response is the bot's answer.
@@ -401,12 +402,12 @@ func (c *Client) now() time.Time {
 
 // CommandBody is the form Slack posts for /samverkan text.
 func (c *Client) CommandBody(user, channel, text, responseURL string) []byte {
-	c.seq++
+	seq := c.seq.Add(1)
 	return []byte(url.Values{
 		"token": {"legacy"}, "team_id": {"T1"}, "team_domain": {"region"}, "channel_id": {channel},
 		"channel_name": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)}, "command": {"/samverkan"},
 		"text": {text}, "api_app_id": {"A1"}, "response_url": {responseURL},
-		"trigger_id": {fmt.Sprintf("%d.%d.trigger", c.now().Unix(), c.seq)},
+		"trigger_id": {fmt.Sprintf("%d.%d.trigger", c.now().Unix(), seq)},
 	}.Encode())
 }
 
