@@ -135,6 +135,37 @@ func (b *Bot) CreateForum(c Caller, f Forum) error {
 	})
 }
 
+// BindCommsChannel makes a channel the forum's communicators' channel,
+// where statement threads live instead of the forum's channels.
+func (b *Bot) BindCommsChannel(c Caller, forumID string, chn Channel) error {
+	if err := Require(c, PermAdmin, nil); err != nil {
+		return err
+	}
+	return b.Update(c, func(ch *Change) error {
+		f, err := GetForum(ch, forumID)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(f.CommsChannels, func(x Channel) bool { return x.Key() == chn.Key() }) {
+			return Errorf(ECONFLICT, "err.channel_bound", "Forum", f.ID)
+		}
+		f.CommsChannels = append(f.CommsChannels, chn)
+		if err := ch.Put(BucketForums, f.ID, f); err != nil {
+			return err
+		}
+		ids, err := ForumsOfChannel(ch, chn)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(ids, f.ID) {
+			if err := ch.Put(BucketChannels, chn.Key(), append(ids, f.ID)); err != nil {
+				return err
+			}
+		}
+		return ch.Audit("forum.comms_channel", f.ID, map[string]string{"channel": chn.Key()}, "")
+	})
+}
+
 // BindChannel binds a chat channel to a forum and tells the forum's other
 // channels about it.
 func (b *Bot) BindChannel(c Caller, forumID string, chn Channel) error {

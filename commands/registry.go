@@ -32,7 +32,7 @@ func (e *Engine) registerRegistry() {
 		},
 		Perm: bot.PermAdmin, Help: "help.forum_create", Form: true, Run: e.forumCreate,
 	})
-	e.Register(&Command{Path: []Word{wForum, {"kanal", "channel"}}, Params: []Param{pForum}, Perm: bot.PermAdmin, Help: "help.forum_channel", Run: e.forumChannel})
+	e.Register(&Command{Path: []Word{wForum, {"kanal", "channel"}}, Params: []Param{pForum, {Name: Word{"kommunikatörer", "communicators"}, Kind: KindFlag}}, Perm: bot.PermAdmin, Help: "help.forum_channel", Run: e.forumChannel})
 	e.Register(&Command{
 		Path:   []Word{wForum, {"anslut", "join"}},
 		Params: []Param{pForum, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Variadic: true, Help: "param.actor"}},
@@ -164,10 +164,16 @@ func (e *Engine) forumChannel(_ context.Context, r *Request, a Args) (Reply, err
 	if r.Channel.ID == "" {
 		return Reply{}, bot.Errorf(bot.EINVALID, "err.no_channel")
 	}
+	p := catalog.Printer{Lang: r.Lang}
+	if a.Has("kommunikatorer") {
+		if err := e.Bot.BindCommsChannel(r.Caller, a.Get("forum"), r.Channel); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Message: bot.Message{Text: p.T("forum.comms_bound", "Forum", a.Get("forum"))}}, nil
+	}
 	if err := e.Bot.BindChannel(r.Caller, a.Get("forum"), r.Channel); err != nil {
 		return Reply{}, err
 	}
-	p := catalog.Printer{Lang: r.Lang}
 	return Reply{Message: bot.Message{Text: p.T("forum.channel_bound", "Forum", a.Get("forum"), "Root", e.Root)}}, nil
 }
 

@@ -310,3 +310,13 @@ func TestStatementRemindersAndReleaseByWarning(t *testing.T) {
 		t.Errorf("no release-by warning:\n%s", mmTexts(w.mmDM("u_klara")))
 	}
 }
+
+func TestStatementThreadInCommunicatorsChannel(t *testing.T) {
+	w := statementWorld(t)
+	w.mmc.Command("u_admin", "admin", "ch_komm", "forum kanal ssr kommunikatörer", nil)
+	w.must(w.mustText(w.mmCmd("u_klara", `budskap utkast ssr text="`+firstText+`"`)))
+	w.deliver()
+	if countMM(w.mm.Posts("ch_komm"), "Samordnat budskap #1 (utkast)") != 1 || countMM(w.mm.Posts(mmChannel), "Samordnat budskap #1") != 0 {
+		t.Errorf("the thread is not in the communicators' channel only")
+	}
+}
