@@ -34,6 +34,8 @@ type Bot struct {
 	// ApprovalReminder is how often pending approvers are reminded
 	// (default 30 min).
 	ApprovalReminder time.Duration
+	// TimerFired, when set, is told the kind of every timer that fired.
+	TimerFired func(kind string)
 	// Directories answer who is in a channel, per platform.
 	Directories map[PlatformID]Directory
 }

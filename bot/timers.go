@@ -77,6 +77,9 @@ func (b *Bot) RunTimers(ctx context.Context) (time.Time, error) {
 			if h == nil {
 				return nil
 			}
+			if b.TimerFired != nil {
+				b.TimerFired(t.Kind)
+			}
 			return h(ch, t)
 		})
 		if errors.Is(err, ErrNotFound) {
