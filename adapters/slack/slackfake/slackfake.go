@@ -422,10 +422,15 @@ func (c *Client) Command(user, channel, text, responseURL string) Response {
 	return c.Signed("/slack/commands", c.CommandBody(user, channel, text, responseURL))
 }
 
+// InteractionBody is the form body Slack posts for an interaction payload.
+func (c *Client) InteractionBody(payload map[string]any) []byte {
+	pj, _ := json.Marshal(payload)
+	return []byte(url.Values{"payload": {string(pj)}}.Encode())
+}
+
 // Interaction sends a signed interaction payload.
 func (c *Client) Interaction(payload map[string]any) Response {
-	pj, _ := json.Marshal(payload)
-	return c.Signed("/slack/interactions", []byte(url.Values{"payload": {string(pj)}}.Encode()))
+	return c.Signed("/slack/interactions", c.InteractionBody(payload))
 }
 
 // Button finds a button by its text in blocks.
