@@ -45,6 +45,7 @@ func (r Report) Shared() Report {
 const (
 	BucketReports       = "reports"        // forum|actor|version -> Report
 	BucketReportNumbers = "report_numbers" // number -> forum|actor|version
+	BucketReportLatest  = "report_latest"  // forum|actor -> newest version
 )
 
 func reportKey(forum, actor string, version int) string {
@@ -72,11 +73,17 @@ func ReportVersions(tx Tx, forum, actor string) ([]Report, error) {
 
 // LatestReport returns an actor's newest report in a forum, or nil.
 func LatestReport(tx Tx, forum, actor string) (*Report, error) {
-	vs, err := ReportVersions(tx, forum, actor)
-	if err != nil || len(vs) == 0 {
+	var v int
+	if err := tx.Get(BucketReportLatest, forum+"|"+actor, &v); errors.Is(err, ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
-	return &vs[len(vs)-1], nil
+	var r Report
+	if err := tx.Get(BucketReports, reportKey(forum, actor, v), &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // ReportByNumber returns report #n.
@@ -135,6 +142,9 @@ func (b *Bot) FileReport(c Caller, forumID string, sections []ReportSection, tlp
 			return err
 		}
 		if err := ch.Put(BucketReportNumbers, SeqKey(n), key); err != nil {
+			return err
+		}
+		if err := ch.Put(BucketReportLatest, f.ID+"|"+actor, r.Version); err != nil {
 			return err
 		}
 		// The forum hears that a report came in; its content stays behind
