@@ -34,6 +34,7 @@ type Server struct {
 	dialogs  []model.OpenDialogRequest
 	members  map[string][]string
 	files    map[string]File
+	pending  map[string]*model.Post
 	seq      int
 	failNext int
 	hang     time.Duration
@@ -42,7 +43,7 @@ type Server struct {
 
 // New starts a fake server with the bot account.
 func New() *Server {
-	s := &Server{users: map[string]*model.User{BotID: {Id: BotID, Username: "samverkan", IsBot: true}}, byID: map[string]*model.Post{}, members: map[string][]string{}, files: map[string]File{}}
+	s := &Server{users: map[string]*model.User{BotID: {Id: BotID, Username: "samverkan", IsBot: true}}, byID: map[string]*model.Post{}, members: map[string][]string{}, files: map[string]File{}, pending: map[string]*model.Post{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v4/users/me", s.auth(func(w http.ResponseWriter, r *http.Request) { s.json(w, 200, s.users[BotID]) }))
 	mux.HandleFunc("GET /api/v4/users/username/{name}", s.auth(s.userByName))
@@ -151,8 +152,19 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Like the real server, a repeated pending_post_id gets the post it
+	// already made instead of a second one.
+	if p.PendingPostId != "" {
+		if prev, ok := s.pending[p.PendingPostId]; ok {
+			s.json(w, 201, prev)
+			return
+		}
+	}
 	s.seq++
 	p.Id = fmt.Sprintf("post%04d", s.seq)
+	if p.PendingPostId != "" {
+		s.pending[p.PendingPostId] = &p
+	}
 	p.CreateAt = model.GetMillis()
 	if p.UserId == "" {
 		p.UserId = BotID
