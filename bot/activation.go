@@ -207,7 +207,7 @@ func (b *Bot) RequestActivation(c Caller, forumID, reason string) (int, error) {
 		if err != nil {
 			return err
 		}
-		if err := Require(c, PermMember, f); err != nil {
+		if err := RequireMember(c, PermMember, f); err != nil {
 			return err
 		}
 		if f.Mode == ModeActivated {
@@ -340,7 +340,7 @@ func (b *Bot) Acknowledge(c Caller, forumID string) (*AckResult, error) {
 		if err != nil {
 			return err
 		}
-		if err := Require(c, PermMember, f); err != nil {
+		if err := RequireMember(c, PermMember, f); err != nil {
 			return err
 		}
 		a, err := CurrentActivation(ch, f)

@@ -443,6 +443,9 @@ func (b *Bot) Present(c Caller, forumID, actor string) (*Conference, bool, error
 	var out *Conference
 	first := false
 	err := b.Update(c, func(ch *Change) error {
+		if err := RequireMember(c, PermMember, nil); err != nil {
+			return err
+		}
 		f, conf, err := b.running(ch, c, forumID, PermMember)
 		if err != nil {
 			return err

@@ -52,6 +52,19 @@ func Allowed(c Caller, p Permission, f *Forum) bool {
 	return false
 }
 
+// RequireMember is Require for actions taken for the caller's own actor
+// (reports, acknowledgements, roll call, drafts): an admin who is not a
+// registered member has no actor to act for and is refused too.
+func RequireMember(c Caller, p Permission, f *Forum) error {
+	if c.Member == nil {
+		if c.Admin {
+			return Errorf(EFORBIDDEN, "err.admin_not_member")
+		}
+		return Errorf(EFORBIDDEN, "err.not_member")
+	}
+	return Require(c, p, f)
+}
+
 // Require returns a forbidden error naming the roles when c may not act.
 func Require(c Caller, p Permission, f *Forum) error {
 	if Allowed(c, p, f) {

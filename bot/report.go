@@ -118,7 +118,7 @@ func (b *Bot) FileReport(c Caller, forumID string, sections []ReportSection, tlp
 		if err != nil {
 			return err
 		}
-		if err := Require(c, PermMember, f); err != nil {
+		if err := RequireMember(c, PermMember, f); err != nil {
 			return err
 		}
 		actor := c.Member.Actor

@@ -176,7 +176,7 @@ func (b *Bot) DraftStatement(c Caller, forumID string, d Draft) (*Statement, err
 		if err != nil {
 			return err
 		}
-		if err := Require(c, PermStatement, f); err != nil {
+		if err := RequireMember(c, PermStatement, f); err != nil {
 			return err
 		}
 		targets, err := checkTargets(f, d.Targets)

@@ -22,12 +22,14 @@ func (users) ResolveUser(_ context.Context, m string) (bot.Identity, error) {
 }
 
 type world struct {
-	t   *testing.T
+	t   testing.TB
 	env *bottest.Env
 	e   *commands.Engine
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldTB(t) }
+
+func newWorldTB(t testing.TB) *world {
 	env := bottest.NewEnv(t)
 	return &world{t: t, env: env, e: commands.New(env.Bot, "sv")}
 }

@@ -84,10 +84,11 @@ func (a *Adapter) botUserID(ctx context.Context) (string, error) {
 	return a.botID, nil
 }
 
-// Ping checks that the server answers with the bot's token, for /healthz.
+// Ping checks that the server answers now with the bot's token, for
+// /healthz.
 func (a *Adapter) Ping(ctx context.Context) error {
-	_, err := a.botUserID(ctx)
-	return err
+	_, resp, err := a.Client.GetMe(ctx, "")
+	return classify(resp, err)
 }
 
 func (a *Adapter) log() *slog.Logger {
