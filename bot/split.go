@@ -15,7 +15,15 @@ func SplitText(s string, max int) []string {
 	}
 	var out []string
 	for utf8.RuneCountInString(s) > max {
-		head := string([]rune(s)[:max])
+		// head is a byte prefix of s holding max characters (also when s
+		// is not valid UTF-8).
+		end, n := 0, 0
+		for end < len(s) && n < max {
+			_, size := utf8.DecodeRuneInString(s[end:])
+			end += size
+			n++
+		}
+		head := s[:end]
 		cut := -1
 		for _, sep := range []string{"\n\n", "\n", " "} {
 			if i := strings.LastIndex(head, sep); i > len(head)/2 {
