@@ -203,11 +203,8 @@ func (b *Bot) RequestActivation(c Caller, forumID, reason string) (int, error) {
 	}
 	n := 0
 	err := b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForumFor(ch, c, forumID, PermMember)
 		if err != nil {
-			return err
-		}
-		if err := RequireMember(c, PermMember, f); err != nil {
 			return err
 		}
 		if f.Mode == ModeActivated {
@@ -259,11 +256,8 @@ func (b *Bot) Activate(c Caller, forumID string, purposes []Purpose, exercise bo
 	}
 	var out *Activation
 	err := b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForum(ch, c, forumID, PermActivate)
 		if err != nil {
-			return err
-		}
-		if err := Require(c, PermActivate, f); err != nil {
 			return err
 		}
 		if cur, err := CurrentActivation(ch, f); err != nil {
@@ -336,11 +330,8 @@ type AckResult struct {
 func (b *Bot) Acknowledge(c Caller, forumID string) (*AckResult, error) {
 	var res *AckResult
 	err := b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForumFor(ch, c, forumID, PermMember)
 		if err != nil {
-			return err
-		}
-		if err := RequireMember(c, PermMember, f); err != nil {
 			return err
 		}
 		a, err := CurrentActivation(ch, f)
@@ -396,11 +387,8 @@ func (b *Bot) refreshBanner(ch *Change, f *Forum, a *Activation) error {
 func (b *Bot) Deactivate(c Caller, forumID string) (*Activation, error) {
 	var out *Activation
 	err := b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForum(ch, c, forumID, PermActivate)
 		if err != nil {
-			return err
-		}
-		if err := Require(c, PermActivate, f); err != nil {
 			return err
 		}
 		a, err := CurrentActivation(ch, f)

@@ -115,11 +115,8 @@ func OpenActions(tx Tx, forum string) ([]ActionItem, error) {
 // effect at once.
 func (b *Bot) SetSchedule(c Caller, forumID string, s *Schedule) error {
 	return b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForum(ch, c, forumID, PermConference)
 		if err != nil {
-			return err
-		}
-		if err := Require(c, PermConference, f); err != nil {
 			return err
 		}
 		f.Schedule = s
@@ -140,24 +137,11 @@ func (b *Bot) SetSchedule(c Caller, forumID string, s *Schedule) error {
 // armSchedule replaces the forum's conference timers with those of its
 // next occurrence after from.
 func (b *Bot) armSchedule(ch *Change, f *Forum, from time.Time) error {
-	var stale []string
-	err := ch.ForEach(BucketTimers, "", func(k string, decode func(any) error) error {
-		var t Timer
-		if err := decode(&t); err != nil {
-			return err
-		}
-		if (t.Kind == timerConference || t.Kind == timerConferenceReminder) && strings.HasPrefix(t.Ref, f.ID+"|") {
-			stale = append(stale, k)
-		}
-		return nil
+	err := ch.DeleteTimers(func(t Timer) bool {
+		return (t.Kind == timerConference || t.Kind == timerConferenceReminder) && strings.HasPrefix(t.Ref, f.ID+"|")
 	})
 	if err != nil {
 		return err
-	}
-	for _, k := range stale {
-		if err := ch.Delete(BucketTimers, k); err != nil {
-			return err
-		}
 	}
 	if f.Schedule == nil {
 		return nil
@@ -314,10 +298,7 @@ func (b *Bot) conferenceReminder(ch *Change, t Timer) error {
 	if err != nil {
 		return err
 	}
-	var missing []string
-	for _, a := range append(slices.Clone(comp.Missing), comp.Stale...) {
-		missing = append(missing, comp.Names[a])
-	}
+	missing := comp.Overdue()
 	msg := Message{
 		Title:   b.T("conference.reminder_title", "Forum", f.Name, "Time", when.In(f.Schedule.Location()).Format("15:04")),
 		Text:    b.T("conference.reminder_text", "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
@@ -382,11 +363,8 @@ func agendaRef(id uint64) string { return "conference:" + itoa(id) + ":agenda" }
 func (b *Bot) StartConference(c Caller, forumID string) (*Conference, error) {
 	var out *Conference
 	err := b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForum(ch, c, forumID, PermConference)
 		if err != nil {
-			return err
-		}
-		if err := Require(c, PermConference, f); err != nil {
 			return err
 		}
 		if cur, err := RunningConference(ch, f); err != nil {

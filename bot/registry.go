@@ -64,6 +64,25 @@ func GetForum(tx Tx, id string) (*Forum, error) {
 	return &f, nil
 }
 
+// loadForum loads forum id and checks that c may act in it under p.
+func loadForum(tx Tx, c Caller, id string, p Permission) (*Forum, error) {
+	f, err := GetForum(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return f, Require(c, p, f)
+}
+
+// loadForumFor is loadForum for actions taken for the caller's own actor
+// (see RequireMember).
+func loadForumFor(tx Tx, c Caller, id string, p Permission) (*Forum, error) {
+	f, err := GetForum(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return f, RequireMember(c, p, f)
+}
+
 // ListForums returns all forums ordered by handle.
 func ListForums(tx Tx) ([]Forum, error) { return listAll[Forum](tx, BucketForums) }
 

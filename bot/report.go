@@ -114,11 +114,8 @@ func (b *Bot) FileReport(c Caller, forumID string, sections []ReportSection, tlp
 	}
 	var out *Report
 	err := b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForumFor(ch, c, forumID, PermMember)
 		if err != nil {
-			return err
-		}
-		if err := RequireMember(c, PermMember, f); err != nil {
 			return err
 		}
 		actor := c.Member.Actor
@@ -180,6 +177,15 @@ type Compiled struct {
 	Missing []string // actors with no report
 	Stale   []string // actors whose latest report is older than the limit
 	Names   map[string]string
+}
+
+// Overdue names the actors with no report or only an old one.
+func (c *Compiled) Overdue() []string {
+	var out []string
+	for _, a := range append(slices.Clone(c.Missing), c.Stale...) {
+		out = append(out, c.Names[a])
+	}
+	return out
 }
 
 // DefaultReportAge is when a report counts as old in the compiled picture.
@@ -321,21 +327,15 @@ func (b *Bot) Share(ctx context.Context, c Caller, forumID string, t TLP, to Sha
 func (b *Bot) RequestReports(c Caller, forumID string) (int, error) {
 	n := 0
 	err := b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForum(ch, c, forumID, PermConference)
 		if err != nil {
-			return err
-		}
-		if err := Require(c, PermConference, f); err != nil {
 			return err
 		}
 		comp, err := b.Compile(ch, f, ch.Now)
 		if err != nil {
 			return err
 		}
-		var missing []string
-		for _, a := range append(slices.Clone(comp.Missing), comp.Stale...) {
-			missing = append(missing, comp.Names[a])
-		}
+		missing := comp.Overdue()
 		people, err := contacts(ch)
 		if err != nil {
 			return err

@@ -119,6 +119,15 @@ type Statement struct {
 // Current is the latest revision.
 func (s *Statement) Current() *Revision { return &s.Revisions[len(s.Revisions)-1] }
 
+// MissingNames are the names of the approvers still missing.
+func (s *Statement) MissingNames() []string {
+	var out []string
+	for _, a := range s.Missing() {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
 // Missing lists the approvers who have not approved the current revision.
 func (s *Statement) Missing() []Approval {
 	cur := s.Current()
@@ -172,11 +181,8 @@ func (b *Bot) DraftStatement(c Caller, forumID string, d Draft) (*Statement, err
 	}
 	var out *Statement
 	err := b.Update(c, func(ch *Change) error {
-		f, err := GetForum(ch, forumID)
+		f, err := loadForumFor(ch, c, forumID, PermStatement)
 		if err != nil {
-			return err
-		}
-		if err := RequireMember(c, PermStatement, f); err != nil {
 			return err
 		}
 		targets, err := checkTargets(f, d.Targets)
@@ -589,23 +595,9 @@ func (b *Bot) armStatementTimers(ch *Change, s *Statement) error {
 }
 
 func (b *Bot) disarmStatementTimers(ch *Change, n uint64) error {
-	var stale []string
-	err := ch.ForEach(BucketTimers, "", func(k string, decode func(any) error) error {
-		var t Timer
-		if decode(&t) == nil && (t.Kind == timerStatementReminder || t.Kind == timerStatementDeadline) && strings.HasPrefix(t.Ref, itoa(n)+"|") {
-			stale = append(stale, k)
-		}
-		return nil
+	return ch.DeleteTimers(func(t Timer) bool {
+		return (t.Kind == timerStatementReminder || t.Kind == timerStatementDeadline) && strings.HasPrefix(t.Ref, itoa(n)+"|")
 	})
-	if err != nil {
-		return err
-	}
-	for _, k := range stale {
-		if err := ch.Delete(BucketTimers, k); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // timerStatement loads the draft a timer is about, nil when it moved on.
@@ -661,13 +653,9 @@ func (b *Bot) statementDeadline(ch *Change, t Timer) error {
 	if s == nil {
 		return nil
 	}
-	missing := s.Missing()
-	if len(missing) == 0 {
+	who := s.MissingNames()
+	if len(who) == 0 {
 		return nil
-	}
-	var who []string
-	for _, a := range missing {
-		who = append(who, a.Name)
 	}
 	author, err := GetMember(ch, s.Author)
 	if err != nil {

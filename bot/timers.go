@@ -26,6 +26,30 @@ func timerKey(t Timer) string {
 // SetTimer stores a timer in this change.
 func (c *Change) SetTimer(t Timer) error { return c.Put(BucketTimers, timerKey(t), t) }
 
+// DeleteTimers removes the pending timers that match, in this change.
+func (c *Change) DeleteTimers(match func(Timer) bool) error {
+	var stale []string
+	err := c.ForEach(BucketTimers, "", func(k string, decode func(any) error) error {
+		var t Timer
+		if err := decode(&t); err != nil {
+			return err
+		}
+		if match(t) {
+			stale = append(stale, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range stale {
+		if err := c.Delete(BucketTimers, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // TimerFunc handles a due timer inside the change that deletes it.
 type TimerFunc func(ch *Change, t Timer) error
 
