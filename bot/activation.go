@@ -148,6 +148,16 @@ func CurrentActivation(tx Tx, f *Forum) (*Activation, error) {
 	return GetActivation(tx, f.Activation)
 }
 
+// runningActivation is the forum's activation, or an error saying there is
+// none.
+func runningActivation(tx Tx, f *Forum) (*Activation, error) {
+	a, err := CurrentActivation(tx, f)
+	if err == nil && a == nil {
+		err = Errorf(ECONFLICT, "err.not_activated", "Forum", f.ID)
+	}
+	return a, err
+}
+
 // contacts maps each actor to the people it is called in through: its
 // duty officers, or all its members when it has none.
 func contacts(tx Tx) (map[string][]Member, error) {
@@ -334,12 +344,9 @@ func (b *Bot) Acknowledge(c Caller, forumID string) (*AckResult, error) {
 		if err != nil {
 			return err
 		}
-		a, err := CurrentActivation(ch, f)
+		a, err := runningActivation(ch, f)
 		if err != nil {
 			return err
-		}
-		if a == nil {
-			return Errorf(ECONFLICT, "err.not_activated", "Forum", f.ID)
 		}
 		if !slices.Contains(a.Actors, c.Member.Actor) {
 			return Errorf(EFORBIDDEN, "err.not_called_in", "Forum", f.ID)
@@ -391,12 +398,9 @@ func (b *Bot) Deactivate(c Caller, forumID string) (*Activation, error) {
 		if err != nil {
 			return err
 		}
-		a, err := CurrentActivation(ch, f)
+		a, err := runningActivation(ch, f)
 		if err != nil {
 			return err
-		}
-		if a == nil {
-			return Errorf(ECONFLICT, "err.not_activated", "Forum", f.ID)
 		}
 		a.EndedAt, a.EndedBy = ch.Now, c.Name()
 		f.Mode, f.Activation = ModeNormal, 0
