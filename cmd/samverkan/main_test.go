@@ -212,3 +212,77 @@ func TestConfiguredConferenceScheduleApplies(t *testing.T) {
 		t.Errorf("configured schedule not applied:\n%s", out)
 	}
 }
+
+// TestShellWholeFlow tries every capability alone in the terminal on the
+// demo data: activation with :spola to the deadline, a report through the
+// guided form, the compiled picture, a conference with minutes, and a
+// coordinated statement from draft to release.
+func TestShellWholeFlow(t *testing.T) {
+	dir := t.TempDir()
+	script := `
+:som sven
+begär-aktivering ssr Elavbrott i Norrort
+:som tove
+aktivera ssr lägesbild övning
+:som sam
+kvittera
+:spola 16m
+:som stina
+lägesbild ny
+Skolor stängda i Kista.
+
+Ingen prognos ännu.
+intern
+
+
+
+
+Samordna information till föräldrar.
+
+
+
+GREEN
+lägesbild samlad
+:som rasmus
+konferens starta ssr
+:som sam
+närvarande
+:som rasmus
+beslut Länsstyrelsen samordnar informationen
+åtgärd Informationsblad till föräldrar ansvarig=sthlm senast=2026-12-01
+konferens avsluta
+:som klara
+budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
+`
+	for _, u := range []string{"klara", "kim", "petra", "stina", "elin"} {
+		script += ":som " + u + "\nbudskap godkänn 1 rev=1\n"
+	}
+	script += ":som klara\nbudskap publicera 1\n:som tove\navaktivera ssr\n"
+	out := session(t, filepath.Join(dir, "flow.db"), script)
+	for _, want := range []string{
+		"[DM → tove", "Begäran om aktivering",
+		"*** ÖVNING ***", "== AKTIVERAT: Regional samverkanskonferens ==",
+		"Kvitterat för SOS Alarm",
+		"== Påminnelse: Regional samverkanskonferens ==", "== Ej kvitterat: Regional samverkanskonferens ==",
+		"Lägesbild #3 (version 2) för sthlm är sparad: 2 avsnitt delas, 1 interna.",
+		"[TLP:GREEN]", "Skolor stängda i Kista.",
+		"== Samverkanskonferens: Regional samverkanskonferens",
+		"[Närvarande – SOS Alarm] → /samverkan närvarande ssr sos",
+		"== Protokoll: Regional samverkanskonferens",
+		"#1 Informationsblad till föräldrar – ansvarig Stockholms stad, senast 2026-12-01",
+		"Budskap #1 är skapat. Godkännare (5)",
+		"[Godkänn] → /samverkan budskap godkänn 1 rev=1",
+		"== Samordnat budskap till Allmänheten ==", "Undvik onödiga resor i Norrort i kväll.",
+		"Aktiveringen avslutad",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the terminal flow lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(out)
+	}
+	if strings.Contains(out, "Ingen prognos ännu.\n-- ") && strings.Contains(out[strings.Index(out, "Samlad lägesbild"):], "Ingen prognos ännu.") {
+		t.Error("an internal section reached the compiled picture")
+	}
+}
