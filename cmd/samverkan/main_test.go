@@ -282,7 +282,9 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 	if t.Failed() {
 		t.Log(out)
 	}
-	if strings.Contains(out, "Ingen prognos ännu.\n-- ") && strings.Contains(out[strings.Index(out, "Samlad lägesbild"):], "Ingen prognos ännu.") {
-		t.Error("an internal section reached the compiled picture")
+	if i := strings.Index(out, "== Samlad lägesbild"); i < 0 {
+		t.Error("no compiled picture")
+	} else if compiled, _, _ := strings.Cut(out[i:], "Du är nu"); strings.Contains(compiled, "Ingen prognos ännu.") || !strings.Contains(compiled, "Skolor stängda i Kista.") {
+		t.Errorf("compiled picture wrong:\n%s", compiled)
 	}
 }
