@@ -8,7 +8,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"samverkan/bot"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 )
 
 func seedAudit(t *testing.T, env *bottest.Env, n int) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"samverkan/bot"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 )
 
 // BenchmarkBaselineCommit is one durable bbolt transaction writing one

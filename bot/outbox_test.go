@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"samverkan/bot"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 )
 
 func enqueue(t *testing.T, env *bottest.Env, items ...bot.OutboxItem) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"samverkan/bot"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 	"samverkan/commands"
 )
 

@@ -17,7 +17,7 @@ import (
 	"samverkan/adapters/slack"
 	"samverkan/adapters/slack/slackfake"
 	"samverkan/bot"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 	"samverkan/commands"
 	"samverkan/store/bolt"
 )

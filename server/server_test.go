@@ -12,7 +12,7 @@ import (
 
 	"samverkan/adapters/mattermost"
 	"samverkan/adapters/mattermost/mmtest"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 	"samverkan/commands"
 	"samverkan/metrics"
 	"samverkan/server"

@@ -10,7 +10,7 @@ import (
 
 	"samverkan/adapters/mattermost"
 	"samverkan/bot"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 	"samverkan/commands"
 )
 

@@ -13,7 +13,7 @@ import (
 	"samverkan/adapters/mattermost"
 	"samverkan/adapters/mattermost/mmtest"
 	"samverkan/bot"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 	"samverkan/commands"
 )
 

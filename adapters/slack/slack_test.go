@@ -14,7 +14,7 @@ import (
 	"samverkan/adapters/slack"
 	"samverkan/adapters/slack/slackfake"
 	"samverkan/bot"
-	"samverkan/bot/bottest"
+	"samverkan/bottest"
 	"samverkan/commands"
 )
 
