@@ -18,13 +18,3 @@ type Member struct {
 
 // Has reports whether the member holds role r.
 func (m *Member) Has(r Role) bool { return m != nil && slices.Contains(m.Roles, r) }
-
-// IdentityOn returns the member's identity on platform p.
-func (m *Member) IdentityOn(p PlatformID) (Identity, bool) {
-	for _, id := range m.Identities {
-		if id.Platform == p {
-			return id, true
-		}
-	}
-	return Identity{}, false
-}

@@ -73,8 +73,3 @@ type Button struct {
 	Command string `json:"command"`
 	Style   string `json:"style,omitempty"` // "primary", "danger" or ""
 }
-
-// IsEmpty reports whether the message has nothing to show.
-func (m Message) IsEmpty() bool {
-	return m.Title == "" && m.Text == "" && len(m.Fields) == 0 && len(m.Sections) == 0 && len(m.Buttons) == 0
-}

@@ -44,7 +44,7 @@ func (r Report) Shared() Report {
 // Bucket names of reports.
 const (
 	BucketReports       = "reports"        // forum|actor|version -> Report
-	BucketReportNumbers = "report_numbers" // number -> forum|actor|version
+	BucketReportNumbers = "report_numbers" // only its sequence: the next #N
 	BucketReportLatest  = "report_latest"  // forum|actor -> newest version
 )
 
@@ -86,18 +86,6 @@ func LatestReport(tx Tx, forum, actor string) (*Report, error) {
 	return &r, nil
 }
 
-// ReportByNumber returns report #n.
-func ReportByNumber(tx Tx, n uint64) (*Report, error) {
-	var key string
-	if err := tx.Get(BucketReportNumbers, SeqKey(n), &key); errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENOTFOUND, "err.unknown_report", "N", n)
-	} else if err != nil {
-		return nil, err
-	}
-	var r Report
-	return &r, tx.Get(BucketReports, key, &r)
-}
-
 // FileReport stores a new version of the caller's actor's report. At least
 // one section must have text.
 func (b *Bot) FileReport(c Caller, forumID string, sections []ReportSection, tlp TLP) (*Report, error) {
@@ -136,9 +124,6 @@ func (b *Bot) FileReport(c Caller, forumID string, sections []ReportSection, tlp
 		}
 		key := reportKey(f.ID, actor, r.Version)
 		if err := ch.Put(BucketReports, key, r); err != nil {
-			return err
-		}
-		if err := ch.Put(BucketReportNumbers, SeqKey(n), key); err != nil {
 			return err
 		}
 		if err := ch.Put(BucketReportLatest, f.ID+"|"+actor, r.Version); err != nil {

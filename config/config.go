@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -330,14 +329,4 @@ func mask(v string) string {
 		return fmt.Sprintf("******** (%d set)", n)
 	}
 	return fmt.Sprintf("******** (%d chars)", n)
-}
-
-// Keys lists every configuration key, sorted, for documentation tests.
-func Keys() []string {
-	var out []string
-	for _, ev := range envVars {
-		out = append(out, ev.key)
-	}
-	sort.Strings(out)
-	return out
 }
