@@ -236,9 +236,18 @@ func (b *Bot) conferenceDue(ch *Change, t Timer) error {
 	if f == nil || err != nil {
 		return err
 	}
+	if err := b.holdOccurrence(ch, f, when); err != nil {
+		return err
+	}
+	// The next occurrence is armed in the same transaction.
+	return b.armSchedule(ch, f, when)
+}
+
+// holdOccurrence posts the agenda of the occurrence at when, late or not,
+// or records it as missed; once per occurrence.
+func (b *Bot) holdOccurrence(ch *Change, f *Forum, when time.Time) error {
 	s := f.Schedule
 	occ := s.OccurrenceID(f.ID, when)
-	defer func() { _ = b.armSchedule(ch, f, when) }()
 	var seen Occurrence
 	if err := ch.Get(BucketOccurrences, occ, &seen); err == nil {
 		return nil

@@ -81,7 +81,9 @@ func enqueue(tx Tx, now time.Time, item OutboxItem) error {
 
 // Outbox delivers enqueued items after commit: in order per destination,
 // each platform on its own so one outage does not hold up the other, with
-// exponential backoff and the platform's Retry-After.
+// exponential backoff and the platform's Retry-After. One worker (Run, or
+// one caller of DeliverDue at a time) serves a store; the store's file lock
+// keeps a second process away.
 type Outbox struct {
 	Store     Store
 	Clock     Clock
