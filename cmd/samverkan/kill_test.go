@@ -167,6 +167,9 @@ func TestSIGKILLInBurstLosesAndDuplicatesNothing(t *testing.T) {
 			approved++
 		}
 	}
+	if len(acked) == 0 {
+		t.Fatal("no acknowledgement was answered before the kill; the test proves nothing")
+	}
 	// Restart and let the outbox drain.
 	p = startServe(t, data, mm.URL)
 	deadline := time.Now().Add(20 * time.Second)
