@@ -89,6 +89,11 @@ type Command struct {
 	// Form, when true, opens a form built from Params when the command is
 	// given without arguments.
 	Form bool
+	// Args, when set, replaces the generated argument part of the usage
+	// line (for commands with many optional fields).
+	Args Word
+	// Alias keeps the command out of help (another command says it).
+	Alias bool
 	Run  func(ctx context.Context, r *Request, a Args) (Reply, error)
 }
 
@@ -105,11 +110,16 @@ func (c *Command) Words(lang string) string {
 func (c *Command) Usage(lang string) string {
 	var b strings.Builder
 	b.WriteString(c.Words(lang))
+	if c.Args.Sv != "" {
+		return b.String() + " " + c.Args.In(lang)
+	}
 	for _, p := range c.Params {
 		var s string
 		switch {
 		case p.Kind == KindFlag:
 			s = "[" + p.Name.In(lang) + "]"
+		case p.Positional && p.Variadic && (p.Kind == KindText || p.Kind == KindLong):
+			s = p.Meta.In(lang) + "…"
 		case p.Positional && p.Variadic:
 			m := p.Meta.In(lang)
 			s = m + " [" + m + "…]"

@@ -284,3 +284,18 @@ func TestForumWithHostRegisteredLater(t *testing.T) {
 		t.Errorf("host not shown after joining:\n%s", text)
 	}
 }
+
+func TestHelpInForumChannelKnowsTheHost(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	w.ok("admin", "medlem lägg-till @sam aktör=sos roll=tib")
+	if txt := w.ok("sam", "hjälp").Message.Text; strings.Contains(txt, "aktivera F") {
+		t.Errorf("sos's duty officer is offered activation of lst's forum:\n%s", txt)
+	}
+	if txt := w.ok("tove", "hjälp").Message.Text; !strings.Contains(txt, "`/samverkan aktivera F [syfte] [övning]`") {
+		t.Errorf("the host's duty officer is not offered activation:\n%s", txt)
+	}
+	if txt := w.ok("tove", "hjälp").Message.Text; strings.Contains(txt, "konferens agenda") {
+		t.Error("help lists an alias")
+	}
+}

@@ -25,8 +25,8 @@ func (e *Engine) registerConference() {
 			{Name: Word{"zon", "zone"}, Meta: Word{"Europe/Stockholm", "Europe/Stockholm"}, Kind: KindText, Positional: true, Optional: true, Help: "param.zone"}},
 		Perm: bot.PermConference, Help: "help.conference_schedule", Run: e.confSchedule,
 	})
-	for _, w := range []Word{{"starta", "start"}, {"agenda", "agenda"}} {
-		e.Register(&Command{Path: []Word{wConf, w}, Params: []Param{pForum}, Perm: bot.PermConference, Help: "help.conference_start", Run: e.confStart})
+	for i, w := range []Word{{"starta", "start"}, {"agenda", "agenda"}} {
+		e.Register(&Command{Path: []Word{wConf, w}, Params: []Param{pForum}, Perm: bot.PermConference, Help: "help.conference_start", Run: e.confStart, Alias: i > 0})
 	}
 	e.Register(&Command{Path: []Word{wConf, {"avsluta", "end"}}, Params: []Param{pForumOptional}, Perm: bot.Permission{Name: "conference end", Roles: []bot.Role{bot.RoleChair, bot.RoleSecretary}}, Help: "help.conference_end", Run: e.confEnd})
 	e.Register(&Command{

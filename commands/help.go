@@ -20,6 +20,18 @@ func (e *Engine) registerHelp() {
 	})
 }
 
+// helpForum is the forum of the channel help is asked in, so that help
+// there lists what the caller may do in that forum.
+func (e *Engine) helpForum(r *Request) *bot.Forum {
+	id := e.channelForum(r.Channel)
+	if id == "" {
+		return nil
+	}
+	var f *bot.Forum
+	_ = e.Bot.View(func(tx bot.Tx) (err error) { f, err = bot.GetForum(tx, id); return })
+	return f
+}
+
 // help lists the commands the caller may run, optionally only those that
 // start with word.
 func (e *Engine) help(_ context.Context, r *Request, word string) Reply {
@@ -31,7 +43,7 @@ func (e *Engine) help(_ context.Context, r *Request, word string) Reply {
 				continue
 			}
 		}
-		if !bot.Allowed(r.Caller, c.Perm, nil) {
+		if c.Alias || !bot.Allowed(r.Caller, c.Perm, e.helpForum(r)) {
 			continue
 		}
 		lines = append(lines, "`"+e.Root+" "+c.Usage(r.Lang)+"` — "+p.T(c.Help))

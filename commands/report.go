@@ -51,7 +51,8 @@ func (e *Engine) registerReports() {
 			Param{Name: Word{w.Sv + "-delas", w.En + "-shared"}, Meta: Word{"delas|intern", "delas|intern"}, Kind: KindChoice, Choices: shareChoices, Default: "delas", Help: "param.share", Label: "label.share." + w.key()})
 	}
 	params = append(params, Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Default: string(bot.TLPAmber), Help: "param.tlp", Parse: parseTLP})
-	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew})
+	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew,
+		Args: Word{`F [fakta="…"] [prognos="…"] [inriktning="…"] … [fakta-delas=intern] [tlp=AMBER]`, `F [facts="…"] [prognosis="…"] [direction="…"] … [facts-shared=intern] [tlp=AMBER]`}})
 	pActorOpt := Param{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}
 	e.Register(&Command{
 		Path:   []Word{wReport, {"visa", "show"}},
