@@ -94,7 +94,7 @@ type Command struct {
 	Args Word
 	// Alias keeps the command out of help (another command says it).
 	Alias bool
-	Run  func(ctx context.Context, r *Request, a Args) (Reply, error)
+	Run   func(ctx context.Context, r *Request, a Args) (Reply, error)
 }
 
 // Words returns the command path in lang, e.g. "forum skapa".
