@@ -47,6 +47,9 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 		opts.Slack, opts.SlackHTTP = sl, s.SigningSecret != ""
 		log.Info("slack adapter on", "http", opts.SlackHTTP, "socket_mode", s.AppToken != "")
 	}
+	if opts.Mattermost == nil && opts.Slack == nil {
+		log.Warn("neither Mattermost nor Slack is configured: only /healthz and /metrics are served (see docs/configuration.md)")
+	}
 	handler := server.New(opts)
 	if err := a.bot.ArmSchedules(); err != nil {
 		return fmt.Errorf("conference schedules: %w", err)
