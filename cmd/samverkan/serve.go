@@ -96,6 +96,6 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	if left, err := a.outbox.Pending(); err == nil && len(left) > 0 {
 		log.Info("messages left in the outbox; they go out at the next start", "count", len(left))
 	}
-	log.Info("stopped; store closed")
+	log.Info("stopped; closing the store")
 	return nil
 }
