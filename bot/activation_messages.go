@@ -146,12 +146,56 @@ func (b *Bot) StatusMessage(tx Tx, f *Forum, now time.Time) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	if a == nil {
-		return Message{Title: b.T("status.title", "Forum", f.Name, "ID", f.ID), Text: b.T("status.normal", "Level", f.Level.Word(b.Lang))}, nil
+	m := Message{Text: b.T("status.normal", "Level", f.Level.Word(b.Lang))}
+	if a != nil {
+		m = b.banner(f, a, actorNames(tx, a.Actors), now)
 	}
-	m := b.banner(f, a, actorNames(tx, a.Actors), now)
 	m.Title = b.T("status.title", "Forum", f.Name, "ID", f.ID)
+	open, err := b.openItems(tx, f)
+	if err != nil {
+		return Message{}, err
+	}
+	m.Fields = append(m.Fields, open...)
 	return m, nil
+}
+
+// openItems are what is still open in a forum: a running conference,
+// statements waiting for approval, and action items not done.
+func (b *Bot) openItems(tx Tx, f *Forum) ([]Field, error) {
+	var out []Field
+	if conf, err := RunningConference(tx, f); err != nil {
+		return nil, err
+	} else if conf != nil {
+		out = append(out, Field{Title: b.T("status.conference"), Value: b.T("status.conference_line", "N", conf.ID, "Since", b.clock(conf.Started), "Present", len(conf.Attendance))})
+	}
+	var drafts []string
+	err := tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
+		var s Statement
+		if err := decode(&s); err != nil || s.Forum != f.ID || s.State != StatementDraft {
+			return err
+		}
+		drafts = append(drafts, b.T("status.statement_line", "N", s.Number, "Approved", len(s.Approvers)-len(s.Missing()), "Of", len(s.Approvers)))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(drafts) > 0 {
+		out = append(out, Field{Title: b.T("status.statements"), Value: strings.Join(drafts, "\n")})
+	}
+	actions, err := OpenActions(tx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(actions) > 0 {
+		names := actorNames(tx, f.Actors)
+		var lines []string
+		for _, a := range actions {
+			lines = append(lines, b.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due))
+		}
+		out = append(out, Field{Title: b.T("status.actions"), Value: strings.Join(lines, "\n")})
+	}
+	return out, nil
 }
 
 // LocalTime shows t as wall time in the bot's time zone, e.g. "14:05".

@@ -320,3 +320,16 @@ func TestStatementThreadInCommunicatorsChannel(t *testing.T) {
 		t.Errorf("the thread is not in the communicators' channel only")
 	}
 }
+
+func TestStatusListsOpenItems(t *testing.T) {
+	w := statementWorld(t)
+	w.must(w.mustText(w.mmCmd("u_klara", `budskap utkast ssr text="`+firstText+`"`)))
+	w.must(w.mustText(w.mmCmd("u_rasmus", "konferens starta ssr")))
+	w.must(w.mustText(w.mmCmd("u_rasmus", "åtgärd Kartlägg reservkraft ansvarig=sos senast=2026-11-30")))
+	txt, _ := w.mmCmd("u_sam", "status ssr")
+	for _, want := range []string{"Ordinarie läge", "Pågående konferens: #1", "Budskap under godkännande: #1: 0 av 3 har godkänt", "Öppna åtgärder: #1 Kartlägg reservkraft – ansvarig SOS Alarm, senast 2026-11-30"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("status lacks %q:\n%s", want, txt)
+		}
+	}
+}
