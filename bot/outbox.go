@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -76,7 +79,22 @@ func enqueue(tx Tx, now time.Time, item OutboxItem) error {
 	if err := tx.Put(BucketOutboxKeys, item.Key, seq); err != nil {
 		return err
 	}
+	if err := tx.Put(BucketOutboxDest, destIndex(item), seq); err != nil {
+		return err
+	}
 	return tx.Put(BucketOutbox, SeqKey(seq), item)
+}
+
+// destIndex is an item's key in BucketOutboxDest: destination, then
+// sequence, so each destination's items sort in order.
+func destIndex(it OutboxItem) string { return it.To.key() + "|" + SeqKey(it.Seq) }
+
+// removeItem takes a delivered or dead item out of the outbox.
+func removeItem(tx Tx, it OutboxItem) error {
+	if err := tx.Delete(BucketOutboxDest, destIndex(it)); err != nil {
+		return err
+	}
+	return tx.Delete(BucketOutbox, SeqKey(it.Seq))
 }
 
 // Outbox delivers enqueued items after commit: in order per destination,
@@ -133,15 +151,87 @@ func (o *Outbox) Pending() ([]OutboxItem, error) {
 	return out, err
 }
 
+// PendingCount is how many items wait, without reading them.
+func (o *Outbox) PendingCount() (int, error) {
+	n := 0
+	err := o.Store.View(func(tx Tx) error {
+		return tx.ForEach(BucketOutboxDest, "", func(string, func(any) error) error { n++; return nil })
+	})
+	return n, err
+}
+
+// heads returns the oldest waiting item of every destination: only these
+// can be delivered next, since each destination is served in order. It
+// reads one item per destination, however long the backlog.
+func (o *Outbox) heads() ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := o.Store.View(func(tx Tx) error {
+		from := ""
+		for {
+			var seq uint64
+			dest := ""
+			err := tx.ForEach(BucketOutboxDest, from, func(k string, decode func(any) error) error {
+				dest, _, _ = cutLast(k, "|")
+				return errors.Join(decode(&seq), ErrStop)
+			})
+			if err != nil && !errors.Is(err, ErrStop) {
+				return err
+			}
+			if dest == "" {
+				return nil
+			}
+			var it OutboxItem
+			if err := tx.Get(BucketOutbox, SeqKey(seq), &it); err != nil {
+				return fmt.Errorf("outbox index points at missing item %d: %w", seq, err)
+			}
+			out = append(out, it)
+			from = dest + "|~" // past every sequence number of this destination
+		}
+	})
+	return out, err
+}
+
+func cutLast(s, sep string) (string, string, bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
+}
+
+// next returns a destination's oldest waiting item.
+func (o *Outbox) next(d Destination) (OutboxItem, bool, error) {
+	var it OutboxItem
+	found := false
+	err := o.Store.View(func(tx Tx) error {
+		prefix := d.key() + "|"
+		var seq uint64
+		err := tx.ForEach(BucketOutboxDest, prefix, func(k string, decode func(any) error) error {
+			if strings.HasPrefix(k, prefix) {
+				found = true
+				if err := decode(&seq); err != nil {
+					return err
+				}
+			}
+			return ErrStop
+		})
+		if err != nil || !found {
+			return err
+		}
+		return tx.Get(BucketOutbox, SeqKey(seq), &it)
+	})
+	return it, found, err
+}
+
 // DeliverDue attempts every item that is due now and returns when the next
 // waiting item becomes due (zero when none waits).
 func (o *Outbox) DeliverDue(ctx context.Context) (time.Time, error) {
-	items, err := o.Pending()
+	heads, err := o.heads()
 	if err != nil {
 		return time.Time{}, err
 	}
 	byPlatform := map[PlatformID][]OutboxItem{}
-	for _, it := range items {
+	for _, it := range heads {
 		byPlatform[it.To.Platform] = append(byPlatform[it.To.Platform], it)
 	}
 	var mu sync.Mutex
@@ -152,50 +242,44 @@ func (o *Outbox) DeliverDue(ctx context.Context) (time.Time, error) {
 		if plat == nil {
 			continue // not configured here; kept until it is
 		}
+		slices.SortFunc(its, func(a, b OutboxItem) int { return cmp.Compare(a.Seq, b.Seq) })
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n := o.deliverAll(ctx, plat, its)
-			mu.Lock()
-			if !n.IsZero() && (next.IsZero() || n.Before(next)) {
-				next = n
+			for _, head := range its {
+				n := o.deliverDest(ctx, plat, head.To)
+				mu.Lock()
+				if !n.IsZero() && (next.IsZero() || n.Before(next)) {
+					next = n
+				}
+				mu.Unlock()
 			}
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	return next, nil
 }
 
-// deliverAll delivers one platform's items in order; an item that must
-// wait holds back later items to the same destination.
-func (o *Outbox) deliverAll(ctx context.Context, plat Platform, items []OutboxItem) time.Time {
-	var next time.Time
-	blocked := map[string]bool{}
-	for _, it := range items {
-		if ctx.Err() != nil {
-			return next
+// deliverDest delivers one destination's items in order until one must
+// wait; it returns when to come back (zero when none waits).
+func (o *Outbox) deliverDest(ctx context.Context, plat Platform, d Destination) time.Time {
+	for ctx.Err() == nil {
+		it, ok, err := o.next(d)
+		if err != nil {
+			o.log().Error("outbox: reading", "to", d.key(), "err", err)
+			return o.Clock.Now().Add(time.Second)
 		}
-		dk := it.To.key()
-		if blocked[dk] {
-			continue
+		if !ok {
+			return time.Time{}
 		}
-		now := o.Clock.Now()
-		if it.NotBefore.After(now) {
-			blocked[dk] = true
-			if next.IsZero() || it.NotBefore.Before(next) {
-				next = it.NotBefore
-			}
-			continue
+		if it.NotBefore.After(o.Clock.Now()) {
+			return it.NotBefore
 		}
-		if retryAt, ok := o.attempt(ctx, plat, it); !ok {
-			blocked[dk] = true
-			if !retryAt.IsZero() && (next.IsZero() || retryAt.Before(next)) {
-				next = retryAt
-			}
+		if retryAt, done := o.attempt(ctx, plat, it); !done {
+			return retryAt
 		}
 	}
-	return next
+	return time.Time{}
 }
 
 // attempt delivers one item and records the outcome. It returns false and
@@ -219,7 +303,7 @@ func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (tim
 					return err
 				}
 			}
-			return tx.Delete(BucketOutbox, SeqKey(it.Seq))
+			return removeItem(tx, it)
 		})
 		if err != nil {
 			o.log().Error("outbox: recording delivery", "seq", it.Seq, "err", err)
@@ -238,7 +322,7 @@ func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (tim
 			if err := tx.Put(BucketOutboxDead, SeqKey(it.Seq), it); err != nil {
 				return err
 			}
-			return tx.Delete(BucketOutbox, SeqKey(it.Seq))
+			return removeItem(tx, it)
 		})
 		return time.Time{}, true
 	}
@@ -264,12 +348,17 @@ func (o *Outbox) lookupRef(ref string, d Destination) (PostRef, error) {
 	var pr PostRef
 	err := o.Store.View(func(tx Tx) error { return tx.Get(BucketRefs, refKey(ref, d), &pr) })
 	if errors.Is(err, ErrNotFound) {
-		// Still pending in the outbox, or never sent?
+		// Still waiting in this destination's queue, or never sent?
 		pending := false
+		prefix := d.key() + "|"
 		_ = o.Store.View(func(tx Tx) error {
-			return tx.ForEach(BucketOutbox, "", func(_ string, decode func(any) error) error {
+			return tx.ForEach(BucketOutboxDest, prefix, func(k string, decode func(any) error) error {
+				if !strings.HasPrefix(k, prefix) {
+					return ErrStop
+				}
+				var seq uint64
 				var it OutboxItem
-				if decode(&it) == nil && it.Ref == ref && it.To.key() == d.key() {
+				if decode(&seq) == nil && tx.Get(BucketOutbox, SeqKey(seq), &it) == nil && it.Ref == ref {
 					pending = true
 					return ErrStop
 				}

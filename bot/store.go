@@ -46,6 +46,7 @@ const (
 	BucketChannels   = "channels" // channel key -> forum IDs
 	BucketAudit      = "audit"
 	BucketOutbox     = "outbox"      // pending, by sequence
+	BucketOutboxDest = "outbox_dest" // destination|sequence -> sequence, for ordered delivery
 	BucketOutboxKeys = "outbox_keys" // idempotency key -> sequence
 	BucketOutboxDead = "outbox_dead" // permanently failed, by sequence
 	BucketRefs       = "refs"        // post reference -> delivered post

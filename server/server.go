@@ -83,8 +83,8 @@ func Observe(reg *metrics.Registry, b *bot.Bot, ob *bot.Outbox, e *commands.Engi
 		reg.Inc("samverkan_scheduler_runs_total", "Stored timers fired (reminders, deadlines, conferences), by kind.", "kind", kind)
 	}
 	reg.Gauge("samverkan_outbox_pending", func() float64 {
-		items, _ := ob.Pending()
-		return float64(len(items))
+		n, _ := ob.PendingCount()
+		return float64(n)
 	})
 }
 
@@ -93,11 +93,11 @@ func Observe(reg *metrics.Registry, b *bot.Bot, ob *bot.Outbox, e *commands.Engi
 func health(w http.ResponseWriter, r *http.Request, ob *bot.Outbox, pingers map[string]Pinger) {
 	out := map[string]any{}
 	code := http.StatusOK
-	items, err := ob.Pending()
+	n, err := ob.PendingCount()
 	if err != nil {
 		out["store"], code = "error: "+err.Error(), http.StatusServiceUnavailable
 	} else {
-		out["store"], out["outbox_pending"] = "ok", len(items)
+		out["store"], out["outbox_pending"] = "ok", n
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()

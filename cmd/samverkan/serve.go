@@ -93,8 +93,8 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	fctx, fcancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer fcancel()
 	_ = a.outbox.Flush(fctx)
-	if left, err := a.outbox.Pending(); err == nil && len(left) > 0 {
-		log.Info("messages left in the outbox; they go out at the next start", "count", len(left))
+	if left, err := a.outbox.PendingCount(); err == nil && left > 0 {
+		log.Info("messages left in the outbox; they go out at the next start", "count", left)
 	}
 	log.Info("stopped; closing the store")
 	return nil
