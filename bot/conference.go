@@ -458,6 +458,14 @@ func (b *Bot) Present(c Caller, forumID, actor string) (*Conference, bool, error
 
 // Decide adds a decision to the minutes.
 func (b *Bot) Decide(c Caller, forumID, text string) (*Conference, error) {
+	return b.minute(c, forumID, text, "decision", func(conf *Conference, e Entry) {
+		conf.Decisions = append(conf.Decisions, e)
+	})
+}
+
+// minute records one free-text entry of the minutes (a decision, the next
+// meeting) in the forum's running conference.
+func (b *Bot) minute(c Caller, forumID, text, action string, apply func(*Conference, Entry)) (*Conference, error) {
 	text = strings.TrimSpace(CleanText(text))
 	if text == "" {
 		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
@@ -468,12 +476,12 @@ func (b *Bot) Decide(c Caller, forumID, text string) (*Conference, error) {
 		if err != nil {
 			return err
 		}
-		conf.Decisions = append(conf.Decisions, Entry{Text: text, By: c.Name(), At: ch.Now})
+		apply(conf, Entry{Text: text, By: c.Name(), At: ch.Now})
 		out = conf
 		if err := b.saveConference(ch, f, conf); err != nil {
 			return err
 		}
-		return ch.Audit("conference.decision", f.ID, map[string]string{"conference": itoa(conf.ID)}, text)
+		return ch.Audit("conference."+action, f.ID, map[string]string{"conference": itoa(conf.ID)}, text)
 	})
 	return out, err
 }
@@ -543,24 +551,7 @@ func (b *Bot) CloseAction(c Caller, n uint64) (*ActionItem, error) {
 
 // SetNext records the next meeting: time, form, purpose, agenda.
 func (b *Bot) SetNext(c Caller, forumID, text string) (*Conference, error) {
-	text = strings.TrimSpace(CleanText(text))
-	if text == "" {
-		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
-	}
-	var out *Conference
-	err := b.Update(c, func(ch *Change) error {
-		f, conf, err := b.running(ch, c, forumID, PermMinutes)
-		if err != nil {
-			return err
-		}
-		conf.Next = &Entry{Text: text, By: c.Name(), At: ch.Now}
-		out = conf
-		if err := b.saveConference(ch, f, conf); err != nil {
-			return err
-		}
-		return ch.Audit("conference.next", f.ID, map[string]string{"conference": itoa(conf.ID)}, text)
-	})
-	return out, err
+	return b.minute(c, forumID, text, "next", func(conf *Conference, e Entry) { conf.Next = &e })
 }
 
 // EndConference closes the conference, stores the minutes and posts them.

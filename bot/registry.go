@@ -154,6 +154,16 @@ func (b *Bot) CreateForum(c Caller, f Forum) error {
 	})
 }
 
+// indexChannel records that chn belongs to forum (once, however it was
+// bound), so commands typed there can leave the forum out.
+func indexChannel(tx Tx, chn Channel, forum string) error {
+	ids, err := ForumsOfChannel(tx, chn)
+	if err != nil || slices.Contains(ids, forum) {
+		return err
+	}
+	return tx.Put(BucketChannels, chn.Key(), append(ids, forum))
+}
+
 // BindCommsChannel makes a channel the forum's communicators' channel,
 // where statement threads live instead of the forum's channels.
 func (b *Bot) BindCommsChannel(c Caller, forumID string, chn Channel) error {
@@ -172,14 +182,8 @@ func (b *Bot) BindCommsChannel(c Caller, forumID string, chn Channel) error {
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		ids, err := ForumsOfChannel(ch, chn)
-		if err != nil {
+		if err := indexChannel(ch, chn, f.ID); err != nil {
 			return err
-		}
-		if !slices.Contains(ids, f.ID) {
-			if err := ch.Put(BucketChannels, chn.Key(), append(ids, f.ID)); err != nil {
-				return err
-			}
 		}
 		return ch.Audit("forum.comms_channel", f.ID, map[string]string{"channel": chn.Key()}, "")
 	})
@@ -204,11 +208,7 @@ func (b *Bot) BindChannel(c Caller, forumID string, chn Channel) error {
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		ids, err := ForumsOfChannel(ch, chn)
-		if err != nil {
-			return err
-		}
-		if err := ch.Put(BucketChannels, chn.Key(), append(ids, f.ID)); err != nil {
+		if err := indexChannel(ch, chn, f.ID); err != nil {
 			return err
 		}
 		if err := ch.Audit("forum.channel", f.ID, map[string]string{"channel": chn.Key()}, ""); err != nil {

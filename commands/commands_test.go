@@ -299,3 +299,21 @@ func TestHelpInForumChannelKnowsTheHost(t *testing.T) {
 		t.Error("help lists an alias")
 	}
 }
+
+func TestChannelBoundTwiceStillNamesOneForum(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	komm := bot.Channel{Platform: bot.Mattermost, ID: "ch_komm", Name: "komm"}
+	// First the communicators' channel, then also a forum channel.
+	if err := w.env.Bot.BindCommsChannel(w.env.AdminCaller(), "ssr", komm); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.env.Bot.BindChannel(w.env.AdminCaller(), "ssr", komm); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := w.env.Bot.Caller(bot.Identity{Platform: bot.Mattermost, UserID: "u_sam"})
+	r := w.e.Run(context.Background(), commands.Request{Caller: c, Channel: komm, Text: "forum visa", Users: users{}})
+	if r.Failed || !strings.Contains(r.Message.Title, "(ssr)") {
+		t.Errorf("the forum can no longer be left out in its channel: %q", r.Message.Text)
+	}
+}
