@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -122,8 +123,11 @@ var DefaultDeadlines = map[Level]time.Duration{
 	LevelOperational:  15 * time.Minute,
 }
 
-func (b *Bot) deadline(l Level) time.Duration {
-	if d, ok := b.Deadlines[l]; ok && d > 0 {
+// Activations is the service for activation and call-in.
+type Activations struct{ *core }
+
+func (k *core) deadline(l Level) time.Duration {
+	if d, ok := k.Deadlines[l]; ok && d > 0 {
 		return d
 	}
 	return DefaultDeadlines[l]
@@ -194,26 +198,22 @@ func activators(tx Tx, f *Forum) ([]Member, error) {
 	return out, nil
 }
 
-// dm enqueues m to every platform account of member.
-func (b *Bot) dm(ch *Change, key string, member Member, m Message) error {
-	for _, id := range member.Identities {
-		if err := ch.Send(OutboxItem{Key: key + "@" + id.Key(), To: Destination{Platform: id.Platform, User: id.UserID}, Message: m}); err != nil {
-			return err
-		}
-	}
-	return nil
+// activationClass is the class of an activation's messages: forum
+// operations, TLP:GREEN, exercise when the activation is one.
+func activationClass(kind Kind, f *Forum, exercise bool) Class {
+	return Class{Kind: kind, Forum: f.ID, TLP: TLPGreen, Exercise: exercise || f.Exercise}
 }
 
-// RequestActivation alerts those who may activate forum f that the
-// caller's actor asks for activation. It returns how many were alerted.
-func (b *Bot) RequestActivation(c Caller, forumID, reason string) (int, error) {
+// Request alerts those who may activate forum f that the caller's actor
+// asks for activation. It returns how many were alerted.
+func (s *Activations) Request(ctx context.Context, c Caller, forumID, reason string) (int, error) {
 	reason = CleanText(strings.TrimSpace(reason))
 	if reason == "" {
 		return 0, Errorf(EINVALID, "err.reason_required").OnField("skal")
 	}
 	n := 0
-	err := b.Update(c, func(ch *Change) error {
-		f, err := loadForumFor(ch, c, forumID, PermMember)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		f, me, err := ch.acting(forumID, PermMember)
 		if err != nil {
 			return err
 		}
@@ -231,24 +231,18 @@ func (b *Bot) RequestActivation(c Caller, forumID, reason string) (int, error) {
 		if err != nil {
 			return err
 		}
-		actorName := c.Member.Actor
-		if a, err := GetActor(ch, c.Member.Actor); err == nil {
-			actorName = a.Name
-		}
-		if err := ch.Put(BucketRequests, SeqKey(seq), map[string]any{"forum": f.ID, "by": c.Member.ID, "reason": reason, "at": ch.Now}); err != nil {
+		actorName := actorNames(ch, []string{me.Actor})[me.Actor]
+		if err := ch.Put(BucketRequests, SeqKey(seq), map[string]any{"forum": f.ID, "by": me.ID, "reason": reason, "at": ch.Now}); err != nil {
 			return err
 		}
 		msg := Message{
-			Title:   b.T("activation.request_title", "Forum", f.Name),
-			Text:    b.T("activation.request_text", "Name", c.Name(), "Actor", actorName, "Forum", f.Name, "Reason", reason, "Time", b.clock(ch.Now)),
+			Title:   s.T("activation.request_title", "Forum", f.Name),
+			Text:    s.T("activation.request_text", "Name", ch.Caller.Name(), "Actor", actorName, "Forum", f.Name, "Reason", reason, "Time", s.clock(ch.Now)),
 			Colour:  "#E8A33D",
-			Buttons: []Button{{Label: b.T("button.activate"), Command: "aktivera " + f.ID, Style: "danger"}, {Label: b.T("button.status"), Command: "status " + f.ID}},
-		}
-		if f.Exercise {
-			msg.Exercise = b.T("exercise.marker")
+			Buttons: []Button{{Label: s.T("button.activate"), Action: Action{Kind: ActActivate, Forum: f.ID}, Style: "danger"}, {Label: s.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
 		}
 		for _, m := range who {
-			if err := b.dm(ch, fmt.Sprintf("request:%d", seq), m, msg); err != nil {
+			if err := ch.toMember(fmt.Sprintf("request:%d:%s", seq, m.ID), m, activationClass(KindActivation, f, false), msg); err != nil {
 				return err
 			}
 		}
@@ -260,31 +254,32 @@ func (b *Bot) RequestActivation(c Caller, forumID, reason string) (int, error) {
 
 // Activate switches forum f to activated mode, posts the banner in its
 // channels and calls in every actor. Deadlines are stored as timers.
-func (b *Bot) Activate(c Caller, forumID string, purposes []Purpose, exercise bool) (*Activation, error) {
+func (s *Activations) Activate(ctx context.Context, c Caller, forumID string, purposes []Purpose, exercise bool) (*Activation, error) {
 	if len(purposes) == 0 {
 		purposes = []Purpose{PurposeInformation}
 	}
 	var out *Activation
-	err := b.Update(c, func(ch *Change) error {
-		f, err := loadForum(ch, c, forumID, PermActivate)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		f, err := ch.forum(forumID, PermActivate)
 		if err != nil {
 			return err
 		}
 		if cur, err := CurrentActivation(ch, f); err != nil {
 			return err
 		} else if cur != nil {
-			return Errorf(ECONFLICT, "err.already_activated_by", "Forum", f.ID, "By", cur.ByName, "Time", b.clock(cur.At))
+			return Errorf(ECONFLICT, "err.already_activated_by", "Forum", f.ID, "By", cur.ByName, "Time", s.clock(cur.At))
 		}
 		id, err := ch.NextSeq(BucketActivations)
 		if err != nil {
 			return err
 		}
-		a := &Activation{
-			ID: id, Forum: f.ID, By: c.Identity.Key(), ByName: c.Name(), At: ch.Now, Purposes: purposes,
-			Exercise: exercise || f.Exercise, Actors: slices.Clone(f.Actors), Deadline: ch.Now.Add(b.deadline(f.Level)),
+		by := ch.Caller.Identity.Key()
+		if ch.Caller.Member != nil {
+			by = ch.Caller.Member.ID
 		}
-		if c.Member != nil {
-			a.By = c.Member.ID
+		a := &Activation{
+			ID: id, Forum: f.ID, By: by, ByName: ch.Caller.Name(), At: ch.Now, Purposes: purposes,
+			Exercise: exercise || f.Exercise, Actors: slices.Clone(f.Actors), Deadline: ch.Now.Add(s.deadline(f.Level)),
 		}
 		f.Mode, f.Activation = ModeActivated, id
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
@@ -295,7 +290,7 @@ func (b *Bot) Activate(c Caller, forumID string, purposes []Purpose, exercise bo
 		}
 		names := actorNames(ch, a.Actors)
 		for _, chn := range f.Channels {
-			item := OutboxItem{Key: fmt.Sprintf("activation:%d:banner@%s", id, chn.Key()), Ref: bannerRef(id), To: Destination{Platform: chn.Platform, Channel: chn.ID}, Message: b.banner(f, a, names, ch.Now)}
+			item := OutboxItem{Key: fmt.Sprintf("activation:%d:banner@%s", id, chn.Key()), Ref: bannerRef(id), To: chn.Destination(), Class: activationClass(KindActivation, f, a.Exercise), Message: s.banner(f, a, names, ch.Now)}
 			if err := ch.Send(item); err != nil {
 				return err
 			}
@@ -305,9 +300,9 @@ func (b *Bot) Activate(c Caller, forumID string, purposes []Purpose, exercise bo
 			return err
 		}
 		for _, act := range a.Actors {
-			msg := b.callIn(f, a, names[act])
+			msg := s.callIn(f, a, names[act])
 			for _, m := range people[act] {
-				if err := b.dm(ch, fmt.Sprintf("activation:%d:callin:%s", id, m.ID), m, msg); err != nil {
+				if err := ch.toMember(fmt.Sprintf("activation:%d:callin:%s", id, m.ID), m, activationClass(KindCallIn, f, a.Exercise), msg); err != nil {
 					return err
 				}
 			}
@@ -329,6 +324,10 @@ func (b *Bot) Activate(c Caller, forumID string, purposes []Purpose, exercise bo
 type AckResult struct {
 	Activation *Activation
 	Forum      *Forum
+	// Actor is the name of the actor the caller acknowledged for.
+	Actor string
+	// Ack is the caller's acknowledgement as recorded.
+	Ack Ack
 	// First is true when this acknowledgement counts for the actor; false
 	// when the actor had answered and the caller is an extra attendee.
 	First bool
@@ -337,10 +336,10 @@ type AckResult struct {
 
 // Acknowledge records the caller's answer to the call-in of the forum's
 // running activation for the caller's actor, and updates the banner.
-func (b *Bot) Acknowledge(c Caller, forumID string) (*AckResult, error) {
+func (s *Activations) Acknowledge(ctx context.Context, c Caller, forumID string) (*AckResult, error) {
 	var res *AckResult
-	err := b.Update(c, func(ch *Change) error {
-		f, err := loadForumFor(ch, c, forumID, PermMember)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		f, me, err := ch.acting(forumID, PermMember)
 		if err != nil {
 			return err
 		}
@@ -348,11 +347,11 @@ func (b *Bot) Acknowledge(c Caller, forumID string) (*AckResult, error) {
 		if err != nil {
 			return err
 		}
-		if !slices.Contains(a.Actors, c.Member.Actor) {
+		if !slices.Contains(a.Actors, me.Actor) {
 			return Errorf(EFORBIDDEN, "err.not_called_in", "Forum", f.ID)
 		}
-		ack := Ack{Actor: c.Member.Actor, Member: c.Member.ID, Name: c.Name(), Platform: string(c.Identity.Platform), At: ch.Now}
-		res = &AckResult{Activation: a, Forum: f}
+		ack := Ack{Actor: me.Actor, Member: me.ID, Name: ch.Caller.Name(), Platform: string(ch.Caller.Identity.Platform), At: ch.Now}
+		res = &AckResult{Activation: a, Forum: f, Actor: actorNames(ch, []string{me.Actor})[me.Actor], Ack: ack}
 		if prior := a.AckOf(ack.Actor); prior != nil {
 			p := *prior
 			res.Prior = &p
@@ -366,7 +365,7 @@ func (b *Bot) Acknowledge(c Caller, forumID string) (*AckResult, error) {
 		if err := ch.Put(BucketActivations, SeqKey(a.ID), a); err != nil {
 			return err
 		}
-		if err := b.refreshBanner(ch, f, a); err != nil {
+		if err := s.refreshBanner(ch, f, a); err != nil {
 			return err
 		}
 		return ch.Audit("activation.ack", f.ID, map[string]string{"activation": itoa(a.ID), "actor": ack.Actor, "counts": fmt.Sprint(res.First)}, "")
@@ -375,14 +374,16 @@ func (b *Bot) Acknowledge(c Caller, forumID string) (*AckResult, error) {
 }
 
 // refreshBanner edits the banner in every channel to the current state.
-func (b *Bot) refreshBanner(ch *Change, f *Forum, a *Activation) error {
+func (s *Activations) refreshBanner(ch *Change, f *Forum, a *Activation) error {
 	a.Version++
 	if err := ch.Put(BucketActivations, SeqKey(a.ID), a); err != nil {
 		return err
 	}
-	names := actorNames(ch, a.Actors)
 	for _, chn := range f.Channels {
-		item := OutboxItem{Key: fmt.Sprintf("activation:%d:banner:%d@%s", a.ID, a.Version, chn.Key()), UpdateRef: bannerRef(a.ID), To: Destination{Platform: chn.Platform, Channel: chn.ID}, Message: b.banner(f, a, names, ch.Now)}
+		// Drawn when delivered; acknowledgements made while it waits ride
+		// on it (one edit for many).
+		item := OutboxItem{Key: fmt.Sprintf("activation:%d:banner:%d@%s", a.ID, a.Version, chn.Key()), UpdateRef: bannerRef(a.ID), To: chn.Destination(),
+			Class: activationClass(KindActivation, f, a.Exercise), Render: &Render{Kind: renderBanner, ID: a.ID}, Latest: fmt.Sprintf("banner:%d@%s", a.ID, chn.Key())}
 		if err := ch.Send(item); err != nil {
 			return err
 		}
@@ -390,11 +391,24 @@ func (b *Bot) refreshBanner(ch *Change, f *Forum, a *Activation) error {
 	return nil
 }
 
+// drawBanner draws an activation's banner as it is at now.
+func (s *Activations) drawBanner(tx Tx, r Render, now time.Time) (Message, *Render, error) {
+	a, err := GetActivation(tx, r.ID)
+	if err != nil {
+		return Message{}, nil, err
+	}
+	f, err := GetForum(tx, a.Forum)
+	if err != nil {
+		return Message{}, nil, err
+	}
+	return s.banner(f, a, actorNames(tx, a.Actors), now), nil, nil
+}
+
 // Deactivate returns the forum to normal mode and posts a closing summary.
-func (b *Bot) Deactivate(c Caller, forumID string) (*Activation, error) {
+func (s *Activations) Deactivate(ctx context.Context, c Caller, forumID string) (*Activation, error) {
 	var out *Activation
-	err := b.Update(c, func(ch *Change) error {
-		f, err := loadForum(ch, c, forumID, PermActivate)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		f, err := ch.forum(forumID, PermActivate)
 		if err != nil {
 			return err
 		}
@@ -402,20 +416,17 @@ func (b *Bot) Deactivate(c Caller, forumID string) (*Activation, error) {
 		if err != nil {
 			return err
 		}
-		a.EndedAt, a.EndedBy = ch.Now, c.Name()
+		a.EndedAt, a.EndedBy = ch.Now, ch.Caller.Name()
 		f.Mode, f.Activation = ModeNormal, 0
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		if err := b.refreshBanner(ch, f, a); err != nil {
+		if err := s.refreshBanner(ch, f, a); err != nil {
 			return err
 		}
 		names := actorNames(ch, a.Actors)
-		msg := b.summary(f, a, names)
-		for _, chn := range f.Channels {
-			if err := ch.Send(OutboxItem{Key: fmt.Sprintf("activation:%d:summary@%s", a.ID, chn.Key()), To: Destination{Platform: chn.Platform, Channel: chn.ID}, Message: msg}); err != nil {
-				return err
-			}
+		if err := ch.toChannels(f.Channels, fmt.Sprintf("activation:%d:summary", a.ID), activationClass(KindActivation, f, a.Exercise), s.summary(f, a, names)); err != nil {
+			return err
 		}
 		out = a
 		return ch.Audit("activation.deactivate", f.ID, map[string]string{"activation": itoa(a.ID), "acks": itoa(uint64(len(a.Acks))), "outstanding": strings.Join(a.Outstanding(), ",")}, "")
@@ -423,14 +434,15 @@ func (b *Bot) Deactivate(c Caller, forumID string) (*Activation, error) {
 	return out, err
 }
 
-// activationReminder runs at half the deadline: a reminder to the contact
+// reminderDue runs at half the deadline: a reminder to the contact
 // people of the actors that have not answered.
-func (b *Bot) activationReminder(ch *Change, t Timer) error {
-	a, f, err := b.timerActivation(ch, t)
+func (s *Activations) reminderDue(ch *Change, t Timer) error {
+	a, f, err := timerActivation(ch, t)
 	if a == nil || err != nil || a.Reminded {
 		return err
 	}
 	a.Reminded = true
+	ch.Cause = a.By
 	names := actorNames(ch, a.Actors)
 	outstanding := a.Outstanding()
 	people, err := contacts(ch)
@@ -438,29 +450,30 @@ func (b *Bot) activationReminder(ch *Change, t Timer) error {
 		return err
 	}
 	for _, act := range outstanding {
-		msg := b.reminder(f, a, names[act])
+		msg := s.reminder(f, a, names[act])
 		for _, m := range people[act] {
-			if err := b.dm(ch, fmt.Sprintf("activation:%d:reminder:%s", a.ID, m.ID), m, msg); err != nil {
+			if err := ch.toMember(fmt.Sprintf("activation:%d:reminder:%s", a.ID, m.ID), m, activationClass(KindCallIn, f, a.Exercise), msg); err != nil {
 				return err
 			}
 		}
 	}
-	if err := b.refreshBanner(ch, f, a); err != nil {
+	if err := s.refreshBanner(ch, f, a); err != nil {
 		return err
 	}
 	return ch.Audit("activation.reminder", f.ID, map[string]string{"activation": itoa(a.ID), "outstanding": strings.Join(outstanding, ",")}, "")
 }
 
-// activationDeadline runs at the deadline: the duty officers hear which
-// actors have not answered.
-func (b *Bot) activationDeadline(ch *Change, t Timer) error {
-	a, f, err := b.timerActivation(ch, t)
+// deadlineDue runs at the deadline: the duty officers hear which actors
+// have not answered.
+func (s *Activations) deadlineDue(ch *Change, t Timer) error {
+	a, f, err := timerActivation(ch, t)
 	if a == nil || err != nil || a.Escalated {
 		return err
 	}
 	a.Escalated = true
+	ch.Cause = a.By
 	outstanding := a.Outstanding()
-	if err := b.refreshBanner(ch, f, a); err != nil {
+	if err := s.refreshBanner(ch, f, a); err != nil {
 		return err
 	}
 	if len(outstanding) == 0 {
@@ -471,18 +484,18 @@ func (b *Bot) activationDeadline(ch *Change, t Timer) error {
 	for _, act := range outstanding {
 		list = append(list, names[act])
 	}
-	msg := b.mark(a, Message{
-		Title:   b.T("activation.escalation_title", "Forum", f.Name),
-		Text:    b.T("activation.escalation_text", "Forum", f.Name, "Deadline", b.clock(a.Deadline), "Actors", strings.Join(list, ", ")),
+	msg := Message{
+		Title:   s.T("activation.escalation_title", "Forum", f.Name),
+		Text:    s.T("activation.escalation_text", "Forum", f.Name, "Deadline", s.clock(a.Deadline), "Actors", strings.Join(list, ", ")),
 		Colour:  "#D0021B",
-		Buttons: []Button{{Label: b.T("button.status"), Command: "status " + f.ID}},
-	})
-	to, err := b.escalationRecipients(ch, f, a)
+		Buttons: []Button{{Label: s.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
+	}
+	to, err := escalationRecipients(ch, f, a)
 	if err != nil {
 		return err
 	}
 	for _, m := range to {
-		if err := b.dm(ch, fmt.Sprintf("activation:%d:escalation:%s", a.ID, m.ID), m, msg); err != nil {
+		if err := ch.toMember(fmt.Sprintf("activation:%d:escalation:%s", a.ID, m.ID), m, activationClass(KindCallIn, f, a.Exercise), msg); err != nil {
 			return err
 		}
 	}
@@ -491,9 +504,9 @@ func (b *Bot) activationDeadline(ch *Change, t Timer) error {
 
 // escalationRecipients are the one who activated and the host actor's
 // duty officers.
-func (b *Bot) escalationRecipients(tx Tx, f *Forum, a *Activation) ([]Member, error) {
+func escalationRecipients(tx Tx, f *Forum, a *Activation) ([]Member, error) {
 	var out []Member
-	if m, err := GetMember(tx, a.By); err == nil {
+	if m, err := GetMember(tx, a.By); err == nil && m.Active() {
 		out = append(out, *m)
 	}
 	ms, err := ListMembers(tx)
@@ -510,7 +523,7 @@ func (b *Bot) escalationRecipients(tx Tx, f *Forum, a *Activation) ([]Member, er
 
 // timerActivation loads the activation a timer is about; nil when it has
 // ended since.
-func (b *Bot) timerActivation(tx Tx, t Timer) (*Activation, *Forum, error) {
+func timerActivation(tx Tx, t Timer) (*Activation, *Forum, error) {
 	var id uint64
 	if _, err := fmt.Sscan(t.Ref, &id); err != nil {
 		return nil, nil, nil
@@ -528,21 +541,25 @@ func (b *Bot) timerActivation(tx Tx, t Timer) (*Activation, *Forum, error) {
 
 func bannerRef(id uint64) string { return "activation:" + itoa(id) + ":banner" }
 
-func actorNames(tx Tx, ids []string) map[string]string {
-	out := map[string]string{}
-	for _, id := range ids {
-		out[id] = id
-		if a, err := GetActor(tx, id); err == nil {
-			out[id] = a.Name
-		}
-	}
-	return out
-}
-
 func joinPurposes(ps []Purpose) string {
 	s := make([]string, len(ps))
 	for i, p := range ps {
 		s[i] = string(p)
 	}
 	return strings.Join(s, ",")
+}
+
+// Status shows a forum's mode and, when activated, the call-in state, to
+// a member of the forum.
+func (s *Activations) Status(c Caller, forumID string) (Message, error) {
+	var m Message
+	err := s.View(func(tx Tx) error {
+		_, f, err := s.readForum(tx, c, forumID)
+		if err != nil {
+			return err
+		}
+		m, err = s.status(tx, f, s.Clock.Now())
+		return err
+	})
+	return m, err
 }

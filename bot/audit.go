@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -25,12 +26,22 @@ type AuditEvent struct {
 	Hash        string            `json:"hash"`
 }
 
-// ComputeHash is the SHA-256 of the event without its own Hash field.
+// ComputeHash is the SHA-256 of the event's canonical encoding (its JSON
+// with map keys sorted) without its own Hash field. VerifyAudit accepts a
+// record only when its stored bytes are exactly that canonical encoding,
+// so the hash covers the stored bytes.
 func (e AuditEvent) ComputeHash() string {
 	e.Hash = ""
-	b, _ := json.Marshal(e) // map keys marshal sorted: canonical
+	b, _ := json.Marshal(e)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// canonical reports whether raw is exactly how ev encodes: no extra,
+// duplicated, re-ordered or re-spelled keys, no other whitespace.
+func canonical(raw []byte, ev AuditEvent) bool {
+	again, err := json.Marshal(ev)
+	return err == nil && bytes.Equal(raw, again)
 }
 
 // auditHead is kept in the meta bucket so that deleting the newest events
@@ -75,12 +86,19 @@ func VerifyAudit(tx Tx) (int, *AuditBreak) {
 	n := 0
 	var brk *AuditBreak
 	err := tx.ForEach(BucketAudit, "", func(key string, decode func(any) error) error {
+		var raw json.RawMessage
 		var ev AuditEvent
-		if err := decode(&ev); err != nil {
+		err := decode(&raw)
+		if err == nil {
+			err = json.Unmarshal(raw, &ev)
+		}
+		if err != nil {
 			brk = &AuditBreak{Seq: want, Reason: "unreadable record: " + err.Error()}
 			return ErrStop
 		}
 		switch {
+		case !canonical(raw, ev):
+			brk = &AuditBreak{Seq: want, Reason: "stored bytes are not the record's own encoding (a key added, duplicated or changed)"}
 		case key != SeqKey(ev.Seq):
 			brk = &AuditBreak{Seq: want, Reason: fmt.Sprintf("stored under key %s but says it is record %d", key, ev.Seq)}
 		case ev.Seq != want:

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ func seedAudit(t *testing.T, env *bottest.Env, n int) {
 	t.Helper()
 	for i := range n {
 		a := bot.Actor{ID: "a" + string(rune('a'+i)), Name: "Aktör"}
-		if err := env.Bot.AddActor(env.AdminCaller(), a); err != nil {
+		if err := env.Bot.Registry.AddActor(context.Background(), env.AdminCaller(), a); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -40,7 +41,13 @@ func TestAuditChain(t *testing.T) {
 	t.Run("Edited", func(t *testing.T) {
 		env := bottest.NewEnv(t)
 		seedAudit(t, env, 5)
-		rewrite(t, env, 3, func(ev map[string]any) { ev["subject"] = "forged" })
+		rewriteRaw(t, env, 3, func(raw []byte) []byte {
+			var e bot.AuditEvent
+			_ = json.Unmarshal(raw, &e)
+			e.Subject = "forged"
+			out, _ := json.Marshal(e)
+			return out
+		})
 		_, brk := verify(t, env)
 		if brk == nil || brk.Seq != 3 || !strings.Contains(brk.Reason, "edited") {
 			t.Fatalf("verify = %v, want break at 3 (edited)", brk)
@@ -49,18 +56,41 @@ func TestAuditChain(t *testing.T) {
 	t.Run("Rehashed", func(t *testing.T) {
 		env := bottest.NewEnv(t)
 		seedAudit(t, env, 5)
-		rewrite(t, env, 2, func(ev map[string]any) {
-			ev["subject"] = "forged"
+		rewriteRaw(t, env, 2, func(raw []byte) []byte {
 			var e bot.AuditEvent
-			b, _ := json.Marshal(ev)
-			_ = json.Unmarshal(b, &e)
-			ev["hash"] = e.ComputeHash()
+			_ = json.Unmarshal(raw, &e)
+			e.Subject = "forged"
+			e.Hash = e.ComputeHash()
+			out, _ := json.Marshal(e)
+			return out
 		})
 		_, brk := verify(t, env)
 		if brk == nil || brk.Seq != 3 {
 			t.Fatalf("verify = %v, want break at 3 (link to a rehashed 2)", brk)
 		}
 	})
+	// A key added to the stored bytes, or one written twice (a JSON
+	// reader keeps the last), leaves the decoded record and its hash
+	// unchanged: the bytes themselves must be checked.
+	for name, edit := range map[string]func([]byte) []byte{
+		"DuplicatedKey": func(raw []byte) []byte {
+			return append([]byte(`{"subject":"forged",`), raw[1:]...)
+		},
+		"InjectedKey": func(raw []byte) []byte {
+			return append(raw[:len(raw)-1], []byte(`,"approved_by":"someone"}`)...)
+		},
+		"Respaced": func(raw []byte) []byte { return append([]byte("{ "), raw[1:]...) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := bottest.NewEnv(t)
+			seedAudit(t, env, 5)
+			rewriteRaw(t, env, 3, edit)
+			_, brk := verify(t, env)
+			if brk == nil || brk.Seq != 3 || !strings.Contains(brk.Reason, "encoding") {
+				t.Fatalf("verify = %v, want break at 3 (bytes changed)", brk)
+			}
+		})
+	}
 	t.Run("DeletedMiddle", func(t *testing.T) {
 		env := bottest.NewEnv(t)
 		seedAudit(t, env, 5)
@@ -81,17 +111,12 @@ func TestAuditChain(t *testing.T) {
 	})
 }
 
-func rewrite(t *testing.T, env *bottest.Env, seq uint64, fn func(map[string]any)) {
+func rewriteRaw(t *testing.T, env *bottest.Env, seq uint64, fn func([]byte) []byte) {
 	t.Helper()
 	err := env.Store.Raw().Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte(bot.BucketAudit))
-		var ev map[string]any
-		if err := json.Unmarshal(b.Get([]byte(bot.SeqKey(seq))), &ev); err != nil {
-			return err
-		}
-		fn(ev)
-		raw, _ := json.Marshal(ev)
-		return b.Put([]byte(bot.SeqKey(seq)), raw)
+		raw := append([]byte(nil), b.Get([]byte(bot.SeqKey(seq)))...)
+		return b.Put([]byte(bot.SeqKey(seq)), fn(raw))
 	})
 	if err != nil {
 		t.Fatal(err)

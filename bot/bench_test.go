@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -27,32 +28,33 @@ func BenchmarkBaselineCommit(b *testing.B) {
 func BenchmarkActivate40(b *testing.B) {
 	env := bottest.NewEnv(b)
 	admin := env.AdminCaller()
+	ctx := context.Background()
 	var actors []string
 	for i := range 40 {
 		id := fmt.Sprintf("a%02d", i)
 		actors = append(actors, id)
-		if err := env.Bot.AddActor(admin, bot.Actor{ID: id, Name: "Aktör " + id}); err != nil {
+		if err := env.Bot.Registry.AddActor(ctx, admin, bot.Actor{ID: id, Name: "Aktör " + id}); err != nil {
 			b.Fatal(err)
 		}
 		who := bot.Identity{Platform: bot.Mattermost, UserID: "u" + id, Username: "tib" + id}
-		if _, _, err := env.Bot.AddMember(admin, bot.Member{Actor: id, Roles: []bot.Role{bot.RoleDutyOfficer}}, who); err != nil {
+		if _, _, err := env.Bot.Registry.AddMember(ctx, admin, bot.Member{Actor: id, Roles: []bot.Role{bot.RoleDutyOfficer}}, who); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if err := env.Bot.CreateForum(admin, bot.Forum{ID: "big", Name: "Stor", Level: bot.LevelStrategic, Host: "a00"}); err != nil {
+	if err := env.Bot.Registry.CreateForum(ctx, admin, bot.Forum{ID: "big", Name: "Stor", Level: bot.LevelStrategic, Host: "a00"}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := env.Bot.JoinForum(admin, "big", actors[1:]); err != nil {
+	if _, err := env.Bot.Registry.JoinForum(ctx, admin, "big", actors[1:]); err != nil {
 		b.Fatal(err)
 	}
 	for _, c := range []bot.Channel{{Platform: bot.Mattermost, ID: "ch1"}, {Platform: bot.Slack, ID: "C1"}} {
-		if err := env.Bot.BindChannel(admin, "big", c); err != nil {
+		if err := env.Bot.Registry.BindChannel(ctx, admin, "big", c); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ResetTimer()
 	for range b.N {
-		a, err := env.Bot.Activate(admin, "big", nil, false)
+		a, err := env.Bot.Activations.Activate(ctx, admin, "big", nil, false)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -60,7 +62,7 @@ func BenchmarkActivate40(b *testing.B) {
 		if len(a.Actors) != 40 {
 			b.Fatalf("called in %d actors", len(a.Actors))
 		}
-		if _, err := env.Bot.Deactivate(admin, "big"); err != nil {
+		if _, err := env.Bot.Activations.Deactivate(ctx, admin, "big"); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

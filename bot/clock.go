@@ -20,11 +20,28 @@ func (SystemClock) Now() time.Time { return time.Now() }
 
 // Stockholm is the default time zone for times shown to people.
 func Stockholm() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
+	loc, err := Zone("Europe/Stockholm")
 	if err != nil {
 		return time.UTC
 	}
 	return loc
+}
+
+// zones caches loaded time zones: time.LoadLocation reads and parses the
+// zone file on every call.
+var zones sync.Map // name -> *time.Location
+
+// Zone returns the named time zone, loaded once.
+func Zone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // OffsetClock runs ahead of another clock by an offset that can grow, so a

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -41,23 +42,47 @@ type ActionItem struct {
 // Conference is one collaboration conference: scheduled or ad hoc, its
 // roll call and its minutes.
 type Conference struct {
-	ID         uint64     `json:"id"`
-	Forum      string     `json:"forum"`
-	Occurrence string     `json:"occurrence,omitempty"` // forum|local date-time for scheduled ones
-	Scheduled  time.Time  `json:"scheduled"`
-	Started    time.Time  `json:"started"`
-	Late       bool       `json:"late,omitempty"`
-	StartedBy  string     `json:"started_by,omitempty"`
-	Purposes   []Purpose  `json:"purposes"`
-	Exercise   bool       `json:"exercise,omitempty"`
+	ID         uint64    `json:"id"`
+	Forum      string    `json:"forum"`
+	Occurrence string    `json:"occurrence,omitempty"` // forum|local date-time for scheduled ones
+	Scheduled  time.Time `json:"scheduled"`
+	Started    time.Time `json:"started"`
+	Late       bool      `json:"late,omitempty"`
+	StartedBy  string    `json:"started_by,omitempty"`
+	Purposes   []Purpose `json:"purposes"`
+	Exercise   bool      `json:"exercise,omitempty"`
+	// TLP labels what the meeting writes (agenda, minutes); TLP:AMBER
+	// unless set.
+	TLP        TLP        `json:"tlp,omitempty"`
 	Attendance []Attendee `json:"attendance"`
-	Decisions  []Entry    `json:"decisions"`
-	Actions    []uint64   `json:"actions"`
-	Next       *Entry     `json:"next,omitempty"`
-	Version    int        `json:"version"`
-	EndedAt    time.Time  `json:"ended_at,omitempty"`
-	EndedBy    string     `json:"ended_by,omitempty"`
+	// Decisions and Actions are what records written before entries were
+	// records of their own hold; NDecisions and NActions count the
+	// entries in BucketMinutes (see minutes.go).
+	Decisions  []Entry   `json:"decisions,omitempty"`
+	Actions    []uint64  `json:"actions,omitempty"`
+	NDecisions int       `json:"n_decisions,omitempty"`
+	NActions   int       `json:"n_actions,omitempty"`
+	Next       *Entry    `json:"next,omitempty"`
+	Version    int       `json:"version"`
+	EndedAt    time.Time `json:"ended_at,omitzero"`
+	EndedBy    string    `json:"ended_by,omitempty"`
 }
+
+// Label is the label of what the meeting writes.
+func (c *Conference) Label() TLP {
+	if c.TLP == TLPNone {
+		return TLPAmber
+	}
+	return c.TLP
+}
+
+// class is the class of the meeting's agenda and minutes.
+func (c *Conference) class(kind Kind) Class {
+	return Class{Kind: kind, Forum: c.Forum, TLP: c.Label(), Exercise: c.Exercise}
+}
+
+// Conferences is the service for the weekly conference and its minutes.
+type Conferences struct{ *core }
 
 // Occurrence records what became of one scheduled conference.
 type Occurrence struct {
@@ -99,23 +124,17 @@ func RunningConference(tx Tx, f *Forum) (*Conference, error) {
 }
 
 // Conferences returns a forum's conferences, oldest first.
-func Conferences(tx Tx, forum string) ([]Conference, error) {
+func ListConferences(tx Tx, forum string) ([]Conference, error) {
 	all, err := listAll[Conference](tx, BucketConferences)
 	return slices.DeleteFunc(all, func(c Conference) bool { return c.Forum != forum }), err
-}
-
-// OpenActions returns a forum's action items not yet done.
-func OpenActions(tx Tx, forum string) ([]ActionItem, error) {
-	all, err := listAll[ActionItem](tx, BucketActions)
-	return slices.DeleteFunc(all, func(a ActionItem) bool { return a.Forum != forum || a.Done }), err
 }
 
 // SetSchedule changes a forum's weekly conference (nil turns it off); the
 // pending timers are replaced in the same transaction, so the change takes
 // effect at once.
-func (b *Bot) SetSchedule(c Caller, forumID string, s *Schedule) error {
-	return b.Update(c, func(ch *Change) error {
-		f, err := loadForum(ch, c, forumID, PermConference)
+func (cs *Conferences) SetSchedule(ctx context.Context, c Caller, forumID string, s *Schedule) error {
+	return cs.Update(ctx, c, func(ch *Change) error {
+		f, err := ch.forum(forumID, PermConference)
 		if err != nil {
 			return err
 		}
@@ -123,7 +142,7 @@ func (b *Bot) SetSchedule(c Caller, forumID string, s *Schedule) error {
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		if err := b.armSchedule(ch, f, ch.Now); err != nil {
+		if err := armSchedule(ch, f, ch.Now); err != nil {
 			return err
 		}
 		desc := "off"
@@ -136,7 +155,7 @@ func (b *Bot) SetSchedule(c Caller, forumID string, s *Schedule) error {
 
 // armSchedule replaces the forum's conference timers with those of its
 // next occurrence after from.
-func (b *Bot) armSchedule(ch *Change, f *Forum, from time.Time) error {
+func armSchedule(ch *Change, f *Forum, from time.Time) error {
 	err := ch.DeleteTimers(func(t Timer) bool {
 		return (t.Kind == timerConference || t.Kind == timerConferenceReminder) && strings.HasPrefix(t.Ref, f.ID+"|")
 	})
@@ -159,18 +178,18 @@ func (b *Bot) armSchedule(ch *Change, f *Forum, from time.Time) error {
 
 // ApplySchedules sets forums' schedules from configuration where they
 // differ from the stored ones; unknown forums are reported, not created.
-func (b *Bot) ApplySchedules(want map[string]*Schedule) error {
-	sys := Caller{Admin: true}
+func (cs *Conferences) ApplySchedules(ctx context.Context, want map[string]*Schedule) error {
+	sys := SystemCaller()
 	for forum, s := range want {
 		var cur *Forum
-		if err := b.View(func(tx Tx) (err error) { cur, err = GetForum(tx, forum); return }); err != nil {
-			b.log().Warn("configured conference for an unknown forum", "forum", forum)
+		if err := cs.View(func(tx Tx) (err error) { cur, err = GetForum(tx, forum); return }); err != nil {
+			cs.log().Warn("configured conference for an unknown forum", "forum", forum)
 			continue
 		}
 		if (cur.Schedule == nil && s == nil) || (cur.Schedule != nil && s != nil && *cur.Schedule == *s) {
 			continue
 		}
-		if err := b.SetSchedule(sys, forum, s); err != nil {
+		if err := cs.SetSchedule(ctx, sys, forum, s); err != nil {
 			return err
 		}
 	}
@@ -180,9 +199,8 @@ func (b *Bot) ApplySchedules(want map[string]*Schedule) error {
 // ArmSchedules makes sure every scheduled forum has its next conference
 // timer, e.g. after an upgrade; it looks back over the grace period so an
 // occurrence missed while the bot was down is still handled once.
-func (b *Bot) ArmSchedules() error {
-	sys := Caller{}
-	return b.Update(sys, func(ch *Change) error {
+func (cs *Conferences) ArmSchedules(ctx context.Context) error {
+	return cs.Update(ctx, SystemCaller(), func(ch *Change) error {
 		forums, err := ListForums(ch)
 		if err != nil {
 			return err
@@ -202,7 +220,7 @@ func (b *Bot) ArmSchedules() error {
 			if f.Schedule == nil || armed[f.ID] {
 				continue
 			}
-			if err := b.armSchedule(ch, &f, ch.Now.Add(-f.Schedule.Grace)); err != nil {
+			if err := armSchedule(ch, &f, ch.Now.Add(-f.Schedule.Grace)); err != nil {
 				return err
 			}
 		}
@@ -231,21 +249,21 @@ func scheduledFor(tx Tx, t Timer) (*Forum, time.Time, error) {
 // grace period the agenda goes out, marked late when more than a minute
 // late; after it, the occurrence is recorded as missed and the chair told.
 // The occurrence record makes it happen once, whatever fires it.
-func (b *Bot) conferenceDue(ch *Change, t Timer) error {
+func (cs *Conferences) conferenceDue(ch *Change, t Timer) error {
 	f, when, err := scheduledFor(ch, t)
 	if f == nil || err != nil {
 		return err
 	}
-	if err := b.holdOccurrence(ch, f, when); err != nil {
+	if err := cs.holdOccurrence(ch, f, when); err != nil {
 		return err
 	}
 	// The next occurrence is armed in the same transaction.
-	return b.armSchedule(ch, f, when)
+	return armSchedule(ch, f, when)
 }
 
 // holdOccurrence posts the agenda of the occurrence at when, late or not,
 // or records it as missed; once per occurrence.
-func (b *Bot) holdOccurrence(ch *Change, f *Forum, when time.Time) error {
+func (cs *Conferences) holdOccurrence(ch *Change, f *Forum, when time.Time) error {
 	s := f.Schedule
 	occ := s.OccurrenceID(f.ID, when)
 	var seen Occurrence
@@ -260,11 +278,12 @@ func (b *Bot) holdOccurrence(ch *Change, f *Forum, when time.Time) error {
 			return err
 		}
 		msg := Message{
-			Title: b.T("conference.missed_title", "Forum", f.Name),
-			Text:  b.T("conference.missed_text", "Forum", f.Name, "When", when.In(s.Location()).Format("2006-01-02 15:04"), "ID", f.ID),
+			Title: cs.T("conference.missed_title", "Forum", f.Name),
+			Text:  cs.T("conference.missed_text", "Forum", f.Name, "When", when.In(s.Location()).Format("2006-01-02 15:04"), "ID", f.ID),
 		}
-		for _, m := range b.chairs(ch, f) {
-			if err := b.dm(ch, "conference-missed:"+occ+":"+m.ID, m, msg); err != nil {
+		cl := Class{Kind: KindConferenceReminder, Forum: f.ID, TLP: TLPGreen, Exercise: f.Exercise}
+		for _, m := range chairs(ch, f) {
+			if err := ch.toMember("conference-missed:"+occ+":"+m.ID, m, cl, msg); err != nil {
 				return err
 			}
 		}
@@ -285,7 +304,7 @@ func (b *Bot) holdOccurrence(ch *Change, f *Forum, when time.Time) error {
 			return err
 		}
 	}
-	conf, err := b.startConference(ch, f, when, occ, lateness > time.Minute, "")
+	conf, err := cs.startConference(ch, f, when, occ, lateness > time.Minute, "")
 	if err != nil {
 		return err
 	}
@@ -298,28 +317,26 @@ func (b *Bot) holdOccurrence(ch *Change, f *Forum, when time.Time) error {
 
 // conferenceReminder asks the actors, before the meeting, to file or
 // update their situation reports.
-func (b *Bot) conferenceReminder(ch *Change, t Timer) error {
+func (cs *Conferences) conferenceReminder(ch *Change, t Timer) error {
 	f, when, err := scheduledFor(ch, t)
 	if f == nil || err != nil || !ch.Now.Before(when) {
 		return err
 	}
-	comp, err := b.Compile(ch, f, ch.Now)
+	comp, err := cs.compile(ch, f, ch.Now, func(Report) bool { return false })
 	if err != nil {
 		return err
 	}
 	missing := comp.Overdue()
 	msg := Message{
-		Title:   b.T("conference.reminder_title", "Forum", f.Name, "Time", when.In(f.Schedule.Location()).Format("15:04")),
-		Text:    b.T("conference.reminder_text", "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
-		Buttons: []Button{{Label: b.T("button.new_report"), Command: "lägesbild ny " + f.ID, Style: "primary"}},
+		Title:   cs.T("conference.reminder_title", "Forum", f.Name, "Time", when.In(f.Schedule.Location()).Format("15:04")),
+		Text:    cs.T("conference.reminder_text", "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
+		Buttons: []Button{{Label: cs.T("button.new_report"), Action: Action{Kind: ActNewReport, Forum: f.ID}, Style: "primary"}},
 	}
-	if f.Exercise {
-		msg.Exercise = b.T("exercise.marker")
-	}
-	return b.announce(ch, f.Channels, "conference-reminder:"+t.Ref, msg)
+	cl := Class{Kind: KindConferenceReminder, Forum: f.ID, TLP: TLPGreen, Exercise: exercising(ch, f)}
+	return ch.toChannels(f.Channels, "conference-reminder:"+t.Ref, cl, msg)
 }
 
-func (b *Bot) chairs(tx Tx, f *Forum) []Member {
+func chairs(tx Tx, f *Forum) []Member {
 	ms, _ := ListMembers(tx)
 	var out []Member
 	for _, m := range ms {
@@ -338,12 +355,12 @@ func (b *Bot) chairs(tx Tx, f *Forum) []Member {
 }
 
 // startConference opens a conference and posts its agenda everywhere.
-func (b *Bot) startConference(ch *Change, f *Forum, scheduled time.Time, occ string, late bool, by string) (*Conference, error) {
+func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time, occ string, late bool, by string) (*Conference, error) {
 	id, err := ch.NextSeq(BucketConferences)
 	if err != nil {
 		return nil, err
 	}
-	conf := &Conference{ID: id, Forum: f.ID, Occurrence: occ, Scheduled: scheduled, Started: ch.Now, Late: late, StartedBy: by, Exercise: f.Exercise, Purposes: []Purpose{PurposeInformation, PurposePicture}}
+	conf := &Conference{ID: id, Forum: f.ID, Occurrence: occ, Scheduled: scheduled, Started: ch.Now, Late: late, StartedBy: by, Exercise: f.Exercise, TLP: TLPAmber, Purposes: []Purpose{PurposeInformation, PurposePicture}}
 	if a, _ := CurrentActivation(ch, f); a != nil {
 		conf.Purposes, conf.Exercise = a.Purposes, conf.Exercise || a.Exercise
 	}
@@ -354,12 +371,12 @@ func (b *Bot) startConference(ch *Change, f *Forum, scheduled time.Time, occ str
 	if err := ch.Put(BucketConferences, SeqKey(id), conf); err != nil {
 		return nil, err
 	}
-	msg, err := b.agenda(ch, f, conf)
+	msg, err := cs.agenda(ch, f, conf)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range f.Channels {
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:agenda@%s", id, c.Key()), Ref: agendaRef(id), To: Destination{Platform: c.Platform, Channel: c.ID}, Message: msg}); err != nil {
+		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:agenda@%s", id, c.Key()), Ref: agendaRef(id), To: c.Destination(), Class: conf.class(KindAgenda), Message: msg}); err != nil {
 			return nil, err
 		}
 	}
@@ -369,10 +386,10 @@ func (b *Bot) startConference(ch *Change, f *Forum, scheduled time.Time, occ str
 func agendaRef(id uint64) string { return "conference:" + itoa(id) + ":agenda" }
 
 // StartConference opens an ad-hoc conference now.
-func (b *Bot) StartConference(c Caller, forumID string) (*Conference, error) {
+func (cs *Conferences) Start(ctx context.Context, c Caller, forumID string) (*Conference, error) {
 	var out *Conference
-	err := b.Update(c, func(ch *Change) error {
-		f, err := loadForum(ch, c, forumID, PermConference)
+	err := cs.Update(ctx, c, func(ch *Change) error {
+		f, err := ch.forum(forumID, PermConference)
 		if err != nil {
 			return err
 		}
@@ -381,19 +398,16 @@ func (b *Bot) StartConference(c Caller, forumID string) (*Conference, error) {
 		} else if cur != nil {
 			return Errorf(ECONFLICT, "err.conference_running", "Forum", f.ID, "N", cur.ID)
 		}
-		out, err = b.startConference(ch, f, ch.Now, "", false, c.Name())
+		out, err = cs.startConference(ch, f, ch.Now, "", false, ch.Caller.Name())
 		return err
 	})
 	return out, err
 }
 
 // running loads the forum's running conference for a minutes command.
-func (b *Bot) running(ch *Change, c Caller, forumID string, p Permission) (*Forum, *Conference, error) {
-	f, err := GetForum(ch, forumID)
+func running(ch *Change, forumID string, p Permission) (*Forum, *Conference, error) {
+	f, err := ch.forum(forumID, p)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := Require(c, p, f); err != nil {
 		return nil, nil, err
 	}
 	conf, err := RunningConference(ch, f)
@@ -406,47 +420,71 @@ func (b *Bot) running(ch *Change, c Caller, forumID string, p Permission) (*Foru
 	return f, conf, nil
 }
 
-// saveConference stores the conference and edits its agenda in place.
-func (b *Bot) saveConference(ch *Change, f *Forum, conf *Conference) error {
+// saveConference stores the conference and has its agenda edited in
+// place. The edit is drawn when it is delivered, from the meeting as it is
+// then, and while one waits, further changes ride on it: many entries in
+// a short while make one edit per channel, and the cost of an entry does
+// not grow with the minutes.
+func (cs *Conferences) saveConference(ch *Change, f *Forum, conf *Conference) error {
 	conf.Version++
 	if err := ch.Put(BucketConferences, SeqKey(conf.ID), conf); err != nil {
 		return err
 	}
-	msg, err := b.agenda(ch, f, conf)
-	if err != nil {
-		return err
-	}
 	for _, c := range f.Channels {
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:agenda:%d@%s", conf.ID, conf.Version, c.Key()), UpdateRef: agendaRef(conf.ID), To: Destination{Platform: c.Platform, Channel: c.ID}, Message: msg}); err != nil {
+		item := OutboxItem{
+			Key: fmt.Sprintf("conference:%d:agenda:%d@%s", conf.ID, conf.Version, c.Key()), UpdateRef: agendaRef(conf.ID),
+			To: c.Destination(), Class: conf.class(KindAgenda),
+			Render: &Render{Kind: renderAgenda, ID: conf.ID}, Latest: fmt.Sprintf("agenda:%d@%s", conf.ID, c.Key()),
+		}
+		if err := ch.Send(item); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// drawAgenda draws a conference's agenda as it is now.
+func (cs *Conferences) drawAgenda(tx Tx, r Render, _ time.Time) (Message, *Render, error) {
+	conf, err := GetConference(tx, r.ID)
+	if err != nil {
+		return Message{}, nil, err
+	}
+	f, err := GetForum(tx, conf.Forum)
+	if err != nil {
+		return Message{}, nil, err
+	}
+	m, err := cs.agenda(tx, f, conf)
+	return m, nil, err
+}
+
 // Present records the caller's actor in the roll call. A member can only
 // answer for their own actor.
-func (b *Bot) Present(c Caller, forumID, actor string) (*Conference, bool, error) {
+func (cs *Conferences) Present(ctx context.Context, c Caller, forumID, actor string) (*Conference, bool, error) {
 	var out *Conference
 	first := false
-	err := b.Update(c, func(ch *Change) error {
-		if err := RequireMember(c, PermMember, nil); err != nil {
-			return err
-		}
-		f, conf, err := b.running(ch, c, forumID, PermMember)
+	err := cs.Update(ctx, c, func(ch *Change) error {
+		first = false
+		f, me, err := ch.acting(forumID, PermMember)
 		if err != nil {
 			return err
 		}
-		if actor != "" && actor != c.Member.Actor {
+		conf, err := RunningConference(ch, f)
+		if err != nil {
+			return err
+		}
+		if conf == nil {
+			return Errorf(ECONFLICT, "err.no_conference", "Forum", f.ID)
+		}
+		if actor != "" && actor != me.Actor {
 			return Errorf(EFORBIDDEN, "err.present_other_actor", "Actor", actor)
 		}
-		if !slices.ContainsFunc(conf.Attendance, func(a Attendee) bool { return a.Actor == c.Member.Actor }) {
+		if !slices.ContainsFunc(conf.Attendance, func(a Attendee) bool { return a.Actor == me.Actor }) {
 			first = true
-			conf.Attendance = append(conf.Attendance, Attendee{Actor: c.Member.Actor, Member: c.Member.ID, Name: c.Name(), At: ch.Now})
-			if err := b.saveConference(ch, f, conf); err != nil {
+			conf.Attendance = append(conf.Attendance, Attendee{Actor: me.Actor, Member: me.ID, Name: ch.Caller.Name(), At: ch.Now})
+			if err := cs.saveConference(ch, f, conf); err != nil {
 				return err
 			}
-			if err := ch.Audit("conference.present", f.ID, map[string]string{"conference": itoa(conf.ID), "actor": c.Member.Actor}, ""); err != nil {
+			if err := ch.Audit("conference.present", f.ID, map[string]string{"conference": itoa(conf.ID), "actor": me.Actor}, ""); err != nil {
 				return err
 			}
 		}
@@ -457,28 +495,31 @@ func (b *Bot) Present(c Caller, forumID, actor string) (*Conference, bool, error
 }
 
 // Decide adds a decision to the minutes.
-func (b *Bot) Decide(c Caller, forumID, text string) (*Conference, error) {
-	return b.minute(c, forumID, text, "decision", func(conf *Conference, e Entry) {
-		conf.Decisions = append(conf.Decisions, e)
+func (cs *Conferences) Decide(ctx context.Context, c Caller, forumID, text string) (*Conference, error) {
+	return cs.minute(ctx, c, forumID, text, "decided", func(ch *Change, conf *Conference, e Entry) error {
+		_, err := addDecision(ch, conf, e)
+		return err
 	})
 }
 
 // minute records one free-text entry of the minutes (a decision, the next
 // meeting) in the forum's running conference.
-func (b *Bot) minute(c Caller, forumID, text, action string, apply func(*Conference, Entry)) (*Conference, error) {
+func (cs *Conferences) minute(ctx context.Context, c Caller, forumID, text, action string, apply func(*Change, *Conference, Entry) error) (*Conference, error) {
 	text = strings.TrimSpace(CleanText(text))
 	if text == "" {
 		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
 	}
 	var out *Conference
-	err := b.Update(c, func(ch *Change) error {
-		f, conf, err := b.running(ch, c, forumID, PermMinutes)
+	err := cs.Update(ctx, c, func(ch *Change) error {
+		f, conf, err := running(ch, forumID, PermMinutes)
 		if err != nil {
 			return err
 		}
-		apply(conf, Entry{Text: text, By: c.Name(), At: ch.Now})
+		if err := apply(ch, conf, Entry{Text: text, By: ch.Caller.Name(), At: ch.Now}); err != nil {
+			return err
+		}
 		out = conf
-		if err := b.saveConference(ch, f, conf); err != nil {
+		if err := cs.saveConference(ch, f, conf); err != nil {
 			return err
 		}
 		return ch.Audit("conference."+action, f.ID, map[string]string{"conference": itoa(conf.ID)}, text)
@@ -487,7 +528,7 @@ func (b *Bot) minute(c Caller, forumID, text, action string, apply func(*Confere
 }
 
 // AddAction adds an action item with an owner actor and a due date.
-func (b *Bot) AddAction(c Caller, forumID, text, owner, due string) (*ActionItem, error) {
+func (cs *Conferences) AddAction(ctx context.Context, c Caller, forumID, text, owner, due string) (*ActionItem, error) {
 	text = strings.TrimSpace(CleanText(text))
 	if text == "" {
 		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
@@ -496,8 +537,8 @@ func (b *Bot) AddAction(c Caller, forumID, text, owner, due string) (*ActionItem
 		return nil, Errorf(EINVALID, "err.bad_date", "Value", due).OnField("senast")
 	}
 	var out *ActionItem
-	err := b.Update(c, func(ch *Change) error {
-		f, conf, err := b.running(ch, c, forumID, PermMinutes)
+	err := cs.Update(ctx, c, func(ch *Change) error {
+		f, conf, err := running(ch, forumID, PermMinutes)
 		if err != nil {
 			return err
 		}
@@ -508,79 +549,76 @@ func (b *Bot) AddAction(c Caller, forumID, text, owner, due string) (*ActionItem
 		if err != nil {
 			return err
 		}
-		item := &ActionItem{Number: n, Forum: f.ID, Conference: conf.ID, Text: text, Owner: owner, Due: due, By: c.Name(), At: ch.Now}
-		if err := ch.Put(BucketActions, SeqKey(n), item); err != nil {
+		item := &ActionItem{Number: n, Forum: f.ID, Conference: conf.ID, Text: text, Owner: owner, Due: due, By: ch.Caller.Name(), At: ch.Now}
+		if err := addAction(ch, conf, item); err != nil {
 			return err
 		}
-		conf.Actions = append(conf.Actions, n)
 		out = item
-		if err := b.saveConference(ch, f, conf); err != nil {
+		if err := cs.saveConference(ch, f, conf); err != nil {
 			return err
 		}
-		return ch.Audit("conference.action", f.ID, map[string]string{"conference": itoa(conf.ID), "action": itoa(n), "owner": owner, "due": due}, text)
+		return ch.Audit("conference.action", f.ID, map[string]string{"conference": itoa(conf.ID), "action_item": itoa(n), "owner": owner, "due": due}, text)
 	})
 	return out, err
 }
 
 // CloseAction marks action item n done.
-func (b *Bot) CloseAction(c Caller, n uint64) (*ActionItem, error) {
+func (cs *Conferences) CloseAction(ctx context.Context, c Caller, n uint64) (*ActionItem, error) {
 	var out *ActionItem
-	err := b.Update(c, func(ch *Change) error {
+	err := cs.Update(ctx, c, func(ch *Change) error {
 		var a ActionItem
 		if err := ch.Get(BucketActions, SeqKey(n), &a); errors.Is(err, ErrNotFound) {
 			return Errorf(ENOTFOUND, "err.unknown_action", "N", n)
 		} else if err != nil {
 			return err
 		}
-		f, err := GetForum(ch, a.Forum)
+		f, err := ch.forum(a.Forum, PermMinutes)
 		if err != nil {
-			return err
-		}
-		if err := Require(c, PermMinutes, f); err != nil {
 			return err
 		}
 		a.Done, a.DoneAt = true, ch.Now
 		out = &a
-		if err := ch.Put(BucketActions, SeqKey(n), a); err != nil {
+		if err := closeAction(ch, &a); err != nil {
 			return err
 		}
-		return ch.Audit("conference.action_done", f.ID, map[string]string{"action": itoa(n)}, "")
+		return ch.Audit("conference.action_done", f.ID, map[string]string{"action_item": itoa(n)}, "")
 	})
 	return out, err
 }
 
 // SetNext records the next meeting: time, form, purpose, agenda.
-func (b *Bot) SetNext(c Caller, forumID, text string) (*Conference, error) {
-	return b.minute(c, forumID, text, "next", func(conf *Conference, e Entry) { conf.Next = &e })
+func (cs *Conferences) SetNext(ctx context.Context, c Caller, forumID, text string) (*Conference, error) {
+	return cs.minute(ctx, c, forumID, text, "next_meeting", func(_ *Change, conf *Conference, e Entry) error {
+		conf.Next = &e
+		return nil
+	})
 }
 
 // EndConference closes the conference, stores the minutes and posts them.
-func (b *Bot) EndConference(c Caller, forumID string) (*Conference, error) {
+func (cs *Conferences) End(ctx context.Context, c Caller, forumID string) (*Conference, error) {
 	var out *Conference
-	err := b.Update(c, func(ch *Change) error {
-		f, conf, err := b.running(ch, c, forumID, Permission{Name: "conference end", Roles: []Role{RoleChair, RoleSecretary}})
+	err := cs.Update(ctx, c, func(ch *Change) error {
+		f, conf, err := running(ch, forumID, PermEndConference)
 		if err != nil {
 			return err
 		}
-		conf.EndedAt, conf.EndedBy = ch.Now, c.Name()
+		conf.EndedAt, conf.EndedBy = ch.Now, ch.Caller.Name()
 		f.Conference = 0
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		if err := b.saveConference(ch, f, conf); err != nil {
+		if err := cs.saveConference(ch, f, conf); err != nil {
 			return err
 		}
-		msg, err := b.Minutes(ch, f, conf)
+		msg, err := cs.minutes(ch, f, conf)
 		if err != nil {
 			return err
 		}
-		for _, c := range f.Channels {
-			if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:minutes@%s", conf.ID, c.Key()), To: Destination{Platform: c.Platform, Channel: c.ID}, Message: msg}); err != nil {
-				return err
-			}
+		if err := ch.toChannels(f.Channels, fmt.Sprintf("conference:%d:minutes", conf.ID), conf.class(KindMinutes), msg); err != nil {
+			return err
 		}
 		out = conf
-		return ch.Audit("conference.end", f.ID, map[string]string{"conference": itoa(conf.ID), "present": itoa(uint64(len(conf.Attendance))), "decisions": itoa(uint64(len(conf.Decisions))), "actions": itoa(uint64(len(conf.Actions)))}, PlainText(msg))
+		return ch.Audit("conference.end", f.ID, map[string]string{"conference": itoa(conf.ID), "attending": itoa(uint64(len(conf.Attendance))), "decisions": itoa(uint64(conf.DecisionCount())), "actions": itoa(uint64(conf.ActionCount()))}, PlainText(msg))
 	})
 	return out, err
 }
@@ -595,4 +633,63 @@ func PlainText(m Message) string {
 		parts = append(parts, s.Title, s.Text)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// MinutesLine is one ended conference in a forum's list.
+type MinutesLine struct {
+	Number    uint64
+	When      time.Time
+	Decisions int
+	Actions   int
+}
+
+// ListMinutes returns the ended conferences of a forum, for its members.
+func (cs *Conferences) ListMinutes(c Caller, forumID string) ([]MinutesLine, *time.Location, error) {
+	var out []MinutesLine
+	var loc *time.Location
+	err := cs.View(func(tx Tx) error {
+		c, f, err := cs.readForum(tx, c, forumID)
+		if err != nil {
+			return err
+		}
+		loc = f.location()
+		confs, err := ListConferences(tx, f.ID)
+		for _, conf := range confs {
+			if !conf.EndedAt.IsZero() && permitCaller(tx, c, f, conf.class(KindMinutes)) == nil {
+				out = append(out, MinutesLine{Number: conf.ID, When: conf.Scheduled, Decisions: conf.DecisionCount(), Actions: conf.ActionCount()})
+			}
+		}
+		return err
+	})
+	return out, loc, err
+}
+
+// Minutes returns the minutes of the last conference held on date
+// (YYYY-MM-DD, the forum's local time), for its members.
+func (cs *Conferences) Minutes(c Caller, forumID, date string) (Message, error) {
+	if _, err := time.Parse("2006-01-02", date); err != nil {
+		return Message{}, Errorf(EINVALID, "err.bad_date", "Value", date).OnField("datum")
+	}
+	var m Message
+	err := cs.View(func(tx Tx) error {
+		c, f, err := cs.readForum(tx, c, forumID)
+		if err != nil {
+			return err
+		}
+		confs, err := ListConferences(tx, f.ID)
+		if err != nil {
+			return err
+		}
+		for i := len(confs) - 1; i >= 0; i-- {
+			if conf := confs[i]; !conf.EndedAt.IsZero() && conf.Scheduled.In(f.location()).Format("2006-01-02") == date {
+				if err := permitCaller(tx, c, f, conf.class(KindMinutes)); err != nil {
+					return err
+				}
+				m, err = cs.minutes(tx, f, &conf)
+				return err
+			}
+		}
+		return Errorf(ENOTFOUND, "err.no_minutes", "Date", date, "Forum", f.ID)
+	})
+	return m, err
 }

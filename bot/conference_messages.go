@@ -7,8 +7,8 @@ import (
 )
 
 // confTime shows a conference time in the forum's zone, e.g. "2026-11-26 16:00".
-func (b *Bot) confTime(f *Forum, t time.Time) string {
-	loc := b.loc()
+func (k *core) confTime(f *Forum, t time.Time) string {
+	loc := k.loc()
 	if f.Schedule != nil {
 		loc = f.Schedule.Location()
 	}
@@ -17,36 +17,36 @@ func (b *Bot) confTime(f *Forum, t time.Time) string {
 
 // agenda is the conference post with the standard FSPOS agenda, edited in
 // place as roll call and minutes fill in.
-func (b *Bot) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
+func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 	names := actorNames(tx, f.Actors)
-	title := b.T("conference.agenda_title", "Forum", f.Name, "When", b.confTime(f, c.Scheduled))
+	title := k.T("conference.agenda_title", "Forum", f.Name, "When", k.confTime(f, c.Scheduled))
 	if c.Late {
-		title += " " + b.T("conference.late_mark")
+		title += " " + k.T("conference.late_mark")
 	}
 	if !c.EndedAt.IsZero() {
-		title = b.T("conference.ended_prefix") + " " + title
+		title = k.T("conference.ended_prefix") + " " + title
 	}
-	m := Message{Title: title, Colour: "#1F6FB2"}
+	m := Message{Title: title, Colour: "#1F6FB2", TLP: c.Label()}
 	if c.Late {
-		m.Text = b.T("conference.late_text", "When", b.confTime(f, c.Scheduled), "Now", b.confTime(f, c.Started))
+		m.Text = k.T("conference.late_text", "When", k.confTime(f, c.Scheduled), "Now", k.confTime(f, c.Started))
 	}
 	// 1. Roll call.
 	var present, absent []string
 	for _, a := range f.Actors {
 		if at := c.attendee(a); at != nil {
-			present = append(present, fmt.Sprintf("%s (%s, %s)", names[a], at.Name, b.clock(at.At)))
+			present = append(present, fmt.Sprintf("%s (%s, %s)", names[a], at.Name, k.clock(at.At)))
 		} else {
 			absent = append(absent, names[a])
 		}
 	}
-	roll := b.T("conference.present", "N", len(present), "Of", len(f.Actors)) + " " + orDash(strings.Join(present, "; "))
+	roll := k.T("conference.present", "N", len(present), "Of", len(f.Actors)) + " " + orDash(strings.Join(present, "; "))
 	if len(absent) > 0 {
-		roll += "\n" + b.T("conference.not_yet") + " " + strings.Join(absent, ", ")
+		roll += "\n" + k.T("conference.not_yet") + " " + strings.Join(absent, ", ")
 	}
 	m.Sections = append(m.Sections,
-		Section{Title: b.T("agenda.1"), Text: roll},
-		Section{Title: b.T("agenda.2"), Text: b.T("agenda.2_text")},
-		Section{Title: b.T("agenda.3"), Text: b.purposes(c.Purposes)},
+		Section{Title: k.T("agenda.1"), Text: roll},
+		Section{Title: k.T("agenda.2"), Text: k.T("agenda.2_text")},
+		Section{Title: k.T("agenda.3"), Text: k.purposes(c.Purposes)},
 	)
 	// 4. Each actor in turn, with its latest report.
 	var round, none []string
@@ -59,39 +59,45 @@ func (b *Bot) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 			none = append(none, names[a])
 			continue
 		}
-		round = append(round, b.T("agenda.4_line", "Actor", names[a], "N", r.Number, "Version", r.Version, "Time", b.confTime(f, r.At), "Label", r.TLP.Label(), "Forum", f.ID, "A", a))
+		line := k.T("agenda.4_line", "Actor", names[a], "N", r.Number, "Version", r.Version, "Time", k.confTime(f, r.At), "Label", r.TLP.Label(), "Forum", f.ID, "A", a)
+		if r.Exercise {
+			// An exercise report beside real ones is marked where it is named.
+			line += " · " + k.T("exercise.marker")
+			m.Exercise = k.T("exercise.marker")
+		}
+		round = append(round, line)
 	}
 	turn := strings.Join(round, "\n")
 	if len(none) > 0 {
-		turn = strings.TrimSpace(turn + "\n" + b.T("agenda.4_none") + " " + strings.Join(none, ", "))
+		turn = strings.TrimSpace(turn + "\n" + k.T("agenda.4_none") + " " + strings.Join(none, ", "))
 	}
 	m.Sections = append(m.Sections,
-		Section{Title: b.T("agenda.4"), Text: turn},
-		Section{Title: b.T("agenda.5"), Text: b.T("agenda.5_text")},
+		Section{Title: k.T("agenda.4"), Text: turn},
+		Section{Title: k.T("agenda.5"), Text: k.T("agenda.5_text")},
 	)
 	// 6. Decisions and actions, with open ones from earlier meetings.
-	dec, err := b.decisionsAndActions(tx, f, c, names)
+	dec, err := k.decisionsAndActions(tx, f, c, names)
 	if err != nil {
 		return m, err
 	}
-	m.Sections = append(m.Sections, Section{Title: b.T("agenda.6"), Text: dec})
+	m.Sections = append(m.Sections, Section{Title: k.T("agenda.6"), Text: dec})
 	// 7. Next meeting.
-	next := b.T("agenda.7_none")
+	next := k.T("agenda.7_none")
 	if c.Next != nil {
 		next = c.Next.Text
 	} else if f.Schedule != nil {
-		next = b.T("agenda.7_scheduled", "When", b.confTime(f, f.Schedule.Next(c.Scheduled)))
+		next = k.T("agenda.7_scheduled", "When", k.confTime(f, f.Schedule.Next(c.Scheduled)))
 	}
-	m.Sections = append(m.Sections, Section{Title: b.T("agenda.7"), Text: next})
+	m.Sections = append(m.Sections, Section{Title: k.T("agenda.7"), Text: next})
 	if c.EndedAt.IsZero() {
 		for _, a := range f.Actors {
-			m.Buttons = append(m.Buttons, Button{Label: b.T("button.present", "Actor", names[a]), Command: fmt.Sprintf("närvarande %s %s", f.ID, a)})
+			m.Buttons = append(m.Buttons, Button{Label: k.T("button.present", "Actor", names[a]), Action: Action{Kind: ActPresent, Forum: f.ID, Actor: a}})
 		}
 	}
 	if c.Exercise {
-		m.Exercise = b.T("exercise.marker")
+		m.Exercise = k.T("exercise.marker")
 	}
-	return m, nil
+	return k.labelled(m), nil
 }
 
 func (c *Conference) attendee(actor string) *Attendee {
@@ -103,10 +109,14 @@ func (c *Conference) attendee(actor string) *Attendee {
 	return nil
 }
 
-func (b *Bot) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[string]string) (string, error) {
+func (k *core) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[string]string) (string, error) {
 	var lines []string
-	for i, d := range c.Decisions {
-		lines = append(lines, b.T("minutes.decision", "N", i+1, "Text", d.Text))
+	decisions, err := ConferenceDecisions(tx, c)
+	if err != nil {
+		return "", err
+	}
+	for i, d := range decisions {
+		lines = append(lines, k.T("minutes.decision", "N", i+1, "Text", d.Text))
 	}
 	open, err := OpenActions(tx, f.ID)
 	if err != nil {
@@ -114,7 +124,7 @@ func (b *Bot) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[stri
 	}
 	var earlier []string
 	for _, a := range open {
-		line := b.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due)
+		line := k.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due)
 		if a.Conference == c.ID {
 			lines = append(lines, line)
 		} else {
@@ -122,38 +132,42 @@ func (b *Bot) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[stri
 		}
 	}
 	if len(earlier) > 0 {
-		lines = append(lines, b.T("agenda.6_open"))
+		lines = append(lines, k.T("agenda.6_open"))
 		lines = append(lines, earlier...)
 	}
 	if len(lines) == 0 {
-		return b.T("agenda.6_text"), nil
+		return k.T("agenda.6_text"), nil
 	}
 	return strings.Join(lines, "\n"), nil
 }
 
-// Minutes are a conference's stored record: attendance with times,
+// minutes are a conference's stored record: attendance with times,
 // decisions, action items with owner and deadline, next meeting.
-func (b *Bot) Minutes(tx Tx, f *Forum, c *Conference) (Message, error) {
+func (k *core) minutes(tx Tx, f *Forum, c *Conference) (Message, error) {
 	names := actorNames(tx, f.Actors)
 	var present, absent []string
 	for _, a := range f.Actors {
 		if at := c.attendee(a); at != nil {
-			present = append(present, fmt.Sprintf("%s – %s, %s", names[a], at.Name, b.clock(at.At)))
+			present = append(present, fmt.Sprintf("%s – %s, %s", names[a], at.Name, k.clock(at.At)))
 		} else {
 			absent = append(absent, names[a])
 		}
 	}
+	entries, err := ConferenceDecisions(tx, c)
+	if err != nil {
+		return Message{}, err
+	}
 	var decisions []string
-	for i, d := range c.Decisions {
-		decisions = append(decisions, b.T("minutes.decision", "N", i+1, "Text", d.Text))
+	for i, d := range entries {
+		decisions = append(decisions, k.T("minutes.decision", "N", i+1, "Text", d.Text))
+	}
+	items, err := ConferenceActions(tx, c)
+	if err != nil {
+		return Message{}, err
 	}
 	var actions []string
-	for _, n := range c.Actions {
-		var a ActionItem
-		if err := tx.Get(BucketActions, SeqKey(n), &a); err != nil {
-			return Message{}, err
-		}
-		actions = append(actions, b.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due))
+	for _, a := range items {
+		actions = append(actions, k.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due))
 	}
 	next := "–"
 	if c.Next != nil {
@@ -164,21 +178,22 @@ func (b *Bot) Minutes(tx Tx, f *Forum, c *Conference) (Message, error) {
 		end = c.Started
 	}
 	m := Message{
-		Title: b.T("minutes.title", "Forum", f.Name, "When", b.confTime(f, c.Scheduled), "N", c.ID),
-		Text:  b.T("minutes.text", "Start", b.clock(c.Started), "End", b.clock(end), "Purposes", b.purposes(c.Purposes)),
+		Title: k.T("minutes.title", "Forum", f.Name, "When", k.confTime(f, c.Scheduled), "N", c.ID),
+		Text:  k.T("minutes.text", "Start", k.clock(c.Started), "End", k.clock(end), "Purposes", k.purposes(c.Purposes)),
 		Fields: []Field{
-			{Title: b.T("minutes.present", "N", len(present)), Value: orDash(strings.Join(present, "\n"))},
-			{Title: b.T("minutes.absent", "N", len(absent)), Value: orDash(strings.Join(absent, "\n"))},
+			{Title: k.T("minutes.present", "N", len(present)), Value: orDash(strings.Join(present, "\n"))},
+			{Title: k.T("minutes.absent", "N", len(absent)), Value: orDash(strings.Join(absent, "\n"))},
 		},
 		Sections: []Section{
-			{Title: b.T("minutes.decisions"), Text: orDash(strings.Join(decisions, "\n"))},
-			{Title: b.T("minutes.actions"), Text: orDash(strings.Join(actions, "\n"))},
-			{Title: b.T("minutes.next"), Text: next},
+			{Title: k.T("minutes.decisions"), Text: orDash(strings.Join(decisions, "\n"))},
+			{Title: k.T("minutes.actions"), Text: orDash(strings.Join(actions, "\n"))},
+			{Title: k.T("minutes.next"), Text: next},
 		},
 		Colour: "#1F6FB2",
+		TLP:    c.Label(),
 	}
 	if c.Exercise {
-		m.Exercise = b.T("exercise.marker")
+		m.Exercise = k.T("exercise.marker")
 	}
-	return m, nil
+	return k.labelled(m), nil
 }

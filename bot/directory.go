@@ -10,7 +10,16 @@ type Directory interface {
 	ChannelMembers(ctx context.Context, channel string) ([]string, error)
 	// UserName returns a user's name for messages, or the ID.
 	UserName(ctx context.Context, userID string) string
+	// CanPost checks that the bot may post in a channel: nil, a
+	// *NotInChannelError, or another error when the platform cannot say.
+	CanPost(ctx context.Context, channel string) error
 }
+
+// NotInChannelError says the bot is not a member of a channel, and how to
+// add it there (e.g. "/invite @samverkan").
+type NotInChannelError struct{ Invite string }
+
+func (e *NotInChannelError) Error() string { return "the bot is not a member of the channel" }
 
 // File is a document sent as an attachment, e.g. an exported picture.
 type File struct {

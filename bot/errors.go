@@ -11,6 +11,7 @@ const (
 	EFORBIDDEN = "forbidden" // the caller may not do this
 	EINVALID   = "invalid"   // the input is wrong; the message says how
 	ECONFLICT  = "conflict"  // the state does not allow it (already exists, already active)
+	EBUSY      = "busy"      // the bot is too loaded to do it now; nothing was changed
 	EINTERNAL  = "internal"  // anything else; never shown in detail to users
 )
 
@@ -22,6 +23,9 @@ type Error struct {
 	ID    string
 	Data  map[string]any
 	Field string
+	// outsiders are the people a gate refusal names, resolved to the
+	// names people know them by after the transaction.
+	outsiders []Identity
 }
 
 func (e *Error) Error() string {
@@ -68,4 +72,13 @@ func KV(kv ...any) map[string]any {
 		m[k] = kv[i+1]
 	}
 	return m
+}
+
+// kv flattens the error's data into key/value pairs for the catalog.
+func (e *Error) kv() []any {
+	var out []any
+	for k, v := range e.Data {
+		out = append(out, k, v)
+	}
+	return out
 }

@@ -36,6 +36,16 @@ type FormField struct {
 	Optional bool      `json:"optional,omitempty"`
 	Default  string    `json:"default,omitempty"`
 	MaxLen   int       `json:"max_len,omitempty"`
+	// OnlyWhen, when set, makes the field matter only when another field
+	// has a given value (recipients only for TLP:RED). The terminal skips
+	// it otherwise; dialogs, which cannot hide fields, show it optional.
+	OnlyWhen *FieldValue `json:"only_when,omitempty"`
+}
+
+// FieldValue is a form field and one of its values.
+type FieldValue struct {
+	Field string `json:"field"`
+	Value string `json:"value"`
 }
 
 // Option is one choice of a select field.

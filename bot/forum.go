@@ -66,6 +66,14 @@ type Channel struct {
 // Key is the channel's unique key, "platform:id".
 func (c Channel) Key() string { return string(c.Platform) + ":" + c.ID }
 
+// Display is how the channel is named to people: its name, else its ID.
+func (c Channel) Display() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.ID
+}
+
 // Forum is a standing collaboration group at one level, bound to channels on
 // either platform.
 type Forum struct {
@@ -94,4 +102,25 @@ func (f *Forum) HasActor(a string) bool { return slices.Contains(f.Actors, a) }
 // HasChannel reports whether channel c is bound to the forum.
 func (f *Forum) HasChannel(c Channel) bool {
 	return slices.ContainsFunc(f.Channels, func(x Channel) bool { return x.Key() == c.Key() })
+}
+
+// boundChannel returns the forum's own channel c (one of its channels or
+// its communicators' channels), or nil.
+func (f *Forum) boundChannel(c Channel) *Channel {
+	for _, list := range [][]Channel{f.Channels, f.CommsChannels} {
+		for i := range list {
+			if list[i].Key() == c.Key() {
+				return &list[i]
+			}
+		}
+	}
+	return nil
+}
+
+// location is the time zone of the forum's meetings.
+func (f *Forum) location() *time.Location {
+	if f.Schedule != nil {
+		return f.Schedule.Location()
+	}
+	return Stockholm()
 }

@@ -1,41 +1,5 @@
 package bot
 
-// TLP is a Traffic Light Protocol 2.0 label.
-type TLP string
-
-// TLP 2.0 labels, written exactly as FIRST prescribes.
-const (
-	TLPNone        TLP = ""
-	TLPClear       TLP = "CLEAR"
-	TLPGreen       TLP = "GREEN"
-	TLPAmber       TLP = "AMBER"
-	TLPAmberStrict TLP = "AMBER+STRICT"
-	TLPRed         TLP = "RED"
-)
-
-// Label is the label as it must be shown, e.g. "TLP:AMBER".
-func (t TLP) Label() string {
-	if t == TLPNone {
-		return ""
-	}
-	return "TLP:" + string(t)
-}
-
-// Colour is the label's FIRST colour as #RRGGBB.
-func (t TLP) Colour() string {
-	switch t {
-	case TLPRed:
-		return "#FF2B2B"
-	case TLPAmber, TLPAmberStrict:
-		return "#FFC000"
-	case TLPGreen:
-		return "#33FF00"
-	case TLPClear:
-		return "#FFFFFF"
-	}
-	return ""
-}
-
 // Message is a platform-neutral rich message. Adapters render it as
 // Mattermost attachments, Slack Block Kit or terminal text, and split it
 // when a platform limit is reached; they never cut it silently.
@@ -45,9 +9,15 @@ type Message struct {
 	Fields   []Field   `json:"fields,omitempty"`
 	Sections []Section `json:"sections,omitempty"`
 	Buttons  []Button  `json:"buttons,omitempty"`
-	TLP      TLP       `json:"tlp,omitempty"`
+	// TLP is the label of the whole message: the strictest of what it
+	// carries. Renderers write it before the content, on every part.
+	TLP TLP `json:"tlp,omitempty"`
+	// Obligation says in words what the label asks of recipients (e.g.
+	// AMBER+STRICT: share only within your own organisation); renderers
+	// show it with the label.
+	Obligation string `json:"obligation,omitempty"`
 	// Exercise is the marker word (ÖVNING / EXERCISE) when the message
-	// belongs to an exercise; it opens and closes the rendered message.
+	// holds exercise material; it opens and closes the rendered message.
 	Exercise string `json:"exercise,omitempty"`
 	// Colour is an accent colour (#RRGGBB) when no TLP colour applies.
 	Colour string `json:"colour,omitempty"`
@@ -60,16 +30,34 @@ type Field struct {
 	Short bool   `json:"short,omitempty"`
 }
 
-// Section is a titled block of longer text.
+// Section is a titled block of longer text. A section that carries one
+// actor's labelled content (a part of the compiled picture) names its
+// label, so that it is shown directly before that content, and whether it
+// is exercise material.
 type Section struct {
-	Title string `json:"title,omitempty"`
-	Text  string `json:"text"`
+	Title    string `json:"title,omitempty"`
+	Text     string `json:"text"`
+	TLP      TLP    `json:"tlp,omitempty"`
+	Exercise bool   `json:"exercise,omitempty"`
 }
 
-// Button runs Command as the person who clicks it. In the terminal it is
-// shown as the command to type.
+// Button performs Action as the person who clicks it. A personal button
+// may only be pressed by the person it was sent to (a direct message's
+// Approve); adapters bind it to that recipient. In the terminal a button
+// is shown as the command to type.
 type Button struct {
-	Label   string `json:"label"`
-	Command string `json:"command"`
-	Style   string `json:"style,omitempty"` // "primary", "danger" or ""
+	Label    string `json:"label"`
+	Action   Action `json:"action"`
+	Style    string `json:"style,omitempty"` // "primary", "danger" or ""
+	Personal bool   `json:"personal,omitempty"`
+}
+
+// Labels returns every label the message carries: its own and its
+// sections'.
+func (m Message) Labels() []TLP {
+	out := []TLP{m.TLP}
+	for _, s := range m.Sections {
+		out = append(out, s.TLP)
+	}
+	return out
 }

@@ -1,12 +1,10 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -41,8 +39,27 @@ type OutboxItem struct {
 	// UpdateRef, when set, makes this item an edit of that earlier post.
 	UpdateRef string `json:"update_ref,omitempty"`
 	// ThreadRef, when set, posts this item as a reply in that post's thread.
-	ThreadRef string  `json:"thread_ref,omitempty"`
-	Message   Message `json:"message"`
+	ThreadRef string `json:"thread_ref,omitempty"`
+	// Class is the message's classification, set and checked by the gate.
+	Class   Class   `json:"class"`
+	Message Message `json:"message"`
+	// Recheck asks the outbox to apply the gate once more, with the
+	// channel's readers as they are just before delivery.
+	Recheck bool `json:"recheck,omitempty"`
+	// Cause is the member whose action made the message; they are told
+	// when it cannot be delivered.
+	Cause string `json:"cause,omitempty"`
+	// Render, when set, makes the message a view drawn at delivery from
+	// state as it is then (Message is not used).
+	Render *Render `json:"render,omitempty"`
+	// Latest, when set, lets later changes ride on this item while it
+	// waits: enqueueing another item with the same Latest key then queues
+	// nothing, since this one, drawn at delivery, will show them.
+	Latest string `json:"latest,omitempty"`
+	// Urgent items go ahead of the others waiting for the same
+	// destination: call-ins, the agenda at its minute, answers people wait
+	// for. Only an item that refers to no other post can be urgent.
+	Urgent bool `json:"urgent,omitempty"`
 	// File, when set, is sent as an attachment with Message as its comment.
 	File      *File     `json:"file,omitempty"`
 	Attempts  int       `json:"attempts,omitempty"`
@@ -51,11 +68,34 @@ type OutboxItem struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// PostRef is a delivered post that later items can refer to.
+// PostRef is a delivered message that later items can refer to: its
+// channel and the IDs of its posts, one per part.
 type PostRef struct {
 	Platform PlatformID `json:"platform"`
 	Channel  string     `json:"channel"`
-	ID       string     `json:"id"`
+	// ID is the first part: the thread root, what people see first.
+	ID    string   `json:"id"`
+	Parts []string `json:"parts,omitempty"`
+}
+
+// ids are every part's ID (records from before parts were kept have the
+// first only).
+func (r PostRef) ids() []string {
+	if len(r.Parts) > 0 {
+		return r.Parts
+	}
+	if r.ID != "" {
+		return []string{r.ID}
+	}
+	return nil
+}
+
+func refOf(p PlatformID, channel string, ids []string) PostRef {
+	r := PostRef{Platform: p, Channel: channel, Parts: ids}
+	if len(ids) > 0 {
+		r.ID = ids[0]
+	}
+	return r
 }
 
 func refKey(ref string, d Destination) string { return ref + "|" + d.key() }
@@ -64,6 +104,11 @@ func refKey(ref string, d Destination) string { return ref + "|" + d.key() }
 func enqueue(tx Tx, now time.Time, item OutboxItem) error {
 	if item.Key == "" {
 		return errors.New("outbox item without key")
+	}
+	if item.Latest != "" {
+		if rode, err := rideOn(tx, item); rode || err != nil {
+			return err
+		}
 	}
 	var seq uint64
 	if err := tx.Get(BucketOutboxKeys, item.Key, &seq); err == nil {
@@ -82,17 +127,66 @@ func enqueue(tx Tx, now time.Time, item OutboxItem) error {
 	if err := tx.Put(BucketOutboxDest, destIndex(item), seq); err != nil {
 		return err
 	}
+	if item.Latest != "" {
+		if err := tx.Put(BucketOutboxLatest, item.Latest, latest{Seq: seq}); err != nil {
+			return err
+		}
+	}
 	return tx.Put(BucketOutbox, SeqKey(seq), item)
 }
 
-// destIndex is an item's key in BucketOutboxDest: destination, then
-// sequence, so each destination's items sort in order.
-func destIndex(it OutboxItem) string { return it.To.key() + "|" + SeqKey(it.Seq) }
+// destIndex is an item's key in BucketOutboxDest: destination, lane
+// ("a" urgent, "b" the others), then sequence, so each destination's
+// items sort in the order they go.
+func destIndex(it OutboxItem) string {
+	lane := "b"
+	if it.Urgent {
+		lane = "a"
+	}
+	return it.To.key() + "|" + lane + SeqKey(it.Seq)
+}
+
+// laneDestIndex gives BucketOutboxDest keys written before lanes their
+// lane; run once by Start.
+func laneDestIndex(tx Tx) error {
+	var old []string
+	err := tx.ForEach(BucketOutboxDest, "", func(k string, _ func(any) error) error {
+		if _, tail, _ := cutLast(k, "|"); tail != "" && tail[0] >= '0' && tail[0] <= '9' {
+			old = append(old, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range old {
+		var seq uint64
+		if err := tx.Get(BucketOutboxDest, k, &seq); err != nil {
+			return err
+		}
+		dest, tail, _ := cutLast(k, "|")
+		if err := tx.Delete(BucketOutboxDest, k); err != nil {
+			return err
+		}
+		if err := tx.Put(BucketOutboxDest, dest+"|b"+tail, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // removeItem takes a delivered or dead item out of the outbox.
 func removeItem(tx Tx, it OutboxItem) error {
 	if err := tx.Delete(BucketOutboxDest, destIndex(it)); err != nil {
 		return err
+	}
+	if it.Latest != "" {
+		var l latest
+		if err := tx.Get(BucketOutboxLatest, it.Latest, &l); err == nil && l.Seq == it.Seq {
+			if err := tx.Delete(BucketOutboxLatest, it.Latest); err != nil {
+				return err
+			}
+		}
 	}
 	return tx.Delete(BucketOutbox, SeqKey(it.Seq))
 }
@@ -103,17 +197,72 @@ func removeItem(tx Tx, it OutboxItem) error {
 // one caller of DeliverDue at a time) serves a store; the store's file lock
 // keeps a second process away.
 type Outbox struct {
-	Store     Store
-	Clock     Clock
+	k         *core
 	Platforms map[PlatformID]Platform
-	Log       *slog.Logger
 	// Timeout bounds one delivery attempt (default 15 s).
 	Timeout time.Duration
+	// Workers is how many destinations of one platform are served at
+	// once (default 8); each destination is served by one at a time.
+	Workers int
 	// Observe, when set, is told the outcome of every attempt.
 	Observe func(p PlatformID, err error)
 
-	once sync.Once
-	wake chan struct{}
+	drawers map[string]drawer
+	started time.Time // when this process began delivering
+	once    sync.Once
+	wake    chan struct{}
+
+	// Failed attempts are kept in memory, not written: a retry costs no
+	// commit. After a restart every waiting item is tried at once.
+	mu      sync.Mutex
+	retries map[uint64]retry
+	paused  map[PlatformID]time.Time
+	touched map[string]bool // destinations attempted by this process
+}
+
+// retry is what the outbox remembers of an item's failed attempts.
+type retry struct {
+	Attempts  int
+	NotBefore time.Time
+	LastError string
+}
+
+// withRetry overlays what is remembered of it's failed attempts.
+func (o *Outbox) withRetry(it OutboxItem) OutboxItem {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if r, ok := o.retries[it.Seq]; ok {
+		it.Attempts, it.NotBefore, it.LastError = r.Attempts, r.NotBefore, r.LastError
+	}
+	return it
+}
+
+// forget drops what is remembered of a delivered or dead item.
+func (o *Outbox) forget(seq uint64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.retries, seq)
+}
+
+// firstFor reports whether this is the first attempt this process makes
+// for destination d.
+func (o *Outbox) firstFor(d Destination) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.touched == nil {
+		o.touched = map[string]bool{}
+	}
+	first := !o.touched[d.key()]
+	o.touched[d.key()] = true
+	return first
+}
+
+// pausedUntil is when a platform that named a Retry-After may be called
+// again.
+func (o *Outbox) pausedUntil(p PlatformID) time.Time {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.paused[p]
 }
 
 // Backoff is the wait before attempt n+1 after n failed attempts.
@@ -138,13 +287,13 @@ func (o *Outbox) Notify() {
 // Pending returns the items not yet delivered, oldest first.
 func (o *Outbox) Pending() ([]OutboxItem, error) {
 	var out []OutboxItem
-	err := o.Store.View(func(tx Tx) error {
+	err := o.k.Store.View(func(tx Tx) error {
 		return tx.ForEach(BucketOutbox, "", func(_ string, decode func(any) error) error {
 			var it OutboxItem
 			if err := decode(&it); err != nil {
 				return err
 			}
-			out = append(out, it)
+			out = append(out, o.withRetry(it))
 			return nil
 		})
 	})
@@ -154,7 +303,7 @@ func (o *Outbox) Pending() ([]OutboxItem, error) {
 // PendingCount is how many items wait, without reading them.
 func (o *Outbox) PendingCount() (int, error) {
 	n := 0
-	err := o.Store.View(func(tx Tx) error {
+	err := o.k.Store.View(func(tx Tx) error {
 		return tx.ForEach(BucketOutboxDest, "", func(string, func(any) error) error { n++; return nil })
 	})
 	return n, err
@@ -165,7 +314,7 @@ func (o *Outbox) PendingCount() (int, error) {
 // reads one item per destination, however long the backlog.
 func (o *Outbox) heads() ([]OutboxItem, error) {
 	var out []OutboxItem
-	err := o.Store.View(func(tx Tx) error {
+	err := o.k.Store.View(func(tx Tx) error {
 		from := ""
 		for {
 			var seq uint64
@@ -184,7 +333,7 @@ func (o *Outbox) heads() ([]OutboxItem, error) {
 			if err := tx.Get(BucketOutbox, SeqKey(seq), &it); err != nil {
 				return fmt.Errorf("outbox index points at missing item %d: %w", seq, err)
 			}
-			out = append(out, it)
+			out = append(out, o.withRetry(it))
 			from = dest + "|~" // past every sequence number of this destination
 		}
 	})
@@ -203,7 +352,7 @@ func cutLast(s, sep string) (string, string, bool) {
 func (o *Outbox) next(d Destination) (OutboxItem, bool, error) {
 	var it OutboxItem
 	found := false
-	err := o.Store.View(func(tx Tx) error {
+	err := o.k.Store.View(func(tx Tx) error {
 		prefix := d.key() + "|"
 		var seq uint64
 		err := tx.ForEach(BucketOutboxDest, prefix, func(k string, decode func(any) error) error {
@@ -220,193 +369,7 @@ func (o *Outbox) next(d Destination) (OutboxItem, bool, error) {
 		}
 		return tx.Get(BucketOutbox, SeqKey(seq), &it)
 	})
-	return it, found, err
-}
-
-// DeliverDue attempts every item that is due now and returns when the next
-// waiting item becomes due (zero when none waits).
-func (o *Outbox) DeliverDue(ctx context.Context) (time.Time, error) {
-	heads, err := o.heads()
-	if err != nil {
-		return time.Time{}, err
-	}
-	byPlatform := map[PlatformID][]OutboxItem{}
-	for _, it := range heads {
-		byPlatform[it.To.Platform] = append(byPlatform[it.To.Platform], it)
-	}
-	var mu sync.Mutex
-	var next time.Time
-	var wg sync.WaitGroup
-	for p, its := range byPlatform {
-		plat := o.Platforms[p]
-		if plat == nil {
-			continue // not configured here; kept until it is
-		}
-		slices.SortFunc(its, func(a, b OutboxItem) int { return cmp.Compare(a.Seq, b.Seq) })
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, head := range its {
-				n := o.deliverDest(ctx, plat, head.To)
-				mu.Lock()
-				if !n.IsZero() && (next.IsZero() || n.Before(next)) {
-					next = n
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	return next, nil
-}
-
-// deliverDest delivers one destination's items in order until one must
-// wait; it returns when to come back (zero when none waits).
-func (o *Outbox) deliverDest(ctx context.Context, plat Platform, d Destination) time.Time {
-	for ctx.Err() == nil {
-		it, ok, err := o.next(d)
-		if err != nil {
-			o.log().Error("outbox: reading", "to", d.key(), "err", err)
-			return o.Clock.Now().Add(time.Second)
-		}
-		if !ok {
-			return time.Time{}
-		}
-		if it.NotBefore.After(o.Clock.Now()) {
-			return it.NotBefore
-		}
-		if retryAt, done := o.attempt(ctx, plat, it); !done {
-			return retryAt
-		}
-	}
-	return time.Time{}
-}
-
-// attempt delivers one item and records the outcome. It returns false and
-// when to retry when the item is still pending.
-func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (time.Time, bool) {
-	timeout := o.Timeout
-	if timeout == 0 {
-		timeout = 15 * time.Second
-	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	ref, err := o.send(actx, plat, it)
-	if o.Observe != nil {
-		o.Observe(it.To.Platform, err)
-	}
-	now := o.Clock.Now()
-	if err == nil {
-		err = o.Store.Update(func(tx Tx) error {
-			if it.Ref != "" {
-				if err := tx.Put(BucketRefs, refKey(it.Ref, it.To), ref); err != nil {
-					return err
-				}
-			}
-			return removeItem(tx, it)
-		})
-		if err != nil {
-			o.log().Error("outbox: recording delivery", "seq", it.Seq, "err", err)
-			return now.Add(time.Second), false
-		}
-		return time.Time{}, true
-	}
-	if errors.Is(err, errRefPending) {
-		return now.Add(time.Second), false
-	}
-	it.Attempts++
-	it.LastError = err.Error()
-	if IsPermanent(err) || errors.Is(err, errRefMissing) {
-		o.log().Error("outbox: giving up on message", "seq", it.Seq, "key", it.Key, "to", it.To.key(), "err", err)
-		_ = o.Store.Update(func(tx Tx) error {
-			if err := tx.Put(BucketOutboxDead, SeqKey(it.Seq), it); err != nil {
-				return err
-			}
-			return removeItem(tx, it)
-		})
-		return time.Time{}, true
-	}
-	wait := Backoff(it.Attempts - 1)
-	var ra *RetryAfterError
-	if errors.As(err, &ra) && ra.After > 0 {
-		wait = ra.After
-	}
-	it.NotBefore = now.Add(wait)
-	o.log().Warn("outbox: delivery failed, will retry", "seq", it.Seq, "to", it.To.key(), "attempt", it.Attempts, "retry_in", wait, "err", err)
-	if uerr := o.Store.Update(func(tx Tx) error { return tx.Put(BucketOutbox, SeqKey(it.Seq), it) }); uerr != nil {
-		o.log().Error("outbox: recording failure", "seq", it.Seq, "err", uerr)
-	}
-	return it.NotBefore, false
-}
-
-var (
-	errRefPending = errors.New("referenced post not delivered yet")
-	errRefMissing = errors.New("referenced post is unknown")
-)
-
-func (o *Outbox) lookupRef(ref string, d Destination) (PostRef, error) {
-	var pr PostRef
-	err := o.Store.View(func(tx Tx) error { return tx.Get(BucketRefs, refKey(ref, d), &pr) })
-	if errors.Is(err, ErrNotFound) {
-		// Still waiting in this destination's queue, or never sent?
-		pending := false
-		prefix := d.key() + "|"
-		_ = o.Store.View(func(tx Tx) error {
-			return tx.ForEach(BucketOutboxDest, prefix, func(k string, decode func(any) error) error {
-				if !strings.HasPrefix(k, prefix) {
-					return ErrStop
-				}
-				var seq uint64
-				var it OutboxItem
-				if decode(&seq) == nil && tx.Get(BucketOutbox, SeqKey(seq), &it) == nil && it.Ref == ref {
-					pending = true
-					return ErrStop
-				}
-				return nil
-			})
-		})
-		if pending {
-			return pr, errRefPending
-		}
-		return pr, errRefMissing
-	}
-	return pr, err
-}
-
-func (o *Outbox) send(ctx context.Context, plat Platform, it OutboxItem) (PostRef, error) {
-	pr := PostRef{Platform: it.To.Platform, Channel: it.To.Channel}
-	switch {
-	case it.File != nil:
-		fs, ok := plat.(FileSender)
-		if !ok {
-			return pr, &PermanentError{Err: fmt.Errorf("%s cannot send files", it.To.Platform)}
-		}
-		ch, id, err := fs.SendFile(ctx, it.Key, it.To, *it.File, it.Message)
-		pr.Channel, pr.ID = ch, id
-		return pr, err
-	case it.UpdateRef != "":
-		old, err := o.lookupRef(it.UpdateRef, it.To)
-		if err != nil {
-			return pr, err
-		}
-		return old, plat.Update(ctx, old.Channel, old.ID, it.Message)
-	case it.To.User != "":
-		ch, id, err := plat.DirectMessage(ctx, it.Key, it.To.User, it.Message)
-		pr.Channel, pr.ID = ch, id
-		return pr, err
-	default:
-		thread := ""
-		if it.ThreadRef != "" {
-			root, err := o.lookupRef(it.ThreadRef, it.To)
-			if err != nil {
-				return pr, err
-			}
-			thread = root.ID
-		}
-		id, err := plat.Post(ctx, it.Key, it.To.Channel, thread, it.Message)
-		pr.ID = id
-		return pr, err
-	}
+	return o.withRetry(it), found, err
 }
 
 // Run delivers until ctx ends, waking on Notify and when retries fall due.
@@ -416,11 +379,11 @@ func (o *Outbox) Run(ctx context.Context) {
 		next, err := o.DeliverDue(ctx)
 		if err != nil {
 			o.log().Error("outbox", "err", err)
-			next = o.Clock.Now().Add(time.Second)
+			next = o.k.Clock.Now().Add(time.Second)
 		}
 		wait := 30 * time.Second // safety net
 		if !next.IsZero() {
-			wait = max(next.Sub(o.Clock.Now()), 10*time.Millisecond)
+			wait = max(next.Sub(o.k.Clock.Now()), 10*time.Millisecond)
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -440,12 +403,7 @@ func (o *Outbox) Flush(ctx context.Context) error {
 	return err
 }
 
-func (o *Outbox) log() *slog.Logger {
-	if o.Log == nil {
-		return slog.Default()
-	}
-	return o.Log
-}
+func (o *Outbox) log() *slog.Logger { return o.k.log() }
 
 // String describes an item for logs and the terminal.
 func (it OutboxItem) String() string {

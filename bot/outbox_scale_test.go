@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -13,11 +14,12 @@ import (
 // message is read, so a long outage costs little per pass.
 func BenchmarkOutboxPassWithBacklog(b *testing.B) {
 	env := bottest.NewEnv(b)
+	env.BareForum(b)
 	env.Platform.Fail = func(string, int) error { return bottest.ErrUnavailable }
 	for i := range 200 {
-		err := env.Bot.Update(env.AdminCaller(), func(ch *bot.Change) error {
+		err := env.Bot.Update(context.Background(), env.AdminCaller(), func(ch *bot.Change) error {
 			for j := range 100 {
-				it := bot.OutboxItem{Key: fmt.Sprint(i, "-", j), To: bot.Destination{Platform: bot.Mattermost, Channel: fmt.Sprint("c", j%4)}, Message: bot.Message{Title: "Aktivering", Text: "Ett meddelande av vanlig längd i samverkan."}}
+				it := bot.OutboxItem{Key: fmt.Sprint(i, "-", j), To: bot.Destination{Platform: bot.Mattermost, Channel: fmt.Sprint("c", j%4)}, Class: bottest.Notice, Message: bot.Message{Title: "Aktivering", Text: "Ett meddelande av vanlig längd i samverkan."}}
 				if err := ch.Send(it); err != nil {
 					return err
 				}

@@ -12,7 +12,7 @@ import (
 
 func enqueue(t *testing.T, env *bottest.Env, items ...bot.OutboxItem) {
 	t.Helper()
-	err := env.Bot.Update(env.AdminCaller(), func(ch *bot.Change) error {
+	err := env.Bot.Update(context.Background(), env.AdminCaller(), func(ch *bot.Change) error {
 		for _, it := range items {
 			if err := ch.Send(it); err != nil {
 				return err
@@ -26,11 +26,12 @@ func enqueue(t *testing.T, env *bottest.Env, items ...bot.OutboxItem) {
 }
 
 func post(key, channel, text string) bot.OutboxItem {
-	return bot.OutboxItem{Key: key, To: bot.Destination{Platform: bot.Mattermost, Channel: channel}, Message: bot.Message{Text: text}}
+	return bot.OutboxItem{Key: key, To: bot.Destination{Platform: bot.Mattermost, Channel: channel}, Class: bottest.Notice, Message: bot.Message{Text: text}}
 }
 
 func TestOutboxRetriesWithBackoffUntilDelivered(t *testing.T) {
 	env := bottest.NewEnv(t)
+	env.BareForum(t)
 	env.Platform.Fail = func(_ string, attempt int) error {
 		if attempt <= 3 {
 			return bottest.ErrUnavailable
@@ -61,6 +62,7 @@ func TestOutboxRetriesWithBackoffUntilDelivered(t *testing.T) {
 
 func TestOutboxHonoursRetryAfter(t *testing.T) {
 	env := bottest.NewEnv(t)
+	env.BareForum(t)
 	env.Platform.Fail = func(_ string, attempt int) error {
 		if attempt == 1 {
 			return &bot.RetryAfterError{After: 7 * time.Second, Err: errors.New("429")}
@@ -84,6 +86,7 @@ func TestOutboxHonoursRetryAfter(t *testing.T) {
 
 func TestOutboxIdempotentKeysAndOrder(t *testing.T) {
 	env := bottest.NewEnv(t)
+	env.BareForum(t)
 	enqueue(t, env, post("same", "c1", "first"))
 	enqueue(t, env, post("same", "c1", "again"), post("other", "c1", "second"))
 	env.Deliver(t)
@@ -95,6 +98,7 @@ func TestOutboxIdempotentKeysAndOrder(t *testing.T) {
 
 func TestOutboxUpdateAndThreadUseRefs(t *testing.T) {
 	env := bottest.NewEnv(t)
+	env.BareForum(t)
 	root := post("root", "c1", "root")
 	root.Ref = "banner"
 	upd := post("upd", "c1", "root v2")
@@ -114,6 +118,7 @@ func TestOutboxUpdateAndThreadUseRefs(t *testing.T) {
 
 func TestOutboxPermanentErrorSetsAside(t *testing.T) {
 	env := bottest.NewEnv(t)
+	env.BareForum(t)
 	env.Platform.Fail = func(_ string, attempt int) error {
 		if attempt == 1 {
 			return &bot.PermanentError{Err: errors.New("channel not found")}
@@ -145,6 +150,7 @@ func TestOutboxPermanentErrorSetsAside(t *testing.T) {
 
 func TestOutboxOnePlatformDownDoesNotBlockOther(t *testing.T) {
 	env := bottest.NewEnv(t)
+	env.BareForum(t)
 	down := &bottest.Platform{Fail: func(string, int) error { return bottest.ErrUnavailable }}
 	env.Outbox.Platforms[bot.Slack] = down
 	s := post("s", "C1", "to slack")
@@ -159,5 +165,39 @@ func TestOutboxOnePlatformDownDoesNotBlockOther(t *testing.T) {
 	pending, _ := env.Outbox.Pending()
 	if len(pending) != 1 || pending[0].Attempts != 1 {
 		t.Fatalf("pending = %+v, want the slack message with one attempt", pending)
+	}
+}
+
+// After a restart the first item of each destination may have gone out
+// just before the process died: it is delivered as a resend (the platform
+// looks before it posts). The items behind it, and new ones, are not;
+// an item whose attempt failed is, on its retry.
+func TestResendIsMarkedWhereAnItemMayHaveGoneOut(t *testing.T) {
+	env := bottest.NewEnv(t)
+	env.BareForum(t)
+	enqueue(t, env, post("x1", "cx", "x ett"), post("x2", "cx", "x två"), post("y1", "cy", "y ett"))
+	env.Clock.Advance(time.Minute)
+	env.Reopen(t) // the process died with all three waiting
+	enqueue(t, env, post("z1", "cz", "z ny"))
+	fails := 0
+	env.Platform.Refuse = func(s bottest.Sent) error {
+		if s.Message.Text == "z ny" && fails == 0 { // its first attempt gets no clear answer
+			fails++
+			return bottest.ErrUnavailable
+		}
+		return nil
+	}
+	env.Deliver(t)
+	env.Clock.Advance(time.Minute)
+	env.Deliver(t)
+	resend := map[string]bool{}
+	for _, s := range env.Platform.Sent() {
+		resend[s.Message.Text] = s.Resend
+	}
+	want := map[string]bool{"x ett": true, "x två": false, "y ett": true, "z ny": true}
+	for text, w := range want {
+		if got, ok := resend[text]; !ok || got != w {
+			t.Errorf("%q: delivered %v, resend %v; want resend %v", text, ok, got, w)
+		}
 	}
 }

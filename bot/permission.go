@@ -18,10 +18,12 @@ var (
 	PermAnyone     = Permission{Name: "anyone", Anyone: true}
 	PermAdmin      = Permission{Name: "admin"}
 	PermMember     = Permission{Name: "member", Members: true}
-	PermActivate   = Permission{Name: "activate", Roles: []Role{RoleDutyOfficer, RoleCoordinator, RoleChair}, HostDutyOfficer: true}
+	PermActivate   = Permission{Name: "activation", Roles: []Role{RoleDutyOfficer, RoleCoordinator, RoleChair}, HostDutyOfficer: true}
 	PermConference = Permission{Name: "conference", Roles: []Role{RoleChair, RoleSecretary, RoleCoordinator, RoleDutyOfficer}}
 	PermMinutes    = Permission{Name: "minutes", Roles: []Role{RoleSecretary, RoleChair}}
 	PermStatement  = Permission{Name: "statement", Roles: []Role{RoleCommunicator, RoleCommsCoordinator}}
+	// PermEndConference may close a meeting and post its minutes.
+	PermEndConference = Permission{Name: "ending a conference", Roles: []Role{RoleChair, RoleSecretary}}
 )
 
 // Allowed reports whether c may act under p, in forum f when f is not nil.

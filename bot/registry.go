@@ -1,12 +1,16 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 )
+
+// Registry is the service for forums, actors and members.
+type Registry struct{ *core }
 
 // GetActor returns actor id or an ENOTFOUND error naming it.
 func GetActor(tx Tx, id string) (*Actor, error) {
@@ -22,7 +26,8 @@ func GetActor(tx Tx, id string) (*Actor, error) {
 // ListActors returns all actors ordered by handle.
 func ListActors(tx Tx) ([]Actor, error) { return listAll[Actor](tx, BucketActors) }
 
-// GetMember returns member id or an ENOTFOUND error naming it.
+// GetMember returns member id (retired ones too) or an ENOTFOUND error
+// naming it.
 func GetMember(tx Tx, id string) (*Member, error) {
 	var m Member
 	if err := tx.Get(BucketMembers, id, &m); errors.Is(err, ErrNotFound) {
@@ -46,9 +51,10 @@ func MemberByIdentity(tx Tx, id Identity) (*Member, error) {
 	return &m, nil
 }
 
-// ListMembers returns all members ordered by actor, then handle.
+// ListMembers returns the active members ordered by actor, then handle.
 func ListMembers(tx Tx) ([]Member, error) {
 	ms, err := listAll[Member](tx, BucketMembers)
+	ms = slices.DeleteFunc(ms, func(m Member) bool { return m.Retired })
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Actor < ms[j].Actor })
 	return ms, err
 }
@@ -62,25 +68,6 @@ func GetForum(tx Tx, id string) (*Forum, error) {
 		return nil, err
 	}
 	return &f, nil
-}
-
-// loadForum loads forum id and checks that c may act in it under p.
-func loadForum(tx Tx, c Caller, id string, p Permission) (*Forum, error) {
-	f, err := GetForum(tx, id)
-	if err != nil {
-		return nil, err
-	}
-	return f, Require(c, p, f)
-}
-
-// loadForumFor is loadForum for actions taken for the caller's own actor
-// (see RequireMember).
-func loadForumFor(tx Tx, c Caller, id string, p Permission) (*Forum, error) {
-	f, err := GetForum(tx, id)
-	if err != nil {
-		return nil, err
-	}
-	return f, RequireMember(c, p, f)
 }
 
 // ListForums returns all forums ordered by handle.
@@ -110,10 +97,7 @@ func listAll[T any](tx Tx, bucket string) ([]T, error) {
 
 // CreateForum registers a new forum. The host actor, when it is already
 // registered, becomes the forum's first actor.
-func (b *Bot) CreateForum(c Caller, f Forum) error {
-	if err := Require(c, PermAdmin, nil); err != nil {
-		return err
-	}
+func (r *Registry) CreateForum(ctx context.Context, c Caller, f Forum) error {
 	f.ID = strings.ToLower(f.ID)
 	if !ValidHandle(f.ID) {
 		return Errorf(EINVALID, "err.bad_handle", "Value", f.ID).OnField("id")
@@ -125,7 +109,10 @@ func (b *Bot) CreateForum(c Caller, f Forum) error {
 	if f.Level == "" {
 		return Errorf(EINVALID, "err.level_required").OnField("niva")
 	}
-	return b.Update(c, func(ch *Change) error {
+	return r.Update(ctx, c, func(ch *Change) error {
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
 		if _, err := GetForum(ch, f.ID); err == nil {
 			return Errorf(ECONFLICT, "err.forum_exists", "Forum", f.ID).OnField("id")
 		}
@@ -147,7 +134,7 @@ func (b *Bot) CreateForum(c Caller, f Forum) error {
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		if err := b.armSchedule(ch, &f, ch.Now); err != nil {
+		if err := armSchedule(ch, &f, ch.Now); err != nil {
 			return err
 		}
 		return ch.Audit("forum.create", f.ID, map[string]string{"name": f.Name, "level": string(f.Level), "host": f.Host}, "")
@@ -164,13 +151,44 @@ func indexChannel(tx Tx, chn Channel, forum string) error {
 	return tx.Put(BucketChannels, chn.Key(), append(ids, forum))
 }
 
+// canPost checks, before a channel is bound, that the bot may post there:
+// a forum whose channel the bot cannot write to would lose every message
+// to it. It asks the platform outside any transaction.
+func (r *Registry) canPost(ctx context.Context, c Caller, chn Channel) error {
+	if !c.System() {
+		now, err := r.Caller(c.Identity)
+		if err != nil {
+			return err
+		}
+		if err := Require(now, PermAdmin, nil); err != nil {
+			return err // nobody learns about a channel they may not bind
+		}
+	}
+	dir := r.Directories[chn.Platform]
+	if dir == nil {
+		return nil
+	}
+	err := dir.CanPost(ctx, chn.ID)
+	var nic *NotInChannelError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &nic):
+		return Errorf(EFORBIDDEN, "err.bot_not_in_channel", "Channel", chn.Display(), "Invite", nic.Invite)
+	}
+	return Errorf(EFORBIDDEN, "err.channel_check_failed", "Channel", chn.Display(), "Reason", err.Error())
+}
+
 // BindCommsChannel makes a channel the forum's communicators' channel,
 // where statement threads live instead of the forum's channels.
-func (b *Bot) BindCommsChannel(c Caller, forumID string, chn Channel) error {
-	if err := Require(c, PermAdmin, nil); err != nil {
+func (r *Registry) BindCommsChannel(ctx context.Context, c Caller, forumID string, chn Channel) error {
+	if err := r.canPost(ctx, c, chn); err != nil {
 		return err
 	}
-	return b.Update(c, func(ch *Change) error {
+	return r.Update(ctx, c, func(ch *Change) error {
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
 		f, err := GetForum(ch, forumID)
 		if err != nil {
 			return err
@@ -190,12 +208,15 @@ func (b *Bot) BindCommsChannel(c Caller, forumID string, chn Channel) error {
 }
 
 // BindChannel binds a chat channel to a forum and tells the forum's other
-// channels about it.
-func (b *Bot) BindChannel(c Caller, forumID string, chn Channel) error {
-	if err := Require(c, PermAdmin, nil); err != nil {
+// channels about it. The bot must be able to post there.
+func (r *Registry) BindChannel(ctx context.Context, c Caller, forumID string, chn Channel) error {
+	if err := r.canPost(ctx, c, chn); err != nil {
 		return err
 	}
-	return b.Update(c, func(ch *Change) error {
+	return r.Update(ctx, c, func(ch *Change) error {
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
 		f, err := GetForum(ch, forumID)
 		if err != nil {
 			return err
@@ -214,35 +235,32 @@ func (b *Bot) BindChannel(c Caller, forumID string, chn Channel) error {
 		if err := ch.Audit("forum.channel", f.ID, map[string]string{"channel": chn.Key()}, ""); err != nil {
 			return err
 		}
-		name := chn.Name
-		if name == "" {
-			name = chn.ID
-		}
 		key := "forum.channel:" + f.ID + ":" + chn.Key() + ":" + strconv.FormatInt(ch.Now.UnixNano(), 36)
 		welcome := Message{
-			Title:  b.T("announce.welcome_title", "Forum", f.Name, "ID", f.ID),
-			Text:   b.T("announce.welcome", "Forum", f.ID, "By", c.Name()),
+			Title:  r.T("announce.welcome_title", "Forum", f.Name, "ID", f.ID),
+			Text:   r.T("announce.welcome", "Forum", f.ID, "By", ch.Caller.Name()),
 			Colour: "#1F6FB2",
 			Buttons: []Button{
-				{Label: b.T("button.show_forum"), Command: "forum visa " + f.ID, Style: "primary"},
-				{Label: b.T("button.help"), Command: "hjälp"},
+				{Label: r.T("button.show_forum"), Action: Action{Kind: ActShowForum, Forum: f.ID}, Style: "primary"},
+				{Label: r.T("button.help"), Action: Action{Kind: ActHelp}},
 			},
 		}
-		if err := b.announce(ch, []Channel{chn}, key+":welcome", welcome); err != nil {
+		if err := ch.toChannels([]Channel{chn}, key+":welcome", notice(f.ID), welcome); err != nil {
 			return err
 		}
-		msg := Message{Text: b.T("announce.channel_bound", "Forum", f.Name, "Channel", name, "Platform", string(chn.Platform), "By", c.Name())}
-		return b.announce(ch, others, key, msg)
+		msg := Message{Text: r.T("announce.channel_bound", "Forum", f.Name, "Channel", chn.Display(), "Platform", string(chn.Platform), "By", ch.Caller.Name())}
+		return ch.toChannels(others, key, notice(f.ID), msg)
 	})
 }
 
 // JoinForum makes actors members of a forum and announces it there.
-func (b *Bot) JoinForum(c Caller, forumID string, actors []string) ([]string, error) {
-	if err := Require(c, PermAdmin, nil); err != nil {
-		return nil, err
-	}
+func (r *Registry) JoinForum(ctx context.Context, c Caller, forumID string, actors []string) ([]string, error) {
 	var added []string
-	err := b.Update(c, func(ch *Change) error {
+	err := r.Update(ctx, c, func(ch *Change) error {
+		added = nil
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
 		f, err := GetForum(ch, forumID)
 		if err != nil {
 			return err
@@ -268,18 +286,20 @@ func (b *Bot) JoinForum(c Caller, forumID string, actors []string) ([]string, er
 		if err := ch.Audit("forum.join", f.ID, map[string]string{"actors": strings.Join(added, ",")}, ""); err != nil {
 			return err
 		}
-		msg := Message{Text: b.T("announce.actors_joined", "Forum", f.Name, "Actors", strings.Join(names, ", "))}
-		return b.announce(ch, f.Channels, "forum.join:"+f.ID+":"+strings.Join(added, ",")+":"+strconv.FormatInt(ch.Now.UnixNano(), 36), msg)
+		msg := Message{Text: r.T("announce.actors_joined", "Forum", f.Name, "Actors", strings.Join(names, ", "))}
+		return ch.toChannels(f.Channels, "forum.join:"+f.ID+":"+strings.Join(added, ",")+":"+strconv.FormatInt(ch.Now.UnixNano(), 36), notice(f.ID), msg)
 	})
 	return added, err
 }
 
 // LeaveForum removes an actor from a forum. The host actor cannot leave.
-func (b *Bot) LeaveForum(c Caller, forumID, actor string) error {
-	if err := Require(c, PermAdmin, nil); err != nil {
-		return err
-	}
-	return b.Update(c, func(ch *Change) error {
+// The actor's communicators stop being approvers of the forum's open
+// statements: they no longer take part.
+func (r *Registry) LeaveForum(ctx context.Context, c Caller, forumID, actor string) error {
+	return r.Update(ctx, c, func(ch *Change) error {
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
 		f, err := GetForum(ch, forumID)
 		if err != nil {
 			return err
@@ -294,15 +314,15 @@ func (b *Bot) LeaveForum(c Caller, forumID, actor string) error {
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		return ch.Audit("forum.leave", f.ID, map[string]string{"actor": actor}, "")
+		if err := ch.Audit("forum.leave", f.ID, map[string]string{"actor": actor}, ""); err != nil {
+			return err
+		}
+		return noteLostApprovers(ch, func(s *Statement) bool { return s.Forum == f.ID })
 	})
 }
 
 // AddActor registers an organisation.
-func (b *Bot) AddActor(c Caller, a Actor) error {
-	if err := Require(c, PermAdmin, nil); err != nil {
-		return err
-	}
+func (r *Registry) AddActor(ctx context.Context, c Caller, a Actor) error {
 	a.ID = strings.ToLower(a.ID)
 	if !ValidHandle(a.ID) {
 		return Errorf(EINVALID, "err.bad_handle", "Value", a.ID).OnField("id")
@@ -311,7 +331,10 @@ func (b *Bot) AddActor(c Caller, a Actor) error {
 	if a.Name == "" {
 		return Errorf(EINVALID, "err.name_required").OnField("namn")
 	}
-	return b.Update(c, func(ch *Change) error {
+	return r.Update(ctx, c, func(ch *Change) error {
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
 		if _, err := GetActor(ch, a.ID); err == nil {
 			return Errorf(ECONFLICT, "err.actor_exists", "Actor", a.ID).OnField("id")
 		}
@@ -325,33 +348,39 @@ func (b *Bot) AddActor(c Caller, a Actor) error {
 
 // AddMember maps a platform identity to an actor and roles. When the
 // identity is already registered, its actor and roles are replaced; when
-// m.ID names an existing member, the identity is added to that person.
-// It returns the stored member and whether it was new.
-func (b *Bot) AddMember(c Caller, m Member, id Identity) (*Member, bool, error) {
-	if err := Require(c, PermAdmin, nil); err != nil {
-		return nil, false, err
-	}
+// m.ID names an existing member, the identity is added to that person. A
+// retired handle is never given out again. It returns the stored member
+// and whether it was new.
+func (r *Registry) AddMember(ctx context.Context, c Caller, m Member, id Identity) (*Member, bool, error) {
 	if len(m.Roles) == 0 {
 		return nil, false, Errorf(EINVALID, "err.roles_required").OnField("roll")
 	}
 	var out *Member
 	created := false
-	err := b.Update(c, func(ch *Change) error {
+	err := r.Update(ctx, c, func(ch *Change) error {
+		created = false
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
 		if _, err := GetActor(ch, m.Actor); err != nil {
 			return fieldErr(err, "aktor")
 		}
-		existing, err := MemberByIdentity(ch, id)
+		existing, err := activeMember(ch, id)
+		if err != nil {
+			return err
+		}
 		switch {
-		case err == nil:
+		case existing != nil:
 			if m.ID != "" && m.ID != existing.ID {
 				return Errorf(ECONFLICT, "err.identity_taken", "User", id.String(), "Member", existing.ID)
 			}
-		case errors.Is(err, ErrNotFound) && m.ID != "":
+		case m.ID != "":
 			if existing, err = GetMember(ch, m.ID); err != nil && ErrorCode(err) != ENOTFOUND {
 				return err
 			}
-		case !errors.Is(err, ErrNotFound):
-			return err
+			if existing != nil && existing.Retired {
+				return Errorf(ECONFLICT, "err.member_retired", "Member", m.ID).OnField("id")
+			}
 		}
 		if existing == nil {
 			created = true
@@ -389,32 +418,42 @@ func (b *Bot) AddMember(c Caller, m Member, id Identity) (*Member, bool, error) 
 	return out, created, err
 }
 
-// RemoveMember deletes a member and all of its identities.
-func (b *Bot) RemoveMember(c Caller, id string) (*Member, error) {
-	if err := Require(c, PermAdmin, nil); err != nil {
-		return nil, err
-	}
+// RemoveMember retires a member: its identities are let go (the person
+// can be registered again, under a new handle), its handle stays taken
+// for good, and it stops being an approver of open statements.
+func (r *Registry) RemoveMember(ctx context.Context, c Caller, id string) (*Member, error) {
 	var out *Member
-	err := b.Update(c, func(ch *Change) error {
+	err := r.Update(ctx, c, func(ch *Change) error {
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
 		m, err := GetMember(ch, id)
 		if err != nil {
 			return err
+		}
+		if m.Retired {
+			return Errorf(ENOTFOUND, "err.unknown_member", "Member", id)
 		}
 		for _, i := range m.Identities {
 			if err := ch.Delete(BucketIdentities, i.Key()); err != nil {
 				return err
 			}
 		}
-		if err := ch.Delete(BucketMembers, m.ID); err != nil {
+		m.Retired, m.RetiredAt = true, ch.Now
+		if err := ch.Put(BucketMembers, m.ID, m); err != nil {
 			return err
 		}
 		out = m
-		return ch.Audit("member.remove", m.ID, map[string]string{"actor": m.Actor}, "")
+		if err := ch.Audit("member.remove", m.ID, map[string]string{"actor": m.Actor}, ""); err != nil {
+			return err
+		}
+		return noteLostApprovers(ch, func(s *Statement) bool { return s.approver(m.ID) != nil })
 	})
 	return out, err
 }
 
-// freeMemberID derives a handle from a username that no member has yet.
+// freeMemberID derives a handle from a username that no member, present
+// or retired, has had.
 func freeMemberID(tx Tx, username string) (string, error) {
 	base := strings.Map(func(r rune) rune {
 		switch {
@@ -445,16 +484,6 @@ func freeMemberID(tx Tx, username string) (string, error) {
 	}
 }
 
-// announce posts msg to each channel; key makes each post idempotent.
-func (b *Bot) announce(ch *Change, channels []Channel, key string, msg Message) error {
-	for _, c := range channels {
-		if err := ch.Send(OutboxItem{Key: key + "@" + c.Key(), To: Destination{Platform: c.Platform, Channel: c.ID}, Message: msg}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // fieldErr marks a user-facing error as belonging to a form field.
 func fieldErr(err error, field string) error {
 	var e *Error
@@ -462,4 +491,122 @@ func fieldErr(err error, field string) error {
 		e.Field = field
 	}
 	return err
+}
+
+// Forums lists every forum; the registry is visible to anyone.
+func (r *Registry) Forums() ([]Forum, error) {
+	var out []Forum
+	err := r.View(func(tx Tx) (err error) { out, err = ListForums(tx); return })
+	return out, err
+}
+
+// Forum returns a forum with the names of its actors.
+func (r *Registry) Forum(id string) (*Forum, map[string]string, error) {
+	var f *Forum
+	var names map[string]string
+	err := r.View(func(tx Tx) (err error) {
+		if f, err = GetForum(tx, id); err != nil {
+			return err
+		}
+		names = actorNames(tx, f.Actors)
+		return nil
+	})
+	return f, names, err
+}
+
+// Actors lists every actor.
+func (r *Registry) Actors() ([]Actor, error) {
+	var out []Actor
+	err := r.View(func(tx Tx) (err error) { out, err = ListActors(tx); return })
+	return out, err
+}
+
+// Members lists the active members, of one actor when actor is set; for
+// members and admins.
+func (r *Registry) Members(c Caller, actor string) ([]Member, error) {
+	var out []Member
+	err := r.View(func(tx Tx) error {
+		c, err := r.resolve(tx, c)
+		if err != nil {
+			return err
+		}
+		if err := Require(c, PermMember, nil); err != nil {
+			return err
+		}
+		ms, err := ListMembers(tx)
+		for _, m := range ms {
+			if actor == "" || m.Actor == actor {
+				out = append(out, m)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// Member returns the active member with handle id.
+func (r *Registry) Member(id string) (*Member, error) {
+	var m *Member
+	err := r.View(func(tx Tx) (err error) {
+		m, err = GetMember(tx, id)
+		if err == nil && m.Retired {
+			err = Errorf(ENOTFOUND, "err.unknown_member", "Member", id)
+		}
+		return err
+	})
+	return m, err
+}
+
+// MemberOf returns the active member an identity maps to, or nil.
+func (r *Registry) MemberOf(id Identity) (*Member, error) {
+	var m *Member
+	err := r.View(func(tx Tx) (err error) { m, err = activeMember(tx, id); return })
+	return m, err
+}
+
+// ChannelForums returns the forums a channel is bound to.
+func (r *Registry) ChannelForums(c Channel) ([]string, error) {
+	var ids []string
+	err := r.View(func(tx Tx) (err error) { ids, err = ForumsOfChannel(tx, c); return })
+	return ids, err
+}
+
+// Exists reports whether forum or actor id is registered.
+func (r *Registry) ForumExists(id string) bool {
+	return r.View(func(tx Tx) error { _, err := GetForum(tx, id); return err }) == nil
+}
+
+// ActorExists reports whether actor id is registered.
+func (r *Registry) ActorExists(id string) bool {
+	return r.View(func(tx Tx) error { _, err := GetActor(tx, id); return err }) == nil
+}
+
+// Identities returns every active member's identities on platform p, e.g.
+// for a terminal that has no channel membership of its own.
+func (r *Registry) Identities(p PlatformID) ([]Identity, error) {
+	var out []Identity
+	err := r.View(func(tx Tx) error {
+		ms, err := ListMembers(tx)
+		for _, m := range ms {
+			for _, id := range m.Identities {
+				if id.Platform == p {
+					out = append(out, id)
+				}
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// actorNames maps actor handles to names (the handle when unknown).
+func actorNames(tx Tx, ids []string) map[string]string {
+	out := map[string]string{}
+	for _, id := range ids {
+		out[id] = id
+		if a, err := GetActor(tx, id); err == nil {
+			out[id] = a.Name
+		}
+	}
+	return out
 }

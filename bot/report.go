@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,6 +34,9 @@ type Report struct {
 	TLP        TLP             `json:"tlp"`
 	Exercise   bool            `json:"exercise,omitempty"`
 	Sections   []ReportSection `json:"sections"`
+	// To names the members of other actors a TLP:RED report is for; the
+	// filing actor's own members always see it.
+	To []string `json:"to,omitempty"`
 }
 
 // Shared returns the report with its internal sections left out.
@@ -86,9 +90,81 @@ func LatestReport(tx Tx, forum, actor string) (*Report, error) {
 	return &r, nil
 }
 
-// FileReport stores a new version of the caller's actor's report. At least
-// one section must have text.
-func (b *Bot) FileReport(c Caller, forumID string, sections []ReportSection, tlp TLP) (*Report, error) {
+// Reports is the service for situation reports and the common picture.
+type Reports struct{ *core }
+
+// drawNotice draws the notice of the reports filed in a forum after
+// r.After: each actor's newest, one line each (the notice of a single
+// report as before).
+func (s *Reports) drawNotice(tx Tx, r Render, _ time.Time) (Message, *Render, error) {
+	f, err := GetForum(tx, r.Forum)
+	if err != nil {
+		return Message{}, nil, err
+	}
+	var filed []*Report
+	last := r.After
+	for _, a := range f.Actors {
+		rep, err := LatestReport(tx, f.ID, a)
+		if err != nil {
+			return Message{}, nil, err
+		}
+		if rep != nil && rep.Number > r.After && rep.Exercise == r.Exercise {
+			filed = append(filed, rep)
+			last = max(last, rep.Number)
+		}
+	}
+	next := r
+	next.After = last
+	if len(filed) == 0 {
+		return Message{}, nil, errSuperseded
+	}
+	slices.SortFunc(filed, func(a, b *Report) int { return cmp.Compare(a.Number, b.Number) })
+	names := actorNames(tx, f.Actors)
+	var m Message
+	if len(filed) == 1 {
+		rep := filed[0]
+		m.Text = s.T("report.filed_notice", "Actor", names[rep.Actor], "N", rep.Number, "Version", rep.Version, "TLP", rep.TLP.Label(), "Forum", f.ID, "A", rep.Actor)
+	} else {
+		var lines []string
+		for _, rep := range filed {
+			lines = append(lines, s.T("report.filed_line", "Actor", names[rep.Actor], "N", rep.Number, "Version", rep.Version, "TLP", rep.TLP.Label(), "Time", s.clock(rep.At)))
+		}
+		m.Title = s.T("report.filed_title", "N", len(filed))
+		m.Text = strings.Join(lines, "\n") + "\n" + s.T("report.filed_more", "Forum", f.ID)
+	}
+	for _, rep := range filed[max(0, len(filed)-MaxReportButtons):] {
+		m.Buttons = append(m.Buttons, Button{Label: s.T("button.show_report_of", "Actor", names[rep.Actor]), Action: Action{Kind: ActShowReport, Forum: f.ID, Actor: rep.Actor}})
+	}
+	if len(filed) == 1 {
+		m.Buttons[0].Label = s.T("button.show_report")
+	}
+	return m, &next, nil
+}
+
+// MaxReportButtons bounds the Show buttons on a notice of many reports.
+const MaxReportButtons = 5
+
+// reportClass is the class of a report's content: its label and exercise
+// flag, its actor as owner, and — for TLP:RED — the filing actor's own
+// members and the members it names as the people it may reach.
+func reportClass(tx Tx, r Report) Class {
+	cl := Class{Kind: KindReport, Forum: r.Forum, TLP: r.TLP, Exercise: r.Exercise, Owners: []string{r.Actor}}
+	if r.TLP == TLPRed {
+		cl.Named = slices.Clone(r.To)
+		ms, _ := ListMembers(tx)
+		for _, m := range ms {
+			if m.Actor == r.Actor {
+				cl.Named = append(cl.Named, m.ID)
+			}
+		}
+	}
+	return cl
+}
+
+// File stores a new version of the caller's actor's report. At least one
+// section must have text. to names the people of other actors a TLP:RED
+// report is for; they must be active members of the forum's actors.
+func (s *Reports) File(ctx context.Context, c Caller, forumID string, sections []ReportSection, tlp TLP, to []Identity) (*Report, error) {
 	if tlp == TLPNone {
 		tlp = TLPAmber
 	}
@@ -101,12 +177,25 @@ func (b *Bot) FileReport(c Caller, forumID string, sections []ReportSection, tlp
 		return nil, Errorf(EINVALID, "err.report_empty").OnField(SectionKeys[0])
 	}
 	var out *Report
-	err := b.Update(c, func(ch *Change) error {
-		f, err := loadForumFor(ch, c, forumID, PermMember)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		f, me, err := ch.acting(forumID, PermMember)
 		if err != nil {
 			return err
 		}
-		actor := c.Member.Actor
+		actor := me.Actor
+		var named []string
+		for _, id := range to {
+			m, err := activeMember(ch, id)
+			if err != nil {
+				return err
+			}
+			if m == nil || !f.HasActor(m.Actor) {
+				return Errorf(EINVALID, "err.not_forum_member", "User", id.String(), "Forum", f.ID).OnField("till")
+			}
+			if !slices.Contains(named, m.ID) {
+				named = append(named, m.ID)
+			}
+		}
 		prev, err := LatestReport(ch, f.ID, actor)
 		if err != nil {
 			return err
@@ -115,53 +204,53 @@ func (b *Bot) FileReport(c Caller, forumID string, sections []ReportSection, tlp
 		if err != nil {
 			return err
 		}
-		r := &Report{Number: n, Forum: f.ID, Actor: actor, Version: 1, Author: c.Member.ID, AuthorName: c.Name(), At: ch.Now, TLP: tlp, Sections: sections, Exercise: f.Exercise}
-		if cur, _ := CurrentActivation(ch, f); cur != nil && cur.Exercise {
-			r.Exercise = true
-		}
+		r := &Report{Number: n, Forum: f.ID, Actor: actor, Version: 1, Author: me.ID, AuthorName: ch.Caller.Name(), At: ch.Now, TLP: tlp, Sections: sections, Exercise: exercising(ch, f), To: named}
 		if prev != nil {
 			r.Version = prev.Version + 1
 		}
-		key := reportKey(f.ID, actor, r.Version)
-		if err := ch.Put(BucketReports, key, r); err != nil {
+		if err := ch.Put(BucketReports, reportKey(f.ID, actor, r.Version), r); err != nil {
 			return err
 		}
 		if err := ch.Put(BucketReportLatest, f.ID+"|"+actor, r.Version); err != nil {
 			return err
 		}
 		// The forum hears that a report came in; its content stays behind
-		// the TLP rules.
-		names := actorNames(ch, []string{actor})
-		notice := Message{
-			Text:    b.T("report.filed_notice", "Actor", names[actor], "N", n, "Version", r.Version, "TLP", tlp.Label(), "Forum", f.ID, "A", actor),
-			Buttons: []Button{{Label: b.T("button.show_report"), Command: fmt.Sprintf("lägesbild visa %s %s", f.ID, actor)}},
-		}
-		if r.Exercise {
-			notice.Exercise = b.T("exercise.marker")
-		}
-		if err := b.announce(ch, f.Channels, fmt.Sprintf("report:%d:notice", n), notice); err != nil {
-			return err
+		// the gate. Reports filed while the notice waits ride on it: a
+		// burst makes one notice per channel, listing them.
+		cl := Class{Kind: KindReportNotice, Forum: f.ID, TLP: TLPGreen, Exercise: r.Exercise}
+		for _, chn := range f.Channels {
+			item := OutboxItem{Key: fmt.Sprintf("report:%d:notice@%s", n, chn.Key()), To: chn.Destination(), Class: cl,
+				Render: &Render{Kind: renderReports, Forum: f.ID, After: n - 1, Exercise: r.Exercise},
+				Latest: fmt.Sprintf("reports:%s:%t@%s", f.ID, r.Exercise, chn.Key())}
+			if err := ch.Send(item); err != nil {
+				return err
+			}
 		}
 		out = r
 		var content strings.Builder
 		for _, s := range sections {
 			fmt.Fprintf(&content, "%s|%v|%s\n", s.Key, s.Shared, s.Text)
 		}
-		return ch.Audit("report.file", f.ID, map[string]string{"actor": actor, "number": itoa(n), "version": fmt.Sprint(r.Version), "tlp": string(tlp)}, content.String())
+		return ch.Audit("report.file", f.ID, map[string]string{"actor": actor, "number": itoa(n), "version": fmt.Sprint(r.Version), "tlp": string(tlp), "to": strings.Join(named, ",")}, content.String())
 	})
 	return out, err
 }
 
-// Compiled is the common picture of a forum: each actor's latest shared
-// sections, the strictest label of what it holds, and who is missing.
+// Compiled is the common picture of a forum as one reader may see it:
+// each actor's latest shared sections under their own labels, the
+// strictest label of what it shows, and who is missing.
 type Compiled struct {
-	Forum   *Forum
-	At      time.Time
-	TLP     TLP
-	Reports []Report // shared sections only, in forum actor order
-	Missing []string // actors with no report
-	Stale   []string // actors whose latest report is older than the limit
-	Names   map[string]string
+	Forum *Forum
+	At    time.Time
+	TLP   TLP
+	// Exercise is set when any part shown is exercise material.
+	Exercise bool
+	Reports  []Report // shared sections only, in forum actor order
+	// Withheld counts the parts this reader may not see.
+	Withheld int
+	Missing  []string // actors with no report
+	Stale    []string // actors whose latest report is older than the limit
+	Names    map[string]string
 }
 
 // Overdue names the actors with no report or only an old one.
@@ -176,9 +265,10 @@ func (c *Compiled) Overdue() []string {
 // DefaultReportAge is when a report counts as old in the compiled picture.
 const DefaultReportAge = 24 * time.Hour
 
-// Compile builds the common picture of forum f at now.
-func (b *Bot) Compile(tx Tx, f *Forum, now time.Time) (*Compiled, error) {
-	maxAge := b.ReportAge
+// compile builds the common picture of forum f at now with the parts
+// show allows.
+func (k *core) compile(tx Tx, f *Forum, now time.Time, show func(Report) bool) (*Compiled, error) {
+	maxAge := k.ReportAge
 	if maxAge <= 0 {
 		maxAge = DefaultReportAge
 	}
@@ -199,124 +289,214 @@ func (b *Bot) Compile(tx Tx, f *Forum, now time.Time) (*Compiled, error) {
 		if len(sh.Sections) == 0 {
 			continue
 		}
+		if !show(sh) {
+			c.Withheld++
+			continue
+		}
 		c.Reports = append(c.Reports, sh)
 		c.TLP = Strictest(c.TLP, r.TLP)
+		c.Exercise = c.Exercise || r.Exercise
 	}
+	c.Exercise = c.Exercise || exercising(tx, f)
 	return c, nil
 }
 
-// ShareTarget is where a report or the compiled picture is to be posted.
-type ShareTarget struct {
-	Channels []Channel  // forum channels
-	People   []Identity // named recipients, by direct message
+// compiledFor is the common picture as caller c may see it, by the
+// gate's rule.
+func (k *core) compiledFor(tx Tx, c Caller, f *Forum) (*Compiled, error) {
+	return k.compile(tx, f, k.Clock.Now(), func(r Report) bool { return permitCaller(tx, c, f, reportClass(tx, r)) == nil })
 }
 
-// CheckTLP enforces the sharing rules of label t for the targets of forum
-// f: RED never to a channel; AMBER and AMBER+STRICT only to the forum's own
-// channels, and only when every member of each channel belongs to one of
-// the forum's actors (asked through the platform); named people must be
-// members of the forum's actors for anything above GREEN.
-func (b *Bot) CheckTLP(ctx context.Context, f *Forum, t TLP, to ShareTarget) error {
-	if t == TLPRed && len(to.Channels) > 0 {
-		return Errorf(EFORBIDDEN, "err.tlp_red_channel")
+// readForum resolves the caller and loads a forum whose content they may
+// read.
+func (k *core) readForum(tx Tx, c Caller, forumID string) (Caller, *Forum, error) {
+	c, err := k.resolve(tx, c)
+	if err != nil {
+		return c, nil, err
 	}
-	if t.Rank() < TLPAmber.Rank() {
+	f, err := GetForum(tx, forumID)
+	if err != nil {
+		return c, nil, err
+	}
+	return c, f, mayRead(c, f)
+}
+
+// Picture is the common picture of a forum as the caller may see it.
+func (s *Reports) Picture(c Caller, forumID string) (Message, error) {
+	var m Message
+	err := s.View(func(tx Tx) error {
+		c, f, err := s.readForum(tx, c, forumID)
+		if err != nil {
+			return err
+		}
+		comp, err := s.compiledFor(tx, c, f)
+		if err != nil {
+			return err
+		}
+		m = s.CompiledMessage(comp)
 		return nil
-	}
-	for _, c := range to.Channels {
-		if !f.HasChannel(c) {
-			return Errorf(EFORBIDDEN, "err.tlp_amber_foreign", "Label", t.Label())
-		}
-	}
-	inForum := func(id Identity) (bool, error) {
-		var ok bool
-		err := b.View(func(tx Tx) error {
-			m, err := MemberByIdentity(tx, id)
-			if errors.Is(err, ErrNotFound) {
-				return nil
-			}
-			ok = err == nil && f.HasActor(m.Actor)
-			return err
-		})
-		return ok, err
-	}
-	for _, p := range to.People {
-		ok, err := inForum(p)
+	})
+	return m, err
+}
+
+// ReportView is one report as the caller may see it.
+type ReportView struct {
+	Message  Message
+	Own      bool // the caller's own actor's: all sections shown
+	Versions []Report
+}
+
+// Show returns actor's report in a forum (the caller's own actor's when
+// actor is empty), version 0 meaning the latest. Another actor's report
+// shows only its shared sections, and only when its label lets the
+// caller see it.
+func (s *Reports) Show(c Caller, forumID, actor string, version int) (*ReportView, error) {
+	var out *ReportView
+	err := s.View(func(tx Tx) error {
+		c, f, err := s.readForum(tx, c, forumID)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return Errorf(EFORBIDDEN, "err.tlp_unknown_people", "Label", t.Label(), "Users", p.String())
-		}
-	}
-	for _, c := range to.Channels {
-		dir, ok := b.Directories[c.Platform]
-		if !ok {
-			if c.Platform == Shell {
-				continue // a local terminal has no other readers to check
+		if actor == "" {
+			if c.Member == nil {
+				return RequireMember(c, PermMember, f)
 			}
-			return Errorf(EFORBIDDEN, "err.tlp_cannot_check", "Label", t.Label(), "Channel", c.Key())
+			actor = c.Member.Actor
 		}
-		users, err := dir.ChannelMembers(ctx, c.ID)
+		versions, err := ReportVersions(tx, f.ID, actor)
 		if err != nil {
-			return Errorf(EINTERNAL, "err.tlp_check_failed", "Channel", c.Key())
+			return err
 		}
-		var unknown []string
-		for _, u := range users {
-			ok, err := inForum(Identity{Platform: c.Platform, UserID: u})
+		if len(versions) == 0 {
+			return Errorf(ENOTFOUND, "err.no_report", "Actor", actor, "Forum", f.ID)
+		}
+		rep := versions[len(versions)-1]
+		if version != 0 {
+			if version < 1 || version > len(versions) {
+				return Errorf(EINVALID, "err.bad_version", "Value", version, "Max", len(versions)).OnField("version")
+			}
+			rep = versions[version-1]
+		}
+		own := c.Member != nil && c.Member.Actor == actor
+		if !own {
+			rep = rep.Shared()
+			if err := permitCaller(tx, c, f, reportClass(tx, rep)); err != nil {
+				return err
+			}
+		}
+		out = &ReportView{Message: s.ReportMessage(rep, actorNames(tx, []string{actor})[actor]), Own: own, Versions: versions}
+		return nil
+	})
+	return out, err
+}
+
+// ShareResult says what a share sent.
+type ShareResult struct {
+	Label    TLP
+	Channels int
+	People   int
+	// Withheld counts the parts left out because their label does not
+	// allow the destination (TLP:RED is never shared to a channel).
+	Withheld int
+}
+
+// Share posts the common picture (or one actor's shared report) to the
+// forum's channels, or to named people, each getting the parts the gate
+// lets them have. A destination the gate refuses refuses the whole share,
+// naming who is in the way.
+func (s *Reports) Share(ctx context.Context, c Caller, forumID, actor string, to []Identity) (*ShareResult, error) {
+	var res *ShareResult
+	err := s.Update(ctx, c, func(ch *Change) error {
+		f, err := ch.forum(forumID, PermMember)
+		if err != nil {
+			return err
+		}
+		if actor != "" && !f.HasActor(actor) {
+			return Errorf(ENOTFOUND, "err.actor_not_in_forum", "Actor", actor, "Forum", f.ID)
+		}
+		res = &ShareResult{}
+		key := fmt.Sprintf("share:%s:%d", f.ID, ch.Now.UnixNano())
+		// What the caller may see is what they can share: never more.
+		mine := func(r Report) bool {
+			return (actor == "" || r.Actor == actor) && permitCaller(ch, ch.Caller, f, reportClass(ch, r)) == nil
+		}
+		what := "compiled"
+		if actor != "" {
+			what = "report:" + actor
+		}
+		if len(to) == 0 {
+			comp, err := s.compile(ch, f, ch.Now, func(r Report) bool { return mine(r) && r.TLP != TLPRed })
 			if err != nil {
 				return err
 			}
-			if !ok {
-				unknown = append(unknown, dir.UserName(ctx, u))
+			red, _ := s.compile(ch, f, ch.Now, func(r Report) bool { return mine(r) && r.TLP == TLPRed })
+			res.Withheld = len(red.Reports)
+			if len(comp.Reports) == 0 && res.Withheld > 0 {
+				return Errorf(EFORBIDDEN, "err.nothing_but_red", "Forum", f.ID)
 			}
-		}
-		if len(unknown) > 0 {
-			slices.Sort(unknown)
-			return Errorf(EFORBIDDEN, "err.tlp_unknown_users", "Label", t.Label(), "Channel", c.Name, "Users", strings.Join(unknown, ", "))
-		}
-	}
-	return nil
-}
-
-// Share posts m, labelled t, to the targets after CheckTLP allows it, and
-// records who shared what.
-func (b *Bot) Share(ctx context.Context, c Caller, forumID string, t TLP, to ShareTarget, m Message, what string) error {
-	var f *Forum
-	if err := b.View(func(tx Tx) (err error) { f, err = GetForum(tx, forumID); return }); err != nil {
-		return err
-	}
-	if err := Require(c, PermMember, f); err != nil {
-		return err
-	}
-	if err := b.CheckTLP(ctx, f, t, to); err != nil {
-		return err
-	}
-	m.TLP = t
-	return b.Update(c, func(ch *Change) error {
-		key := fmt.Sprintf("share:%s:%d", f.ID, ch.Now.UnixNano())
-		if err := b.announce(ch, to.Channels, key, m); err != nil {
-			return err
-		}
-		for _, p := range to.People {
-			if err := ch.Send(OutboxItem{Key: key + "@" + p.Key(), To: Destination{Platform: p.Platform, User: p.UserID}, Message: m}); err != nil {
+			if len(comp.Reports) == 0 {
+				return Errorf(ENOTFOUND, "err.nothing_to_share", "Forum", f.ID)
+			}
+			comp.Withheld = 0 // "not shown to you" speaks to one reader, not a channel
+			msg := s.CompiledMessage(comp)
+			if res.Withheld > 0 {
+				msg.Fields = append(msg.Fields, Field{Title: s.T("report.withheld_title"), Value: s.T("report.withheld_red", "N", res.Withheld)})
+			}
+			cl := Class{Kind: KindReport, Forum: f.ID, TLP: comp.TLP, Exercise: comp.Exercise, Owners: owners(comp)}
+			if err := ch.toChannels(f.Channels, key, cl, msg); err != nil {
 				return err
 			}
+			res.Label, res.Channels = comp.TLP, len(f.Channels)
 		}
-		return ch.Audit("report.share", f.ID, map[string]string{"what": what, "tlp": string(t), "channels": fmt.Sprint(len(to.Channels)), "people": fmt.Sprint(len(to.People))}, "")
+		for _, id := range to {
+			m, err := activeMember(ch, id)
+			if err != nil {
+				return err
+			}
+			if m == nil {
+				return Errorf(EINVALID, "err.not_forum_member", "User", id.String(), "Forum", f.ID).OnField("till")
+			}
+			who := Caller{Identity: id, Member: m}
+			comp, err := s.compile(ch, f, ch.Now, func(r Report) bool {
+				return mine(r) && permitCaller(ch, who, f, reportClass(ch, r)) == nil
+			})
+			if err != nil {
+				return err
+			}
+			if len(comp.Reports) == 0 {
+				return Errorf(EFORBIDDEN, "err.nothing_for_person", "User", m.Name)
+			}
+			cl := Class{Kind: KindReport, Forum: f.ID, TLP: comp.TLP, Exercise: comp.Exercise, Owners: owners(comp), Named: []string{m.ID}}
+			if err := ch.Send(OutboxItem{Key: key + "@" + id.Key(), To: Destination{Platform: id.Platform, User: id.UserID}, Class: cl, Message: s.CompiledMessage(comp)}); err != nil {
+				return err
+			}
+			res.Label = Strictest(res.Label, comp.TLP)
+			res.People++
+		}
+		return ch.Audit("report.share", f.ID, map[string]string{"what": what, "tlp": string(res.Label), "channels": fmt.Sprint(res.Channels), "people": fmt.Sprint(res.People), "withheld": fmt.Sprint(res.Withheld)}, "")
 	})
+	return res, err
 }
 
-// RequestReports asks every actor of the forum for a fresh report by
-// direct message, naming those that have not reported.
-func (b *Bot) RequestReports(c Caller, forumID string) (int, error) {
+func owners(c *Compiled) []string {
+	var out []string
+	for _, r := range c.Reports {
+		out = append(out, r.Actor)
+	}
+	return out
+}
+
+// Request asks every actor of the forum for a fresh report by direct
+// message, naming those that have not reported.
+func (s *Reports) Request(ctx context.Context, c Caller, forumID string) (int, error) {
 	n := 0
-	err := b.Update(c, func(ch *Change) error {
-		f, err := loadForum(ch, c, forumID, PermConference)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		n = 0
+		f, err := ch.forum(forumID, PermConference)
 		if err != nil {
 			return err
 		}
-		comp, err := b.Compile(ch, f, ch.Now)
+		comp, err := s.compile(ch, f, ch.Now, func(Report) bool { return false })
 		if err != nil {
 			return err
 		}
@@ -326,17 +506,15 @@ func (b *Bot) RequestReports(c Caller, forumID string) (int, error) {
 			return err
 		}
 		msg := Message{
-			Title:   b.T("report.request_title", "Forum", f.Name),
-			Text:    b.T("report.request_text", "By", c.Name(), "Forum", f.Name, "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
-			Buttons: []Button{{Label: b.T("button.new_report"), Command: "lägesbild ny " + f.ID, Style: "primary"}},
+			Title:   s.T("report.request_title", "Forum", f.Name),
+			Text:    s.T("report.request_text", "By", ch.Caller.Name(), "Forum", f.Name, "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
+			Buttons: []Button{{Label: s.T("button.new_report"), Action: Action{Kind: ActNewReport, Forum: f.ID}, Style: "primary"}},
 		}
-		if f.Exercise {
-			msg.Exercise = b.T("exercise.marker")
-		}
+		cl := Class{Kind: KindReportRequest, Forum: f.ID, TLP: TLPGreen, Exercise: exercising(ch, f)}
 		key := fmt.Sprintf("report-request:%s:%d", f.ID, ch.Now.UnixNano())
 		for _, a := range f.Actors {
 			for _, m := range people[a] {
-				if err := b.dm(ch, key+":"+m.ID, m, msg); err != nil {
+				if err := ch.toMember(key+":"+m.ID, m, cl, msg); err != nil {
 					return err
 				}
 				n++
@@ -347,12 +525,31 @@ func (b *Bot) RequestReports(c Caller, forumID string) (int, error) {
 	return n, err
 }
 
-// SendFile queues a file to one person, e.g. an export to its requester.
-func (b *Bot) SendFile(c Caller, to Destination, f File, m Message, what string) error {
-	return b.Update(c, func(ch *Change) error {
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, File: &f, Message: m}); err != nil {
+// Export sends the caller the common picture as they may see it, as a
+// Markdown file in their direct messages, and returns the file's name.
+func (s *Reports) Export(ctx context.Context, c Caller, forumID string) (string, error) {
+	name := ""
+	err := s.Update(ctx, c, func(ch *Change) error {
+		f, err := ch.forum(forumID, PermMember)
+		if err != nil {
 			return err
 		}
-		return ch.Audit("report.export", what, map[string]string{"file": f.Name, "to": to.key()}, string(f.Content))
+		comp, err := s.compiledFor(ch, ch.Caller, f)
+		if err != nil {
+			return err
+		}
+		name = fmt.Sprintf("lagesbild-%s-%s.md", f.ID, comp.At.In(s.loc()).Format("2006-01-02-1504"))
+		cl := Class{Kind: KindExport, Forum: f.ID, TLP: Strictest(TLPClear, comp.TLP), Exercise: comp.Exercise, Owners: owners(comp)}
+		if ch.Caller.Member != nil {
+			cl.Named = []string{ch.Caller.Member.ID}
+		}
+		comment := Message{TLP: cl.TLP, Text: s.T("report.export_comment", "Forum", f.Name)}
+		to := Destination{Platform: ch.Caller.Identity.Platform, User: ch.Caller.Identity.UserID}
+		doc := s.CompiledMarkdown(comp)
+		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: []byte(doc)}, Message: comment}); err != nil {
+			return err
+		}
+		return ch.Audit("report.export", f.ID, map[string]string{"file": name, "to": to.key(), "tlp": string(cl.TLP)}, doc)
 	})
+	return name, err
 }

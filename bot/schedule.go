@@ -41,7 +41,7 @@ func ParseSchedule(day, clock, zone string) (*Schedule, error) {
 		return nil, Errorf(EINVALID, "err.bad_clock", "Value", clock)
 	}
 	if zone != "" {
-		if _, err := time.LoadLocation(zone); err != nil {
+		if _, err := Zone(zone); err != nil {
 			return nil, Errorf(EINVALID, "err.bad_zone", "Value", zone)
 		}
 		s.Zone = zone
@@ -52,7 +52,7 @@ func ParseSchedule(day, clock, zone string) (*Schedule, error) {
 
 // Location is the schedule's time zone.
 func (s Schedule) Location() *time.Location {
-	loc, err := time.LoadLocation(s.Zone)
+	loc, err := Zone(s.Zone)
 	if err != nil {
 		return Stockholm()
 	}

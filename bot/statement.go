@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -81,7 +82,8 @@ func CanonicalText(s string) string {
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
-// Approval is one approver's answer to a statement.
+// Approval is one approver's answer to a statement. It is bound to the
+// member and the actor it approves for.
 type Approval struct {
 	Member   string    `json:"member"`
 	Name     string    `json:"name"`
@@ -90,7 +92,10 @@ type Approval struct {
 	Revision int       `json:"revision,omitempty"`
 	Hash     string    `json:"hash,omitempty"`
 	Reason   string    `json:"reason,omitempty"`
-	At       time.Time `json:"at,omitempty"`
+	At       time.Time `json:"at,omitzero"`
+	// Gone is set once the thread has been told that this approver no
+	// longer takes part (removed, or their actor left the forum).
+	Gone bool `json:"gone,omitempty"`
 }
 
 // Statement states.
@@ -102,40 +107,91 @@ const (
 
 // Statement is a coordinated public message under approval.
 type Statement struct {
-	Number     uint64     `json:"number"`
-	Forum      string     `json:"forum"`
-	Author     string     `json:"author"`
-	AuthorName string     `json:"author_name"`
-	Created    time.Time  `json:"created"`
-	Revisions  []Revision `json:"revisions"`
-	Approvers  []Approval `json:"approvers"`
-	State      string     `json:"state"`
-	Closed     time.Time  `json:"closed,omitempty"`
-	ClosedBy   string     `json:"closed_by,omitempty"`
-	Version    int        `json:"version"` // thread root edits
-	Events     int        `json:"events"`  // thread replies so far
+	Number      uint64     `json:"number"`
+	Forum       string     `json:"forum"`
+	Author      string     `json:"author"`
+	AuthorActor string     `json:"author_actor,omitempty"`
+	AuthorName  string     `json:"author_name"`
+	Created     time.Time  `json:"created"`
+	Revisions   []Revision `json:"revisions"`
+	Approvers   []Approval `json:"approvers"`
+	State       string     `json:"state"`
+	Closed      time.Time  `json:"closed,omitzero"`
+	ClosedBy    string     `json:"closed_by,omitempty"`
+	Version     int        `json:"version"` // thread root edits
+	Events      int        `json:"events"`  // thread replies so far
 }
 
 // Current is the latest revision.
 func (s *Statement) Current() *Revision { return &s.Revisions[len(s.Revisions)-1] }
 
-// MissingNames are the names of the approvers still missing.
-func (s *Statement) MissingNames() []string {
-	var out []string
-	for _, a := range s.Missing() {
-		out = append(out, a.Name)
+// approver returns the approval of member id, or nil.
+func (s *Statement) approver(id string) *Approval {
+	for i := range s.Approvers {
+		if s.Approvers[i].Member == id {
+			return &s.Approvers[i]
+		}
+	}
+	return nil
+}
+
+// Unapproved lists the approvers, as recorded, who have not approved the
+// current revision (whether or not they still take part; see tally).
+func (s *Statement) Unapproved() []Approval {
+	var out []Approval
+	for _, a := range s.Approvers {
+		if !s.approved(a) {
+			out = append(out, a)
+		}
 	}
 	return out
 }
 
-// Missing lists the approvers who have not approved the current revision.
-func (s *Statement) Missing() []Approval {
-	cur := s.Current()
-	var out []Approval
+// approved reports whether a approved the current revision.
+func (s *Statement) approved(a Approval) bool {
+	return a.State == "approved" && a.Hash == s.Current().Hash
+}
+
+// takesPart reports whether approver a still takes part in forum f's
+// statement: an active member, of the actor it approves for, which is
+// still in the forum, and still a communicator.
+func takesPart(tx Tx, f *Forum, a Approval) bool {
+	m, err := GetMember(tx, a.Member)
+	return err == nil && m.Active() && m.Actor == a.Actor && f.HasActor(a.Actor) && m.Has(RoleCommunicator)
+}
+
+// Tally is where a statement's approvals stand now.
+type Tally struct {
+	Approved int
+	Required int
+	// Missing are the approvers who take part and have not approved the
+	// current revision.
+	Missing []Approval
+}
+
+// tally counts the approvals of the current revision among the approvers
+// who still take part.
+func tally(tx Tx, f *Forum, s *Statement) Tally {
+	var t Tally
 	for _, a := range s.Approvers {
-		if a.State != "approved" || a.Hash != cur.Hash {
-			out = append(out, a)
+		if !takesPart(tx, f, a) {
+			continue
 		}
+		t.Required++
+		if s.approved(a) {
+			t.Approved++
+		} else {
+			t.Missing = append(t.Missing, a)
+		}
+	}
+	return t
+}
+
+// MissingNames are the names of the approvers still missing.
+func (t Tally) MissingNames() []string {
+	var out []string
+	for _, a := range t.Missing {
+		out = append(out, a.Name)
 	}
 	return out
 }
@@ -172,16 +228,31 @@ type Draft struct {
 	ReleaseBy time.Time
 }
 
-// DraftStatement creates statement #N with all communicators of the
-// forum's actors as approvers, posts its thread and asks each approver.
-func (b *Bot) DraftStatement(c Caller, forumID string, d Draft) (*Statement, error) {
+// Statements is the service for coordinated messages.
+type Statements struct{ *core }
+
+// statementClass is the class of a statement's messages: its label, its
+// exercise flag, the author's actor as owner, and the approvers and the
+// author as the members a TLP:RED statement may reach.
+func statementClass(kind Kind, s *Statement) Class {
+	cur := s.Current()
+	named := []string{s.Author}
+	for _, a := range s.Approvers {
+		named = append(named, a.Member)
+	}
+	return Class{Kind: kind, Forum: s.Forum, TLP: cur.TLP, Exercise: cur.Exercise, Owners: []string{s.AuthorActor}, Named: named}
+}
+
+// Draft creates statement #N with all communicators of the forum's
+// actors as approvers, posts its thread and asks each approver.
+func (s *Statements) Draft(ctx context.Context, c Caller, forumID string, d Draft) (*Statement, error) {
 	d.Text = CanonicalText(d.Text)
 	if d.Text == "" {
 		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
 	}
 	var out *Statement
-	err := b.Update(c, func(ch *Change) error {
-		f, err := loadForumFor(ch, c, forumID, PermStatement)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		f, me, err := ch.acting(forumID, PermStatement)
 		if err != nil {
 			return err
 		}
@@ -212,32 +283,33 @@ func (b *Bot) DraftStatement(c Caller, forumID string, d Draft) (*Statement, err
 		if d.TLP == TLPNone {
 			d.TLP = TLPClear
 		}
-		rev := Revision{N: 1, Text: d.Text, Audience: d.Audience, Targets: targets, TLP: d.TLP, ReleaseBy: d.ReleaseBy, Exercise: b.exercising(ch, f), By: c.Name(), At: ch.Now}
+		rev := Revision{N: 1, Text: d.Text, Audience: d.Audience, Targets: targets, TLP: d.TLP, ReleaseBy: d.ReleaseBy, Exercise: exercising(ch, f), By: ch.Caller.Name(), At: ch.Now}
 		rev.Hash = rev.ContentHash()
-		s := &Statement{Number: n, Forum: f.ID, Author: c.Member.ID, AuthorName: c.Name(), Created: ch.Now, Revisions: []Revision{rev}, Approvers: approvers, State: StatementDraft}
-		if err := ch.Put(BucketStatements, SeqKey(n), s); err != nil {
+		st := &Statement{Number: n, Forum: f.ID, Author: me.ID, AuthorActor: me.Actor, AuthorName: ch.Caller.Name(), Created: ch.Now, Revisions: []Revision{rev}, Approvers: approvers, State: StatementDraft}
+		if err := ch.Put(BucketStatements, SeqKey(n), st); err != nil {
 			return err
 		}
-		names := actorNames(ch, f.Actors)
-		for _, chn := range b.commsChannels(f) {
-			item := OutboxItem{Key: fmt.Sprintf("statement:%d:root@%s", n, chn.Key()), Ref: statementRef(n), To: Destination{Platform: chn.Platform, Channel: chn.ID}, Message: b.statementRoot(f, s, names)}
+		root := s.statementRoot(ch, f, st)
+		for _, chn := range commsChannels(f) {
+			item := OutboxItem{Key: fmt.Sprintf("statement:%d:root@%s", n, chn.Key()), Ref: statementRef(n), To: chn.Destination(), Class: statementClass(KindStatementRoot, st), Message: root}
 			if err := ch.Send(item); err != nil {
 				return err
 			}
 		}
-		if err := b.askApprovers(ch, f, s, ""); err != nil {
+		if err := s.askApprovers(ch, f, st, ""); err != nil {
 			return err
 		}
-		if err := b.armStatementTimers(ch, s); err != nil {
+		if err := s.armTimers(ch, st); err != nil {
 			return err
 		}
-		out = s
-		return ch.Audit("statement.draft", f.ID, map[string]string{"statement": itoa(n), "revision": "1", "hash": rev.Hash, "approvers": fmt.Sprint(len(approvers))}, rev.Text)
+		out = st
+		return ch.Audit("statement.draft", f.ID, map[string]string{"statement": itoa(n), "revision": "1", "hash": rev.Hash, "tlp": string(rev.TLP), "approvers": fmt.Sprint(len(approvers))}, rev.Text)
 	})
 	return out, err
 }
 
-func (b *Bot) exercising(tx Tx, f *Forum) bool {
+// exercising reports whether forum f is in an exercise now.
+func exercising(tx Tx, f *Forum) bool {
 	if f.Exercise {
 		return true
 	}
@@ -247,7 +319,7 @@ func (b *Bot) exercising(tx Tx, f *Forum) bool {
 
 // commsChannels are where statement threads live: the forum's
 // communicators' channels, else all its channels.
-func (b *Bot) commsChannels(f *Forum) []Channel {
+func commsChannels(f *Forum) []Channel {
 	if len(f.CommsChannels) > 0 {
 		return f.CommsChannels
 	}
@@ -275,21 +347,78 @@ func statementRef(n uint64) string { return "statement:" + itoa(n) + ":root" }
 
 // event replies in the statement's thread on every platform and edits the
 // root to the new state.
-func (b *Bot) event(ch *Change, f *Forum, s *Statement, text string) error {
-	s.Events++
-	s.Version++
-	if err := ch.Put(BucketStatements, SeqKey(s.Number), s); err != nil {
+func (s *Statements) event(ch *Change, f *Forum, st *Statement, text string) error {
+	return event(ch, s.core, f, st, text)
+}
+
+func event(ch *Change, k *core, f *Forum, st *Statement, text string) error {
+	st.Events++
+	st.Version++
+	if err := ch.Put(BucketStatements, SeqKey(st.Number), st); err != nil {
 		return err
 	}
-	names := actorNames(ch, f.Actors)
-	m := b.markStatement(s, Message{Text: text})
-	root := b.statementRoot(f, s, names)
-	for _, chn := range b.commsChannels(f) {
-		to := Destination{Platform: chn.Platform, Channel: chn.ID}
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("statement:%d:event:%d@%s", s.Number, s.Events, chn.Key()), ThreadRef: statementRef(s.Number), To: to, Message: m}); err != nil {
+	m := Message{Text: text, TLP: st.Current().TLP}
+	cl := statementClass(KindStatementRoot, st)
+	for _, chn := range commsChannels(f) {
+		to := chn.Destination()
+		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("statement:%d:event:%d@%s", st.Number, st.Events, chn.Key()), ThreadRef: statementRef(st.Number), To: to, Class: statementClass(KindStatementEvent, st), Message: m}); err != nil {
 			return err
 		}
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("statement:%d:root:%d@%s", s.Number, s.Version, chn.Key()), UpdateRef: statementRef(s.Number), To: to, Message: root}); err != nil {
+		// The root is drawn when delivered; events while it waits ride on
+		// it. A new label is a new class: a root of its own.
+		root := OutboxItem{Key: fmt.Sprintf("statement:%d:root:%d@%s", st.Number, st.Version, chn.Key()), UpdateRef: statementRef(st.Number), To: to, Class: cl,
+			Render: &Render{Kind: renderRoot, ID: st.Number}, Latest: fmt.Sprintf("root:%d:%s@%s", st.Number, cl.TLP, chn.Key())}
+		if err := ch.Send(root); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drawRoot draws a statement's thread root as it is now.
+func (s *Statements) drawRoot(tx Tx, r Render, _ time.Time) (Message, *Render, error) {
+	st, f, err := loadStatement(tx, r.ID)
+	if err != nil {
+		return Message{}, nil, err
+	}
+	return s.statementRoot(tx, f, st), nil, nil
+}
+
+// noteLostApprovers tells the threads of open statements that match when
+// approvers no longer take part (removed, their actor left the forum):
+// their approval is no longer needed.
+func noteLostApprovers(ch *Change, match func(*Statement) bool) error {
+	var open []Statement
+	err := ch.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
+		var st Statement
+		if err := decode(&st); err != nil {
+			return err
+		}
+		if st.State == StatementDraft && match(&st) {
+			open = append(open, st)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range open {
+		st := &open[i]
+		f, err := GetForum(ch, st.Forum)
+		if err != nil {
+			return err
+		}
+		var gone []string
+		for j := range st.Approvers {
+			if a := &st.Approvers[j]; !a.Gone && !takesPart(ch, f, *a) {
+				a.Gone = true
+				gone = append(gone, a.Name)
+			}
+		}
+		if len(gone) == 0 {
+			continue
+		}
+		if err := event(ch, ch.k, f, st, ch.T("statement.event_gone", "Who", strings.Join(gone, ", "))); err != nil {
 			return err
 		}
 	}
@@ -298,110 +427,123 @@ func (b *Bot) event(ch *Change, f *Forum, s *Statement, text string) error {
 
 // askApprovers sends each pending approver the text with Approve and
 // Reject buttons for the current revision.
-func (b *Bot) askApprovers(ch *Change, f *Forum, s *Statement, diff string) error {
-	cur := s.Current()
-	for _, a := range s.Approvers {
-		if a.State == "approved" && a.Hash == cur.Hash {
+func (s *Statements) askApprovers(ch *Change, f *Forum, st *Statement, diff string) error {
+	cur := st.Current()
+	for _, a := range st.Approvers {
+		if st.approved(a) || !takesPart(ch, f, a) {
 			continue
 		}
 		m, err := GetMember(ch, a.Member)
 		if err != nil {
-			continue // removed since; they still count as missing
+			return err
 		}
-		if err := b.dm(ch, fmt.Sprintf("statement:%d:ask:%d:%s", s.Number, cur.N, a.Member), *m, b.approvalRequest(f, s, diff)); err != nil {
+		if err := ch.toMember(fmt.Sprintf("statement:%d:ask:%d:%s", st.Number, cur.N, a.Member), *m, statementClass(KindApprovalRequest, st), s.approvalRequest(f, st, diff)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// editable checks that the caller may change statement s: its author, a
-// comms coordinator of the forum, or an admin; and that it is a draft.
-func editable(c Caller, f *Forum, s *Statement) error {
-	if s.State != StatementDraft {
-		return Errorf(ECONFLICT, "err.statement_closed", "N", s.Number, "State", s.State)
+// editable checks that the caller may change statement st now: its
+// author, still of the same actor and still drafting statements; a comms
+// coordinator of the forum; or an admin. And that it is a draft.
+func editable(c Caller, f *Forum, st *Statement) error {
+	if st.State != StatementDraft {
+		return Errorf(ECONFLICT, "err.statement_closed", "N", st.Number, "State", st.State)
 	}
-	if c.Admin || (c.Member != nil && c.Member.ID == s.Author) {
+	if c.Admin {
 		return nil
+	}
+	if m := c.Member; m != nil && m.ID == st.Author && (st.AuthorActor == "" || m.Actor == st.AuthorActor) {
+		return Require(c, PermStatement, f)
 	}
 	return Require(c, Permission{Name: "statement owner", Roles: []Role{RoleCommsCoordinator}}, f)
 }
 
 // loadStatement loads statement n and its forum.
 func loadStatement(tx Tx, n uint64) (*Statement, *Forum, error) {
-	s, err := GetStatement(tx, n)
+	st, err := GetStatement(tx, n)
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := GetForum(tx, s.Forum)
-	return s, f, err
+	f, err := GetForum(tx, st.Forum)
+	return st, f, err
 }
 
 // Approve records the caller's approval of revision rev (0: the current
 // one). An approval for an old revision is refused.
-func (b *Bot) Approve(c Caller, n uint64, rev int) (*Statement, error) {
-	return b.answer(c, n, rev, "approved", "")
+func (s *Statements) Approve(ctx context.Context, c Caller, n uint64, rev int) (*Statement, Tally, error) {
+	return s.answer(ctx, c, n, rev, "approved", "")
 }
 
 // Reject records the caller's rejection, with a reason; it blocks release
 // until a new revision.
-func (b *Bot) Reject(c Caller, n uint64, rev int, reason string) (*Statement, error) {
+func (s *Statements) Reject(ctx context.Context, c Caller, n uint64, rev int, reason string) (*Statement, Tally, error) {
 	reason = strings.TrimSpace(CleanText(reason))
 	if reason == "" {
-		return nil, Errorf(EINVALID, "err.reason_required_reject").OnField("motivering")
+		return nil, Tally{}, Errorf(EINVALID, "err.reason_required_reject").OnField("motivering")
 	}
-	return b.answer(c, n, rev, "rejected", reason)
+	return s.answer(ctx, c, n, rev, "rejected", reason)
 }
 
-func (b *Bot) answer(c Caller, n uint64, rev int, state, reason string) (*Statement, error) {
+// answer records an approver's answer. Only the member who was asked may
+// answer, for the actor they were asked for, while they still take part.
+func (s *Statements) answer(ctx context.Context, c Caller, n uint64, rev int, state, reason string) (*Statement, Tally, error) {
 	var out *Statement
-	err := b.Update(c, func(ch *Change) error {
-		s, f, err := loadStatement(ch, n)
+	var t Tally
+	err := s.Update(ctx, c, func(ch *Change) error {
+		st, f, err := loadStatement(ch, n)
 		if err != nil {
 			return err
 		}
-		if s.State != StatementDraft {
-			return Errorf(ECONFLICT, "err.statement_closed", "N", n, "State", s.State)
+		if st.State != StatementDraft {
+			return Errorf(ECONFLICT, "err.statement_closed", "N", n, "State", st.State)
 		}
-		i := slices.IndexFunc(s.Approvers, func(a Approval) bool { return c.Member != nil && a.Member == c.Member.ID })
-		if i < 0 {
+		me := ch.Caller.Member
+		var a *Approval
+		if me != nil {
+			a = st.approver(me.ID)
+		}
+		if a == nil || a.Actor != me.Actor {
 			return Errorf(EFORBIDDEN, "err.not_approver", "N", n)
 		}
-		cur := s.Current()
+		if !takesPart(ch, f, *a) {
+			return Errorf(EFORBIDDEN, "err.approver_gone", "N", n, "Forum", f.ID)
+		}
+		cur := st.Current()
 		if rev != 0 && rev != cur.N {
 			return Errorf(ECONFLICT, "err.old_revision", "N", n, "Rev", rev, "Current", cur.N)
 		}
-		a := &s.Approvers[i]
 		a.State, a.Revision, a.Hash, a.Reason, a.At = state, cur.N, cur.Hash, reason, ch.Now
-		text := b.T("statement.event_approved", "Name", a.Name, "Actor", actorNames(ch, []string{a.Actor})[a.Actor], "Rev", cur.N, "Hash", cur.Hash[:12])
+		text := s.T("statement.event_approved", "Name", a.Name, "Actor", actorNames(ch, []string{a.Actor})[a.Actor], "Rev", cur.N, "Hash", cur.Hash[:12])
 		if state == "rejected" {
-			text = b.T("statement.event_rejected", "Name", a.Name, "Rev", cur.N, "Reason", reason)
+			text = s.T("statement.event_rejected", "Name", a.Name, "Rev", cur.N, "Reason", reason)
 		}
-		if err := b.event(ch, f, s, text); err != nil {
+		if err := s.event(ch, f, st, text); err != nil {
 			return err
 		}
-		out = s
+		out, t = st, tally(ch, f, st)
 		action := "statement." + map[string]string{"approved": "approve", "rejected": "reject"}[state]
-		return ch.Audit(action, f.ID, map[string]string{"statement": itoa(n), "revision": fmt.Sprint(cur.N), "hash": cur.Hash, "reason": reason}, cur.Text)
+		return ch.Audit(action, f.ID, map[string]string{"statement": itoa(n), "revision": fmt.Sprint(cur.N), "hash": cur.Hash, "actor": a.Actor, "reason": reason}, cur.Text)
 	})
-	return out, err
+	return out, t, err
 }
 
 // Edit makes a new revision from the fields that are set, resets every
 // approval and shows approvers what changed.
-func (b *Bot) Edit(c Caller, n uint64, d Draft) (*Statement, error) {
+func (s *Statements) Edit(ctx context.Context, c Caller, n uint64, d Draft) (*Statement, error) {
 	var out *Statement
-	err := b.Update(c, func(ch *Change) error {
-		s, f, err := loadStatement(ch, n)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		st, f, err := loadStatement(ch, n)
 		if err != nil {
 			return err
 		}
-		if err := editable(c, f, s); err != nil {
+		if err := editable(ch.Caller, f, st); err != nil {
 			return err
 		}
-		old := *s.Current()
+		old := *st.Current()
 		rev := old
-		rev.N, rev.By, rev.At = old.N+1, c.Name(), ch.Now
+		rev.N, rev.By, rev.At = old.N+1, ch.Caller.Name(), ch.Now
 		if t := CanonicalText(d.Text); t != "" {
 			rev.Text = t
 		}
@@ -423,120 +565,119 @@ func (b *Bot) Edit(c Caller, n uint64, d Draft) (*Statement, error) {
 		if rev.Hash == old.Hash {
 			return Errorf(EINVALID, "err.no_change", "N", n)
 		}
-		s.Revisions = append(s.Revisions, rev)
-		for i := range s.Approvers {
-			s.Approvers[i].State, s.Approvers[i].Reason = "pending", ""
+		st.Revisions = append(st.Revisions, rev)
+		for i := range st.Approvers {
+			st.Approvers[i].State, st.Approvers[i].Reason = "pending", ""
 		}
-		diff := b.revisionDiff(old, rev)
-		if err := b.event(ch, f, s, b.T("statement.event_revision", "Name", c.Name(), "Rev", rev.N, "Diff", diff)); err != nil {
+		diff := s.revisionDiff(old, rev)
+		if err := s.event(ch, f, st, s.T("statement.event_revision", "Name", ch.Caller.Name(), "Rev", rev.N, "Diff", diff)); err != nil {
 			return err
 		}
-		if err := b.askApprovers(ch, f, s, diff); err != nil {
+		if err := s.askApprovers(ch, f, st, diff); err != nil {
 			return err
 		}
-		if err := b.armStatementTimers(ch, s); err != nil {
+		if err := s.armTimers(ch, st); err != nil {
 			return err
 		}
-		out = s
-		return ch.Audit("statement.edit", f.ID, map[string]string{"statement": itoa(n), "revision": fmt.Sprint(rev.N), "hash": rev.Hash}, rev.Text)
+		out = st
+		return ch.Audit("statement.edit", f.ID, map[string]string{"statement": itoa(n), "revision": fmt.Sprint(rev.N), "hash": rev.Hash, "tlp": string(rev.TLP)}, rev.Text)
 	})
 	return out, err
 }
 
 // revisionDiff describes what changed between two revisions.
-func (b *Bot) revisionDiff(a, r Revision) string {
+func (k *core) revisionDiff(a, r Revision) string {
 	var lines []string
 	if a.Text != r.Text {
-		lines = append(lines, b.T("statement.diff_text", "Diff", WordDiff(a.Text, r.Text)))
+		lines = append(lines, k.T("statement.diff_text", "Diff", WordDiff(a.Text, r.Text)))
 	}
 	if a.Audience != r.Audience {
-		lines = append(lines, b.T("statement.diff_field", "Field", b.T("statement.audience"), "From", b.T("audience."+string(a.Audience)), "To", b.T("audience."+string(r.Audience))))
+		lines = append(lines, k.T("statement.diff_field", "Field", k.T("statement.audience"), "From", k.T("audience."+string(a.Audience)), "To", k.T("audience."+string(r.Audience))))
 	}
 	if ka, kr := channelNames(a.Targets), channelNames(r.Targets); ka != kr {
-		lines = append(lines, b.T("statement.diff_field", "Field", b.T("statement.targets"), "From", ka, "To", kr))
+		lines = append(lines, k.T("statement.diff_field", "Field", k.T("statement.targets"), "From", ka, "To", kr))
 	}
 	if a.TLP != r.TLP {
-		lines = append(lines, b.T("statement.diff_field", "Field", "TLP", "From", a.TLP.Label(), "To", r.TLP.Label()))
+		lines = append(lines, k.T("statement.diff_field", "Field", "TLP", "From", a.TLP.Label(), "To", r.TLP.Label()))
 	}
 	if !a.ReleaseBy.Equal(r.ReleaseBy) {
-		lines = append(lines, b.T("statement.diff_field", "Field", b.T("statement.release_by"), "From", b.whenOrDash(a.ReleaseBy), "To", b.whenOrDash(r.ReleaseBy)))
+		lines = append(lines, k.T("statement.diff_field", "Field", k.T("statement.release_by"), "From", k.whenOrDash(a.ReleaseBy), "To", k.whenOrDash(r.ReleaseBy)))
 	}
 	return strings.Join(lines, "\n")
 }
 
-func (b *Bot) whenOrDash(t time.Time) string {
+func (k *core) whenOrDash(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return t.In(b.loc()).Format("2006-01-02 15:04")
+	return t.In(k.loc()).Format("2006-01-02 15:04")
 }
 
 func channelNames(cs []Channel) string {
 	var out []string
 	for _, c := range cs {
-		name := c.Name
-		if name == "" {
-			name = c.ID
-		}
-		out = append(out, fmt.Sprintf("%s (%s)", name, c.Platform))
+		out = append(out, fmt.Sprintf("%s (%s)", c.Display(), c.Platform))
 	}
 	slices.Sort(out)
 	return strings.Join(out, ", ")
 }
 
 // Release publishes the current revision to its target channels on every
-// platform, only when every approver approved exactly it, and locks the
-// statement. The check and the posting are one transaction, so an edit
-// racing a release cannot publish an unapproved text.
-func (b *Bot) Release(c Caller, n uint64) (*Statement, error) {
+// platform, only when every approver who takes part approved exactly it,
+// and locks the statement. The check and the posting are one transaction,
+// so an edit racing a release cannot publish an unapproved text; the gate
+// refuses targets the statement's label does not allow.
+func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statement, error) {
 	var out *Statement
-	err := b.Update(c, func(ch *Change) error {
-		s, f, err := loadStatement(ch, n)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		st, f, err := loadStatement(ch, n)
 		if err != nil {
 			return err
 		}
-		if err := editable(c, f, s); err != nil {
+		if err := editable(ch.Caller, f, st); err != nil {
 			return err
 		}
-		if missing := s.Missing(); len(missing) > 0 {
+		t := tally(ch, f, st)
+		if len(t.Missing) > 0 {
 			var who []string
-			for _, a := range missing {
+			for _, a := range t.Missing {
 				w := a.Name
-				if a.State == "rejected" && a.Hash == s.Current().Hash {
-					w += " (" + b.T("statement.rejected_word") + ")"
+				if a.State == "rejected" && a.Hash == st.Current().Hash {
+					w += " (" + s.T("statement.rejected_word") + ")"
 				}
 				who = append(who, w)
 			}
 			return Errorf(ECONFLICT, "err.not_all_approved", "N", n, "Who", strings.Join(who, ", "))
 		}
-		cur := s.Current()
+		if t.Required == 0 {
+			return Errorf(ECONFLICT, "err.no_approvers", "Forum", f.ID)
+		}
+		cur := st.Current()
 		names := actorNames(ch, f.Actors)
 		var actors []string
-		for _, a := range s.Approvers {
-			if n := names[a.Actor]; !slices.Contains(actors, n) {
+		for _, a := range st.Approvers {
+			if n := names[a.Actor]; st.approved(a) && !slices.Contains(actors, n) {
 				actors = append(actors, n)
 			}
 		}
-		msg := b.markStatement(s, Message{
-			Title:  b.T("statement.published_title", "Audience", b.T("audience."+string(cur.Audience))),
+		msg := Message{
+			Title:  s.T("statement.published_title", "Audience", s.T("audience."+string(cur.Audience))),
 			Text:   cur.Text,
 			TLP:    cur.TLP,
 			Colour: "#2E7D32",
-			Fields: []Field{{Title: b.T("statement.coordinated_by"), Value: strings.Join(actors, ", ")}},
-		})
-		for _, chn := range cur.Targets {
-			if err := ch.Send(OutboxItem{Key: fmt.Sprintf("statement:%d:release@%s", n, chn.Key()), To: Destination{Platform: chn.Platform, Channel: chn.ID}, Message: msg}); err != nil {
-				return err
-			}
+			Fields: []Field{{Title: s.T("statement.coordinated_by"), Value: strings.Join(actors, ", ")}},
 		}
-		s.State, s.Closed, s.ClosedBy = StatementReleased, ch.Now, c.Name()
-		if err := b.event(ch, f, s, b.T("statement.event_released", "Name", c.Name(), "Rev", cur.N, "Hash", cur.Hash[:12], "Channels", channelNames(cur.Targets))); err != nil {
+		if err := ch.toChannels(cur.Targets, fmt.Sprintf("statement:%d:release", n), statementClass(KindRelease, st), msg); err != nil {
 			return err
 		}
-		if err := b.disarmStatementTimers(ch, n); err != nil {
+		st.State, st.Closed, st.ClosedBy = StatementReleased, ch.Now, ch.Caller.Name()
+		if err := s.event(ch, f, st, s.T("statement.event_released", "Name", ch.Caller.Name(), "Rev", cur.N, "Hash", cur.Hash[:12], "Channels", channelNames(cur.Targets))); err != nil {
 			return err
 		}
-		out = s
+		if err := s.disarmTimers(ch, n); err != nil {
+			return err
+		}
+		out = st
 		return ch.Audit("statement.release", f.ID, map[string]string{"statement": itoa(n), "revision": fmt.Sprint(cur.N), "hash": cur.Hash}, cur.Text)
 	})
 	return out, err
@@ -544,47 +685,47 @@ func (b *Bot) Release(c Caller, n uint64) (*Statement, error) {
 
 // Withdraw ends a draft; a released statement cannot be withdrawn, only
 // followed by a new one.
-func (b *Bot) Withdraw(c Caller, n uint64) (*Statement, error) {
+func (s *Statements) Withdraw(ctx context.Context, c Caller, n uint64) (*Statement, error) {
 	var out *Statement
-	err := b.Update(c, func(ch *Change) error {
-		s, f, err := loadStatement(ch, n)
+	err := s.Update(ctx, c, func(ch *Change) error {
+		st, f, err := loadStatement(ch, n)
 		if err != nil {
 			return err
 		}
-		if err := editable(c, f, s); err != nil {
+		if err := editable(ch.Caller, f, st); err != nil {
 			return err
 		}
-		s.State, s.Closed, s.ClosedBy = StatementWithdrawn, ch.Now, c.Name()
-		if err := b.event(ch, f, s, b.T("statement.event_withdrawn", "Name", c.Name())); err != nil {
+		st.State, st.Closed, st.ClosedBy = StatementWithdrawn, ch.Now, ch.Caller.Name()
+		if err := s.event(ch, f, st, s.T("statement.event_withdrawn", "Name", ch.Caller.Name())); err != nil {
 			return err
 		}
-		if err := b.disarmStatementTimers(ch, n); err != nil {
+		if err := s.disarmTimers(ch, n); err != nil {
 			return err
 		}
-		out = s
-		return ch.Audit("statement.withdraw", f.ID, map[string]string{"statement": itoa(n), "hash": s.Current().Hash}, "")
+		out = st
+		return ch.Audit("statement.withdraw", f.ID, map[string]string{"statement": itoa(n), "hash": st.Current().Hash}, "")
 	})
 	return out, err
 }
 
-func (b *Bot) reminderEvery() time.Duration {
-	if b.ApprovalReminder > 0 {
-		return b.ApprovalReminder
+func (k *core) reminderEvery() time.Duration {
+	if k.ApprovalReminder > 0 {
+		return k.ApprovalReminder
 	}
 	return DefaultApprovalReminder
 }
 
-// armStatementTimers sets the next reminder, and a warning 15 minutes
-// before the release-by time.
-func (b *Bot) armStatementTimers(ch *Change, s *Statement) error {
-	if err := b.disarmStatementTimers(ch, s.Number); err != nil {
+// armTimers sets the next reminder, and a warning 15 minutes before the
+// release-by time.
+func (s *Statements) armTimers(ch *Change, st *Statement) error {
+	if err := s.disarmTimers(ch, st.Number); err != nil {
 		return err
 	}
-	ref := itoa(s.Number) + "|" + fmt.Sprint(s.Current().N)
-	if err := ch.SetTimer(Timer{Due: ch.Now.Add(b.reminderEvery()), Kind: timerStatementReminder, Ref: ref}); err != nil {
+	ref := itoa(st.Number) + "|" + fmt.Sprint(st.Current().N)
+	if err := ch.SetTimer(Timer{Due: ch.Now.Add(s.reminderEvery()), Kind: timerStatementReminder, Ref: ref}); err != nil {
 		return err
 	}
-	if rb := s.Current().ReleaseBy; !rb.IsZero() {
+	if rb := st.Current().ReleaseBy; !rb.IsZero() {
 		warn := rb.Add(-15 * time.Minute)
 		if warn.Before(ch.Now) {
 			warn = ch.Now
@@ -594,7 +735,7 @@ func (b *Bot) armStatementTimers(ch *Change, s *Statement) error {
 	return nil
 }
 
-func (b *Bot) disarmStatementTimers(ch *Change, n uint64) error {
+func (s *Statements) disarmTimers(ch *Change, n uint64) error {
 	return ch.DeleteTimers(func(t Timer) bool {
 		return (t.Kind == timerStatementReminder || t.Kind == timerStatementDeadline) && strings.HasPrefix(t.Ref, itoa(n)+"|")
 	})
@@ -607,63 +748,148 @@ func timerStatement(tx Tx, t Timer) (*Statement, *Forum) {
 	if _, err := fmt.Sscanf(t.Ref, "%d|%d", &n, &rev); err != nil {
 		return nil, nil
 	}
-	s, f, err := loadStatement(tx, n)
-	if err != nil || s.State != StatementDraft || s.Current().N != rev {
+	st, f, err := loadStatement(tx, n)
+	if err != nil || st.State != StatementDraft || st.Current().N != rev {
 		return nil, nil
 	}
-	return s, f
+	return st, f
 }
 
-// statementReminder reminds pending approvers, in their DMs and the
-// thread, and sets the next reminder.
-func (b *Bot) statementReminder(ch *Change, t Timer) error {
-	s, f := timerStatement(ch, t)
-	if s == nil {
+// reminderDue reminds pending approvers, in their DMs and the thread, and
+// sets the next reminder.
+func (s *Statements) reminderDue(ch *Change, t Timer) error {
+	st, f := timerStatement(ch, t)
+	if st == nil {
 		return nil
 	}
-	missing := s.Missing()
+	missing := tally(ch, f, st).Missing
 	if len(missing) == 0 {
 		return nil
 	}
+	ch.Cause = st.Author
 	var who []string
 	for _, a := range missing {
 		who = append(who, a.Name)
 		m, err := GetMember(ch, a.Member)
 		if err != nil {
-			continue
+			return err
 		}
-		msg := b.markStatement(s, Message{
-			Text:    b.T("statement.reminder", "N", s.Number, "Rev", s.Current().N),
-			Buttons: b.approvalButtons(s),
-		})
-		if err := b.dm(ch, fmt.Sprintf("statement:%d:reminder:%d:%s", s.Number, s.Events, a.Member), *m, msg); err != nil {
+		msg := Message{Text: s.T("statement.reminder", "N", st.Number, "Rev", st.Current().N), TLP: st.Current().TLP, Buttons: approvalButtons(s.core, st)}
+		if err := ch.toMember(fmt.Sprintf("statement:%d:reminder:%d:%s", st.Number, st.Events, a.Member), *m, statementClass(KindStatementReminder, st), msg); err != nil {
 			return err
 		}
 	}
-	if err := b.event(ch, f, s, b.T("statement.event_reminder", "Who", strings.Join(who, ", "))); err != nil {
+	if err := s.event(ch, f, st, s.T("statement.event_reminder", "Who", strings.Join(who, ", "))); err != nil {
 		return err
 	}
-	return ch.SetTimer(Timer{Due: ch.Now.Add(b.reminderEvery()), Kind: timerStatementReminder, Ref: t.Ref})
+	return ch.SetTimer(Timer{Due: ch.Now.Add(s.reminderEvery()), Kind: timerStatementReminder, Ref: t.Ref})
 }
 
-// statementDeadline warns the author when the release-by time is near and
+// deadlineDue warns the author when the release-by time is near and
 // approvals are missing.
-func (b *Bot) statementDeadline(ch *Change, t Timer) error {
-	s, f := timerStatement(ch, t)
-	if s == nil {
+func (s *Statements) deadlineDue(ch *Change, t Timer) error {
+	st, f := timerStatement(ch, t)
+	if st == nil {
 		return nil
 	}
-	who := s.MissingNames()
+	who := tally(ch, f, st).MissingNames()
 	if len(who) == 0 {
 		return nil
 	}
-	author, err := GetMember(ch, s.Author)
-	if err != nil {
+	author, err := GetMember(ch, st.Author)
+	if err != nil || !author.Active() {
 		return nil
 	}
-	msg := b.markStatement(s, Message{Text: b.T("statement.deadline_warning", "N", s.Number, "When", b.whenOrDash(s.Current().ReleaseBy), "Who", strings.Join(who, ", "))})
-	if err := b.dm(ch, fmt.Sprintf("statement:%d:deadline:%d", s.Number, s.Current().N), *author, msg); err != nil {
+	msg := Message{Text: s.T("statement.deadline_warning", "N", st.Number, "When", s.whenOrDash(st.Current().ReleaseBy), "Who", strings.Join(who, ", ")), TLP: st.Current().TLP}
+	if err := ch.toMember(fmt.Sprintf("statement:%d:deadline:%d", st.Number, st.Current().N), *author, statementClass(KindStatementReminder, st), msg); err != nil {
 		return err
 	}
-	return ch.Audit("statement.deadline_warning", f.ID, map[string]string{"statement": itoa(s.Number), "missing": strings.Join(who, ",")}, "")
+	return ch.Audit("statement.deadline_warning", f.ID, map[string]string{"statement": itoa(st.Number), "missing": strings.Join(who, ",")}, "")
+}
+
+// Show returns statement #n for a member of its forum who may see its
+// label.
+func (s *Statements) Show(c Caller, n uint64) (Message, error) {
+	var m Message
+	err := s.View(func(tx Tx) error {
+		c, err := s.resolve(tx, c)
+		if err != nil {
+			return err
+		}
+		st, f, err := loadStatement(tx, n)
+		if err != nil {
+			return err
+		}
+		if err := mayReadStatement(tx, c, f, st); err != nil {
+			return err
+		}
+		m = s.statementRoot(tx, f, st)
+		m.Buttons = nil
+		if len(st.Revisions) > 1 {
+			prev := st.Revisions[len(st.Revisions)-2]
+			m.Sections = append(m.Sections, Section{Title: s.T("statement.changed"), Text: s.revisionDiff(prev, *st.Current())})
+		}
+		return nil
+	})
+	return m, err
+}
+
+// mayReadStatement checks, by the gate's rule, that c may see st.
+func mayReadStatement(tx Tx, c Caller, f *Forum, st *Statement) error {
+	if err := mayRead(c, f); err != nil {
+		return err
+	}
+	return permitCaller(tx, c, f, statementClass(KindStatementRoot, st))
+}
+
+// StatementLine is one statement in a forum's list.
+type StatementLine struct {
+	Number   uint64
+	State    string
+	Text     string
+	Approved int
+	Required int
+}
+
+// List returns the statements of a forum the caller may see.
+func (s *Statements) List(c Caller, forumID string) ([]StatementLine, error) {
+	var out []StatementLine
+	err := s.View(func(tx Tx) error {
+		c, f, err := s.readForum(tx, c, forumID)
+		if err != nil {
+			return err
+		}
+		return tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
+			var st Statement
+			if err := decode(&st); err != nil || st.Forum != f.ID || mayReadStatement(tx, c, f, &st) != nil {
+				return err
+			}
+			t := tally(tx, f, &st)
+			out = append(out, StatementLine{Number: st.Number, State: st.State, Text: st.Current().Text, Approved: t.Approved, Required: t.Required})
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Current returns the current revision of statement n, for an edit form,
+// to those who may edit it.
+func (s *Statements) Current(c Caller, n uint64) (*Revision, error) {
+	var out *Revision
+	err := s.View(func(tx Tx) error {
+		c, err := s.resolve(tx, c)
+		if err != nil {
+			return err
+		}
+		st, f, err := loadStatement(tx, n)
+		if err != nil {
+			return err
+		}
+		if err := editable(c, f, st); err != nil {
+			return err
+		}
+		out = st.Current()
+		return nil
+	})
+	return out, err
 }

@@ -5,95 +5,83 @@ import (
 	"strings"
 )
 
-// markStatement puts the exercise marker on every message of an exercise
-// statement.
-func (b *Bot) markStatement(s *Statement, m Message) Message {
-	if s.Current().Exercise {
-		m.Exercise = b.T("exercise.marker")
-	}
-	return m
-}
-
-func (b *Bot) approvalButtons(s *Statement) []Button {
-	rev := s.Current().N
+// approvalButtons are an approver's personal Approve and Reject buttons
+// for the current revision.
+func approvalButtons(k *core, st *Statement) []Button {
+	rev := st.Current().N
 	return []Button{
-		{Label: b.T("button.approve"), Command: fmt.Sprintf("budskap godkänn %d rev=%d", s.Number, rev), Style: "primary"},
-		{Label: b.T("button.reject"), Command: fmt.Sprintf("budskap avslå %d rev=%d", s.Number, rev), Style: "danger"},
+		{Label: k.T("button.approve"), Action: Action{Kind: ActApprove, Number: st.Number, Rev: rev}, Style: "primary", Personal: true},
+		{Label: k.T("button.reject"), Action: Action{Kind: ActReject, Number: st.Number, Rev: rev}, Style: "danger", Personal: true},
 	}
 }
 
 // statementFields are the revision's facts: audience, targets, label,
 // release-by, hash.
-func (b *Bot) statementFields(r *Revision) []Field {
+func (k *core) statementFields(r *Revision) []Field {
 	return []Field{
-		{Title: b.T("statement.audience"), Value: b.T("audience." + string(r.Audience)), Short: true},
+		{Title: k.T("statement.audience"), Value: k.T("audience." + string(r.Audience)), Short: true},
 		{Title: "TLP", Value: r.TLP.Label(), Short: true},
-		{Title: b.T("statement.targets"), Value: channelNames(r.Targets)},
-		{Title: b.T("statement.release_by"), Value: b.whenOrDash(r.ReleaseBy), Short: true},
-		{Title: b.T("statement.revision"), Value: fmt.Sprintf("%d · %s", r.N, r.Hash[:12]), Short: true},
+		{Title: k.T("statement.targets"), Value: channelNames(r.Targets)},
+		{Title: k.T("statement.release_by"), Value: k.whenOrDash(r.ReleaseBy), Short: true},
+		{Title: k.T("statement.revision"), Value: fmt.Sprintf("%d · %s", r.N, r.Hash[:12]), Short: true},
 	}
 }
 
 // statementRoot is the thread's first post: the current text and every
 // approver's state, edited in place.
-func (b *Bot) statementRoot(f *Forum, s *Statement, names map[string]string) Message {
-	cur := s.Current()
+func (k *core) statementRoot(tx Tx, f *Forum, st *Statement) Message {
+	cur := st.Current()
+	names := actorNames(tx, f.Actors)
 	var lines []string
-	for _, a := range s.Approvers {
-		state := b.T("statement.state_pending")
+	for _, a := range st.Approvers {
+		state := k.T("statement.state_pending")
 		switch {
-		case a.State == "approved" && a.Hash == cur.Hash:
-			state = b.T("statement.state_approved", "Time", b.clock(a.At))
+		case !takesPart(tx, f, a):
+			state = k.T("statement.state_gone")
+		case st.approved(a):
+			state = k.T("statement.state_approved", "Time", k.clock(a.At))
 		case a.State == "rejected" && a.Hash == cur.Hash:
-			state = b.T("statement.state_rejected", "Reason", a.Reason)
+			state = k.T("statement.state_rejected", "Reason", a.Reason)
 		}
 		lines = append(lines, fmt.Sprintf("%s (%s): %s", a.Name, names[a.Actor], state))
 	}
-	title := b.T("statement.root_title", "N", s.Number, "Forum", f.Name)
-	switch s.State {
+	title := k.T("statement.root_title", "N", st.Number, "Forum", f.Name)
+	switch st.State {
 	case StatementReleased:
-		title = b.T("statement.root_released", "N", s.Number)
+		title = k.T("statement.root_released", "N", st.Number)
 	case StatementWithdrawn:
-		title = b.T("statement.root_withdrawn", "N", s.Number)
+		title = k.T("statement.root_withdrawn", "N", st.Number)
 	}
+	t := tally(tx, f, st)
 	m := Message{
 		Title:  title,
-		Text:   b.T("statement.root_text", "Author", s.AuthorName) + "\n\n" + cur.Text,
-		Fields: append(b.statementFields(cur), Field{Title: b.T("statement.approvers", "N", len(s.Approvers)-len(s.Missing()), "Of", len(s.Approvers)), Value: strings.Join(lines, "\n")}),
+		Text:   k.T("statement.root_text", "Author", st.AuthorName) + "\n\n" + cur.Text,
+		TLP:    cur.TLP,
+		Fields: append(k.statementFields(cur), Field{Title: k.T("statement.approvers", "N", t.Approved, "Of", t.Required), Value: strings.Join(lines, "\n")}),
 		Colour: "#6A1B9A",
 	}
-	if s.State == StatementDraft {
-		m.Buttons = []Button{{Label: b.T("button.release"), Command: fmt.Sprintf("budskap publicera %d", s.Number), Style: "primary"}}
+	if cur.Exercise {
+		m.Exercise = k.T("exercise.marker")
 	}
-	return b.markStatement(s, m)
+	if st.State == StatementDraft {
+		m.Buttons = []Button{{Label: k.T("button.release"), Action: Action{Kind: ActRelease, Number: st.Number}, Style: "primary"}}
+	}
+	return k.labelled(m)
 }
 
 // approvalRequest is the direct message asking one approver.
-func (b *Bot) approvalRequest(f *Forum, s *Statement, diff string) Message {
-	cur := s.Current()
-	text := b.T("statement.ask", "Author", s.AuthorName, "Forum", f.Name, "N", s.Number, "Rev", cur.N) + "\n\n" + cur.Text
+func (k *core) approvalRequest(f *Forum, st *Statement, diff string) Message {
+	cur := st.Current()
+	text := k.T("statement.ask", "Author", st.AuthorName, "Forum", f.Name, "N", st.Number, "Rev", cur.N) + "\n\n" + cur.Text
 	if diff != "" {
-		text += "\n\n" + b.T("statement.changed") + "\n" + diff
+		text += "\n\n" + k.T("statement.changed") + "\n" + diff
 	}
-	return b.markStatement(s, Message{
-		Title:   b.T("statement.ask_title", "N", s.Number),
+	return Message{
+		Title:   k.T("statement.ask_title", "N", st.Number),
 		Text:    text,
-		Fields:  b.statementFields(cur),
-		Buttons: b.approvalButtons(s),
+		TLP:     cur.TLP,
+		Fields:  k.statementFields(cur),
+		Buttons: approvalButtons(k, st),
 		Colour:  "#6A1B9A",
-	})
-}
-
-// StatementMessage shows a statement for `budskap visa`.
-func (b *Bot) StatementMessage(tx Tx, s *Statement) (Message, error) {
-	f, err := GetForum(tx, s.Forum)
-	if err != nil {
-		return Message{}, err
 	}
-	m := b.statementRoot(f, s, actorNames(tx, f.Actors))
-	if len(s.Revisions) > 1 {
-		prev := s.Revisions[len(s.Revisions)-2]
-		m.Sections = append(m.Sections, Section{Title: b.T("statement.changed"), Text: b.revisionDiff(prev, *s.Current())})
-	}
-	return m, nil
 }

@@ -50,6 +50,8 @@ const (
 	BucketOutboxKeys = "outbox_keys" // idempotency key -> sequence
 	BucketOutboxDead = "outbox_dead" // permanently failed, by sequence
 	BucketRefs       = "refs"        // post reference -> delivered post
+	// BucketUndelivered records, per forum, what could not be delivered.
+	BucketUndelivered = "undelivered" // forum|sequence -> Undelivered
 )
 
 // SeqKey formats a sequence number so that byte order is numeric order.

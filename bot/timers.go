@@ -56,12 +56,12 @@ type TimerFunc func(ch *Change, t Timer) error
 // timerKinds maps a timer kind to its handler.
 func (b *Bot) timerKinds() map[string]TimerFunc {
 	return map[string]TimerFunc{
-		timerActivationReminder: b.activationReminder,
-		timerActivationDeadline: b.activationDeadline,
-		timerConference:         b.conferenceDue,
-		timerConferenceReminder: b.conferenceReminder,
-		timerStatementReminder:  b.statementReminder,
-		timerStatementDeadline:  b.statementDeadline,
+		timerActivationReminder: b.Activations.reminderDue,
+		timerActivationDeadline: b.Activations.deadlineDue,
+		timerConference:         b.Conferences.conferenceDue,
+		timerConferenceReminder: b.Conferences.conferenceReminder,
+		timerStatementReminder:  b.Statements.reminderDue,
+		timerStatementDeadline:  b.Statements.deadlineDue,
 	}
 }
 
@@ -88,8 +88,7 @@ func (b *Bot) RunTimers(ctx context.Context) (time.Time, error) {
 		if t.Due.After(now) {
 			return t.Due, nil
 		}
-		sys := Caller{Identity: Identity{}}
-		err = b.Update(sys, func(ch *Change) error {
+		err = b.Update(ctx, SystemCaller(), func(ch *Change) error {
 			var again Timer
 			if err := ch.Get(BucketTimers, key, &again); err != nil {
 				return err // fired by someone else meanwhile
@@ -101,11 +100,11 @@ func (b *Bot) RunTimers(ctx context.Context) (time.Time, error) {
 			if h == nil {
 				return nil
 			}
-			if b.TimerFired != nil {
-				b.TimerFired(t.Kind)
-			}
 			return h(ch, t)
 		})
+		if err == nil && b.TimerFired != nil {
+			b.TimerFired(t.Kind)
+		}
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}

@@ -49,7 +49,10 @@ func (c *Clock) Set(t time.Time) {
 	c.now = t
 }
 
-// OpenStore opens a real bbolt store in t.TempDir() and closes it at the end.
+// OpenStore opens a real bbolt store in t.TempDir() and closes it at the
+// end. It rehearses every update (bolt.Store.Rehearse): the store may run
+// an update's function more than once, and every test checks the bot
+// copes.
 func OpenStore(t testing.TB) (*bolt.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "samverkan.db")
@@ -57,6 +60,7 @@ func OpenStore(t testing.TB) (*bolt.Store, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.Rehearse = true
 	t.Cleanup(func() { st.Close() })
 	return st, path
 }
@@ -75,18 +79,27 @@ type Env struct {
 var Admin = bot.Identity{Platform: bot.Mattermost, UserID: "u_admin", Username: "admin"}
 
 // NewEnv returns an Env whose clock starts at 2026-11-23 09:00 UTC.
-func NewEnv(t testing.TB) *Env {
+func NewEnv(t testing.TB) *Env { return NewEnvOn(t, nil) }
+
+// NewEnvOn is NewEnv with the bot on wrap(store), e.g. to count what it
+// reads and writes (nil: the store itself).
+func NewEnvOn(t testing.TB, wrap func(bot.Store) bot.Store) *Env {
 	t.Helper()
 	st, path := OpenStore(t)
 	clock := NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	plat := &Platform{}
-	ob := &bot.Outbox{Store: st, Clock: clock, Platforms: map[bot.PlatformID]bot.Platform{bot.Mattermost: plat}, Log: Quiet()}
-	b := &bot.Bot{Store: st, Clock: clock, Admins: []bot.Identity{Admin}, Notify: ob.Notify, Lang: "sv", Log: Quiet()}
-	return &Env{Store: st, Path: path, Clock: clock, Bot: b, Outbox: ob, Platform: plat}
+	var store bot.Store = st
+	if wrap != nil {
+		store = wrap(st)
+	}
+	b := bot.New(bot.Options{Store: store, Clock: clock, Admins: []bot.Identity{Admin}, Lang: "sv", Log: Quiet()})
+	b.Outbox.Platforms[bot.Mattermost] = plat
+	return &Env{Store: st, Path: path, Clock: clock, Bot: b, Outbox: b.Outbox, Platform: plat}
 }
 
 // Reopen closes the store and opens the same file again, with a new bot
-// and outbox on the same clock and platforms: a restart of the process.
+// and outbox on the same clock, settings and platforms: a restart of the
+// process.
 func (e *Env) Reopen(t testing.TB) {
 	t.Helper()
 	if err := e.Store.Close(); err != nil {
@@ -96,12 +109,13 @@ func (e *Env) Reopen(t testing.TB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.Rehearse = true
 	t.Cleanup(func() { st.Close() })
-	e.Store = st
-	ob := &bot.Outbox{Store: st, Clock: e.Clock, Platforms: e.Outbox.Platforms, Log: Quiet(), Timeout: e.Outbox.Timeout}
-	b := *e.Bot
-	b.Store, b.Notify = st, ob.Notify
-	e.Bot, e.Outbox = &b, ob
+	old := e.Bot
+	b := bot.New(bot.Options{Store: st, Clock: e.Clock, Admins: old.Admins, Lang: old.Lang, Log: Quiet(), Location: old.Location,
+		Deadlines: old.Deadlines, ReportAge: old.ReportAge, ApprovalReminder: old.ApprovalReminder, Directories: old.Directories})
+	b.Outbox.Platforms, b.Outbox.Timeout, b.Outbox.Observe = old.Outbox.Platforms, old.Outbox.Timeout, old.Outbox.Observe
+	e.Store, e.Bot, e.Outbox = st, b, b.Outbox
 }
 
 // AdminCaller is the bootstrap admin as a caller.
@@ -117,7 +131,9 @@ func (e *Env) Deliver(t testing.TB) {
 
 // Sent is one message the fake platform received.
 type Sent struct {
-	Kind    string // "post", "dm", "update"
+	Kind string // "post", "dm", "update"
+	// Resend is bot.IsResend of the attempt: it may have gone out before.
+	Resend  bool
 	Channel string
 	User    string
 	Thread  string
@@ -132,13 +148,26 @@ type Platform struct {
 	seq  int
 	// Fail, when set, decides the error for each attempt (nil = deliver).
 	Fail func(kind string, attempt int) error
-	n    int
+	// Refuse, when set, decides the error for a message (nil = deliver).
+	Refuse func(s Sent) error
+	// During, when set, runs as each message is being delivered, before
+	// it is recorded: what people do while the bot is sending.
+	During func(s Sent)
+	n      int
 }
 
 func (p *Platform) record(s Sent) (string, error) {
+	if p.During != nil {
+		p.During(s)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.n++
+	if p.Refuse != nil {
+		if err := p.Refuse(s); err != nil {
+			return "", err
+		}
+	}
 	if p.Fail != nil {
 		if err := p.Fail(s.Kind, p.n); err != nil {
 			return "", err
@@ -152,21 +181,22 @@ func (p *Platform) record(s Sent) (string, error) {
 	return s.ID, nil
 }
 
-// Post records a channel post.
-func (p *Platform) Post(_ context.Context, _, channel, thread string, m bot.Message) (string, error) {
-	return p.record(Sent{Kind: "post", Channel: channel, Thread: thread, Message: m})
+// Post records a channel post, one part.
+func (p *Platform) Post(ctx context.Context, _, channel, thread string, m bot.Message) ([]string, error) {
+	id, err := p.record(Sent{Kind: "post", Channel: channel, Thread: thread, Message: m, Resend: bot.IsResend(ctx)})
+	return []string{id}, err
 }
 
 // DirectMessage records a direct message.
-func (p *Platform) DirectMessage(_ context.Context, _, user string, m bot.Message) (string, string, error) {
-	id, err := p.record(Sent{Kind: "dm", User: user, Channel: "dm_" + user, Message: m})
-	return "dm_" + user, id, err
+func (p *Platform) DirectMessage(ctx context.Context, _, user string, m bot.Message) (string, []string, error) {
+	id, err := p.record(Sent{Kind: "dm", User: user, Channel: "dm_" + user, Message: m, Resend: bot.IsResend(ctx)})
+	return "dm_" + user, []string{id}, err
 }
 
-// Update records an edit.
-func (p *Platform) Update(_ context.Context, channel, id string, m bot.Message) error {
-	_, err := p.record(Sent{Kind: "update", Channel: channel, ID: id, Message: m})
-	return err
+// Update records an edit of the message's first part.
+func (p *Platform) Update(_ context.Context, _, channel string, ids []string, m bot.Message) ([]string, error) {
+	_, err := p.record(Sent{Kind: "update", Channel: channel, ID: ids[0], Message: m})
+	return ids, err
 }
 
 // Sent returns a copy of everything delivered so far.
@@ -178,15 +208,15 @@ func (p *Platform) Sent() []Sent {
 
 // Text flattens a message for assertions.
 func Text(m bot.Message) string {
-	parts := []string{m.Exercise, m.TLP.Label(), m.Title, m.Text}
+	parts := []string{m.Exercise, m.TLP.Label(), m.Obligation, m.Title, m.Text}
 	for _, f := range m.Fields {
 		parts = append(parts, f.Title+": "+f.Value)
 	}
 	for _, s := range m.Sections {
-		parts = append(parts, s.Title, s.Text)
+		parts = append(parts, strings.TrimSpace(s.TLP.Label()+" "+s.Title), s.Text)
 	}
 	for _, b := range m.Buttons {
-		parts = append(parts, "["+b.Label+"] "+b.Command)
+		parts = append(parts, "["+b.Label+"] "+b.Action.String())
 	}
 	return strings.Join(parts, "\n")
 }
@@ -196,3 +226,139 @@ func Quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // ErrUnavailable is a transient platform failure for tests.
 var ErrUnavailable = errors.New("platform unavailable (test)")
+
+// Directory is a fake of what a platform says about its channels: who
+// is in each, as set by the test, and how often it was asked.
+type Directory struct {
+	mu      sync.Mutex
+	members map[string][]string
+	asked   int
+	// Fail, when set, is returned for every question.
+	Fail error
+}
+
+// SetMembers sets a channel's members.
+func (d *Directory) SetMembers(channel string, users ...string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.members == nil {
+		d.members = map[string][]string{}
+	}
+	d.members[channel] = users
+}
+
+// ChannelMembers returns the members set for the channel.
+func (d *Directory) ChannelMembers(_ context.Context, channel string) ([]string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.asked++
+	if d.Fail != nil {
+		return nil, d.Fail
+	}
+	return append([]string(nil), d.members[channel]...), nil
+}
+
+// UserName shows a user as @ID.
+func (d *Directory) UserName(_ context.Context, id string) string { return "@" + id }
+
+// CanPost says the bot may post anywhere.
+func (d *Directory) CanPost(context.Context, string) error { return nil }
+
+// Asked is how often the directory was asked.
+func (d *Directory) Asked() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.asked
+}
+
+// The fixture's forum and channels.
+const (
+	Forum        = "ssr"
+	ForumChannel = "ch_forum" // a Mattermost channel bound to the forum
+	CommsChannel = "ch_komm"  // the forum's communicators' channel
+)
+
+// Person is one member of the fixture.
+type Person struct {
+	ID    string // member handle and Mattermost user ID suffix: u_<ID>
+	Actor string
+	Roles []bot.Role
+}
+
+// User is the person's Mattermost identity.
+func (p Person) User() bot.Identity {
+	return bot.Identity{Platform: bot.Mattermost, UserID: "u_" + p.ID, Username: p.ID}
+}
+
+// People are the fixture's members: lst hosts the forum; sos and pol take
+// part; ext is registered but not in the forum.
+var People = []Person{
+	{"tove", "lst", []bot.Role{bot.RoleDutyOfficer}},
+	{"rasmus", "lst", []bot.Role{bot.RoleCoordinator, bot.RoleChair, bot.RoleSecretary}},
+	{"klara", "lst", []bot.Role{bot.RoleCommunicator, bot.RoleCommsCoordinator}},
+	{"sam", "sos", []bot.Role{bot.RoleDutyOfficer}},
+	{"kim", "sos", []bot.Role{bot.RoleCommunicator}},
+	{"per", "pol", []bot.Role{bot.RoleDutyOfficer, bot.RoleCommunicator}},
+	{"otto", "ext", []bot.Role{bot.RoleDutyOfficer, bot.RoleCommunicator}},
+}
+
+// Who returns a fixture person's caller as the registry resolves it now.
+func (e *Env) Who(t testing.TB, id string) bot.Caller {
+	t.Helper()
+	c, err := e.Bot.Caller(bot.Identity{Platform: bot.Mattermost, UserID: "u_" + id, Username: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Fixture registers the fixture's actors, forum, channels and people,
+// with the forum channel's and the communicators' channel's members set
+// to the forum's people, and delivers what that posted. It returns the
+// directory the gate asks.
+func (e *Env) Fixture(t testing.TB) *Directory {
+	t.Helper()
+	ctx := context.Background()
+	sys := bot.SystemCaller()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range []bot.Actor{{ID: "lst", Name: "Länsstyrelsen"}, {ID: "sos", Name: "SOS Alarm"}, {ID: "pol", Name: "Polisen"}, {ID: "ext", Name: "Extern AB"}} {
+		must(e.Bot.Registry.AddActor(ctx, sys, a))
+	}
+	must(e.Bot.Registry.CreateForum(ctx, sys, bot.Forum{ID: Forum, Name: "Regional samverkan", Level: bot.LevelCoordinating, Host: "lst"}))
+	_, err := e.Bot.Registry.JoinForum(ctx, sys, Forum, []string{"sos", "pol"})
+	must(err)
+	var inForum []string
+	for _, p := range People {
+		_, _, err := e.Bot.Registry.AddMember(ctx, sys, bot.Member{ID: p.ID, Actor: p.Actor, Roles: p.Roles}, p.User())
+		must(err)
+		if p.Actor != "ext" {
+			inForum = append(inForum, p.User().UserID)
+		}
+	}
+	dir := &Directory{}
+	dir.SetMembers(ForumChannel, inForum...)
+	dir.SetMembers(CommsChannel, inForum...)
+	e.Bot.Directories[bot.Mattermost] = dir
+	must(e.Bot.Registry.BindChannel(ctx, sys, Forum, bot.Channel{Platform: bot.Mattermost, ID: ForumChannel, Name: "samverkan"}))
+	must(e.Bot.Registry.BindCommsChannel(ctx, sys, Forum, bot.Channel{Platform: bot.Mattermost, ID: CommsChannel, Name: "kommunikatörer"}))
+	e.Deliver(t)
+	return dir
+}
+
+// BareForum registers only the fixture's forum: no actors, channels or
+// people, so nothing is posted. For tests of the outbox itself.
+func (e *Env) BareForum(t testing.TB) {
+	t.Helper()
+	if err := e.Bot.Registry.CreateForum(context.Background(), bot.SystemCaller(), bot.Forum{ID: Forum, Name: "Regional samverkan", Level: bot.LevelOperational}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Notice is the class of a plain notice in the fixture's forum, which the
+// gate lets go anywhere.
+var Notice = bot.Class{Kind: bot.KindNotice, Forum: Forum, TLP: bot.TLPClear}

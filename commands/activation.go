@@ -22,10 +22,10 @@ func (e *Engine) registerActivation() {
 		Params: []Param{pForum,
 			{Name: Word{"syfte", "purpose"}, Meta: Word{"syfte", "purpose"}, Kind: KindText, Positional: true, Optional: true, Help: "param.purpose"},
 			{Name: Word{"övning", "exercise"}, Kind: KindFlag}},
-		Perm: bot.PermActivate, Help: "help.activate", Run: e.activate,
+		Perm: bot.PermActivate, Help: "help.activate", Run: e.activate, Action: bot.ActActivate,
 	})
-	e.Register(&Command{Path: []Word{{"kvittera", "ack"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.ack", Run: e.ack})
-	e.Register(&Command{Path: []Word{{"status", "status"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.status", Run: e.status})
+	e.Register(&Command{Path: []Word{{"kvittera", "ack"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.ack", Run: e.ack, Action: bot.ActAck})
+	e.Register(&Command{Path: []Word{{"status", "status"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.status", Run: e.status, Action: bot.ActStatus})
 	e.Register(&Command{Path: []Word{{"avaktivera", "deactivate"}}, Params: []Param{pForum}, Perm: bot.PermActivate, Help: "help.deactivate", Run: e.deactivate})
 }
 
@@ -43,18 +43,15 @@ func (e *Engine) forumFor(r *Request, a Args, cmd string) (string, error) {
 		return "", bot.Require(r.Caller, bot.PermMember, nil)
 	}
 	var mine, active []string
-	err := e.Bot.View(func(tx bot.Tx) error {
-		fs, err := bot.ListForums(tx)
-		for _, f := range fs {
-			if f.HasActor(r.Caller.Member.Actor) {
-				mine = append(mine, f.ID)
-				if f.Mode == bot.ModeActivated {
-					active = append(active, f.ID)
-				}
+	fs, err := e.Bot.Registry.Forums()
+	for _, f := range fs {
+		if f.HasActor(r.Caller.Member.Actor) {
+			mine = append(mine, f.ID)
+			if f.Mode == bot.ModeActivated {
+				active = append(active, f.ID)
 			}
 		}
-		return err
-	})
+	}
 	switch {
 	case err != nil:
 		return "", err
@@ -69,8 +66,8 @@ func (e *Engine) forumFor(r *Request, a Args, cmd string) (string, error) {
 	return "", bot.Errorf(bot.EINVALID, "err.which_forum", "Example", cmd+" "+mine[0], "Forums", strings.Join(mine, ", "))
 }
 
-func (e *Engine) requestActivation(_ context.Context, r *Request, a Args) (Reply, error) {
-	n, err := e.Bot.RequestActivation(r.Caller, a.Get("forum"), strings.Join(a["skal"], " "))
+func (e *Engine) requestActivation(ctx context.Context, r *Request, a Args) (Reply, error) {
+	n, err := e.Bot.Activations.Request(ctx, r.Caller, a.Get("forum"), strings.Join(a["skal"], " "))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -78,12 +75,12 @@ func (e *Engine) requestActivation(_ context.Context, r *Request, a Args) (Reply
 	return Reply{Message: bot.Message{Text: p.T("activation.requested", "N", n, "Forum", a.Get("forum"))}}, nil
 }
 
-func (e *Engine) activate(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) activate(ctx context.Context, r *Request, a Args) (Reply, error) {
 	purposes, bad := bot.ParsePurposes(a.Get("syfte"))
 	if bad != "" {
 		return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_purpose", "Value", bad).OnField("syfte")
 	}
-	act, err := e.Bot.Activate(r.Caller, a.Get("forum"), purposes, a.Has("ovning"))
+	act, err := e.Bot.Activations.Activate(ctx, r.Caller, a.Get("forum"), purposes, a.Has("ovning"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -95,30 +92,23 @@ func (e *Engine) activate(_ context.Context, r *Request, a Args) (Reply, error) 
 	return Reply{Message: m}, nil
 }
 
-func (e *Engine) ack(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) ack(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.forumFor(r, a, "kvittera")
 	if err != nil {
 		return Reply{}, err
 	}
-	res, err := e.Bot.Acknowledge(r.Caller, forum)
+	res, err := e.Bot.Activations.Acknowledge(ctx, r.Caller, forum)
 	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
 	act := res.Activation
-	actorName := r.Caller.Member.Actor
-	_ = e.Bot.View(func(tx bot.Tx) error {
-		if x, err := bot.GetActor(tx, actorName); err == nil {
-			actorName = x.Name
-		}
-		return nil
-	})
 	var m bot.Message
 	if res.First {
-		ack := act.AckOf(r.Caller.Member.Actor)
-		m.Text = p.T("activation.acknowledged", "Actor", actorName, "Time", e.Bot.LocalTime(ack.At), "After", bot.Since(ack.At.Sub(act.At)), "Acked", len(act.Acks), "Of", len(act.Actors))
+		ack := res.Ack
+		m.Text = p.T("activation.acknowledged", "Actor", res.Actor, "Time", e.Bot.LocalTime(ack.At), "After", bot.Since(ack.At.Sub(act.At)), "Acked", len(act.Acks), "Of", len(act.Actors))
 	} else {
-		m.Text = p.T("activation.already_acked", "Actor", actorName, "Name", res.Prior.Name, "Time", e.Bot.LocalTime(res.Prior.At))
+		m.Text = p.T("activation.already_acked", "Actor", res.Actor, "Name", res.Prior.Name, "Time", e.Bot.LocalTime(res.Prior.At))
 	}
 	if act.Exercise {
 		m.Exercise = p.T("exercise.marker")
@@ -131,23 +121,12 @@ func (e *Engine) status(_ context.Context, r *Request, a Args) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	var m bot.Message
-	err = e.Bot.View(func(tx bot.Tx) error {
-		f, err := bot.GetForum(tx, forum)
-		if err != nil {
-			return err
-		}
-		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
-			return err
-		}
-		m, err = e.Bot.StatusMessage(tx, f, e.Bot.Clock.Now())
-		return err
-	})
+	m, err := e.Bot.Activations.Status(r.Caller, forum)
 	return Reply{Message: m}, err
 }
 
-func (e *Engine) deactivate(_ context.Context, r *Request, a Args) (Reply, error) {
-	act, err := e.Bot.Deactivate(r.Caller, a.Get("forum"))
+func (e *Engine) deactivate(ctx context.Context, r *Request, a Args) (Reply, error) {
+	act, err := e.Bot.Activations.Deactivate(ctx, r.Caller, a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
 	}

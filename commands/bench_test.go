@@ -30,20 +30,20 @@ func BenchmarkCommandStateChange(b *testing.B) {
 	env := bottest.NewEnv(b)
 	e := commands.New(env.Bot, "sv")
 	admin := env.AdminCaller()
+	ctx := context.Background()
 	must := func(err error) {
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	must(env.Bot.AddActor(admin, bot.Actor{ID: "lst", Name: "Länsstyrelsen"}))
-	must(env.Bot.CreateForum(admin, bot.Forum{ID: "ssr", Name: "Regional", Level: bot.LevelCoordinating, Host: "lst"}))
+	must(env.Bot.Registry.AddActor(ctx, admin, bot.Actor{ID: "lst", Name: "Länsstyrelsen"}))
+	must(env.Bot.Registry.CreateForum(ctx, admin, bot.Forum{ID: "ssr", Name: "Regional", Level: bot.LevelCoordinating, Host: "lst"}))
 	for _, c := range []bot.Channel{{Platform: bot.Mattermost, ID: "c1"}, {Platform: bot.Slack, ID: "C1"}} {
-		must(env.Bot.BindChannel(admin, "ssr", c))
+		must(env.Bot.Registry.BindChannel(ctx, admin, "ssr", c))
 	}
 	tove := bot.Identity{Platform: bot.Mattermost, UserID: "u_tove", Username: "tove"}
-	_, _, err := env.Bot.AddMember(admin, bot.Member{Actor: "lst", Roles: []bot.Role{bot.RoleDutyOfficer}}, tove)
+	_, _, err := env.Bot.Registry.AddMember(ctx, admin, bot.Member{Actor: "lst", Roles: []bot.Role{bot.RoleDutyOfficer}}, tove)
 	must(err)
-	ctx := context.Background()
 	b.ResetTimer()
 	for i := range b.N {
 		r := e.Invoke(ctx, commands.Invocation{User: tove, Text: fmt.Sprintf(`lägesbild ny ssr fakta="Läge %d" tlp=GREEN`, i)})

@@ -208,15 +208,16 @@ func fieldOf(err error, field string) error {
 }
 
 func (e *Engine) exists(kind Kind, id string) error {
-	return e.Bot.View(func(tx bot.Tx) error {
-		var err error
-		if kind == KindForum {
-			_, err = bot.GetForum(tx, id)
-		} else {
-			_, err = bot.GetActor(tx, id)
+	if kind == KindForum {
+		if !e.Bot.Registry.ForumExists(id) {
+			return bot.Errorf(bot.ENOTFOUND, "err.unknown_forum", "Forum", id)
 		}
-		return err
-	})
+		return nil
+	}
+	if !e.Bot.Registry.ActorExists(id) {
+		return bot.Errorf(bot.ENOTFOUND, "err.unknown_actor", "Actor", id)
+	}
+	return nil
 }
 
 func (e *Engine) forumExists(id string) bool { return e.exists(KindForum, strings.ToLower(id)) == nil }
@@ -226,32 +227,19 @@ func (e *Engine) channelForum(c bot.Channel) string {
 	if c.ID == "" {
 		return ""
 	}
-	var ids []string
-	_ = e.Bot.View(func(tx bot.Tx) error {
-		var err error
-		ids, err = bot.ForumsOfChannel(tx, c)
-		return err
-	})
+	ids, _ := e.Bot.Registry.ChannelForums(c)
 	if len(ids) == 1 {
 		return ids[0]
 	}
 	return ""
 }
 
-// memberID resolves a member handle or a user mention to a member handle.
-// The platform is asked outside any store transaction.
+// memberID resolves a member handle or a user mention to an active
+// member's handle. The platform is asked outside any store transaction.
 func (e *Engine) memberID(ctx context.Context, req *Request, v string) (string, error) {
-	h := strings.TrimPrefix(strings.ToLower(v), "@")
 	notFound := bot.Errorf(bot.ENOTFOUND, "err.unknown_member", "Member", v)
-	var id string
-	if e.Bot.View(func(tx bot.Tx) error {
-		m, err := bot.GetMember(tx, h)
-		if err == nil {
-			id = m.ID
-		}
-		return err
-	}) == nil {
-		return id, nil
+	if m, err := e.Bot.Registry.Member(strings.TrimPrefix(strings.ToLower(v), "@")); err == nil {
+		return m.ID, nil
 	}
 	if req.Users == nil {
 		return "", notFound
@@ -260,31 +248,32 @@ func (e *Engine) memberID(ctx context.Context, req *Request, v string) (string, 
 	if err != nil {
 		return "", notFound
 	}
-	err = e.Bot.View(func(tx bot.Tx) error {
-		m, err := bot.MemberByIdentity(tx, ident)
-		if err != nil {
-			return notFound
-		}
-		id = m.ID
-		return nil
-	})
-	return id, err
+	m, err := e.Bot.Registry.MemberOf(ident)
+	if err != nil {
+		return "", err
+	}
+	if m == nil {
+		return "", notFound
+	}
+	return m.ID, nil
 }
 
 // CheckField validates one form field of command as it is entered, so a
-// guided prompt can ask again at once. It returns the problem in the
-// request's language, or "" when the value is fine.
-func (e *Engine) CheckField(ctx context.Context, req Request, command, field, value string) string {
+// guided prompt can ask again at once. It returns the value as the
+// command will read it (a choice's value, a default for an empty field)
+// and the problem in the request's language, or "" when the value is
+// fine.
+func (e *Engine) CheckField(ctx context.Context, req Request, command, field, value string) (string, string) {
 	if req.Lang == "" {
 		req.Lang = e.Lang
 	}
 	toks, err := Tokenize(command)
 	if err != nil {
-		return ""
+		return value, ""
 	}
 	cmd, _, _ := e.match(toks)
 	if cmd == nil {
-		return ""
+		return value, ""
 	}
 	for i := range cmd.Params {
 		p := &cmd.Params[i]
@@ -294,13 +283,17 @@ func (e *Engine) CheckField(ctx context.Context, req Request, command, field, va
 		value = strings.TrimSpace(value)
 		if value == "" {
 			if p.Optional || p.Default != "" {
-				return ""
+				return p.Default, ""
 			}
-			return Describe(req.Lang, bot.Errorf(bot.EINVALID, "err.missing_arg", "Name", p.Name.In(req.Lang)))
+			return value, Describe(req.Lang, bot.Errorf(bot.EINVALID, "err.missing_arg", "Name", p.Name.In(req.Lang)))
 		}
-		if err := e.check(ctx, &req, p, Args{field: {value}}); err != nil {
-			return Describe(req.Lang, err)
+		args := Args{field: {value}}
+		if err := e.check(ctx, &req, p, args); err != nil {
+			return value, Describe(req.Lang, err)
+		}
+		if p.Kind == KindChoice {
+			return args.Get(field), ""
 		}
 	}
-	return ""
+	return value, ""
 }

@@ -78,6 +78,9 @@ type Param struct {
 	// Parse, when set, turns what people write (synonyms, either
 	// language) into a choice value.
 	Parse func(string) (string, bool)
+	// OnlyWhen asks for the parameter in a form only when another has a
+	// given value.
+	OnlyWhen *bot.FieldValue
 }
 
 // Command is one registered command.
@@ -94,7 +97,10 @@ type Command struct {
 	Args Word
 	// Alias keeps the command out of help (another command says it).
 	Alias bool
-	Run   func(ctx context.Context, r *Request, a Args) (Reply, error)
+	// Action is the button action this command performs, if any: a button
+	// carries the action as data and the command table maps it here.
+	Action bot.ActionKind
+	Run    func(ctx context.Context, r *Request, a Args) (Reply, error)
 }
 
 // Words returns the command path in lang, e.g. "forum skapa".
@@ -180,6 +186,9 @@ type Reply struct {
 	FieldErrors map[string]string
 	// Failed marks an error reply.
 	Failed bool
+	// Busy marks the reply to a command that was not run (or was called
+	// off) because the bot was overloaded: nothing was changed.
+	Busy bool
 	// Lang is the language the reply was written in.
 	Lang string
 }

@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -75,9 +76,9 @@ func (w *world) snapshot() string {
 	_ = w.env.Store.View(func(tx bot.Tx) error {
 		for _, bucket := range []string{bot.BucketForums, bot.BucketActors, bot.BucketMembers, bot.BucketIdentities, bot.BucketChannels, bot.BucketAudit, bot.BucketOutbox} {
 			_ = tx.ForEach(bucket, "", func(k string, d func(any) error) error {
-				var v any
+				var v json.RawMessage
 				_ = d(&v)
-				b.WriteString(bucket + "/" + k + "\n")
+				b.WriteString(bucket + "/" + k + " = " + string(v) + "\n")
 				return nil
 			})
 		}
@@ -196,7 +197,7 @@ func TestMemberAddUpdateAndSecondIdentity(t *testing.T) {
 	}
 	// The same person on Slack, added to the same member.
 	id := bot.Identity{Platform: bot.Slack, UserID: "U1", Username: "tove"}
-	if _, created, err := w.env.Bot.AddMember(w.env.AdminCaller(), bot.Member{ID: "tove", Actor: "lst", Roles: m.Roles}, id); err != nil || created {
+	if _, created, err := w.env.Bot.Registry.AddMember(context.Background(), w.env.AdminCaller(), bot.Member{ID: "tove", Actor: "lst", Roles: m.Roles}, id); err != nil || created {
 		t.Fatalf("second identity: created=%v err=%v", created, err)
 	}
 	c, _ := w.env.Bot.Caller(id)
@@ -204,13 +205,20 @@ func TestMemberAddUpdateAndSecondIdentity(t *testing.T) {
 		t.Fatalf("caller from Slack = %+v, want member tove with two identities", c.Member)
 	}
 	ask := w.ok("admin", "medlem ta-bort @tove")
-	if len(ask.Message.Buttons) != 1 || ask.Message.Buttons[0].Command != "medlem ta-bort tove bekräfta" {
+	want := bot.Action{Kind: bot.ActRemoveMember, Member: "tove", Confirm: true}
+	if len(ask.Message.Buttons) != 1 || ask.Message.Buttons[0].Action != want {
 		t.Fatalf("no confirmation asked: %+v", ask.Message)
+	}
+	if got := w.e.ActionText(want, "sv"); got != "medlem ta-bort tove bekräfta" {
+		t.Errorf("the button reads as %q in the terminal", got)
 	}
 	if c, _ = w.env.Bot.Caller(id); c.Member == nil {
 		t.Fatal("removed before confirmation")
 	}
-	w.ok("admin", ask.Message.Buttons[0].Command)
+	admin, _ := w.env.Bot.Caller(bottest.Admin)
+	if r := w.e.Act(context.Background(), commands.Request{Caller: admin, Channel: forumChan, Users: users{}}, want); r.Failed {
+		t.Fatalf("pressing the confirmation: %s", r.Message.Text)
+	}
 	c, _ = w.env.Bot.Caller(id)
 	if c.Member != nil {
 		t.Fatal("removed member still resolves from Slack")
@@ -256,7 +264,7 @@ func TestChannelBindingAnnouncedToOtherChannels(t *testing.T) {
 	w.setup()
 	w.env.Deliver(t)
 	slackChan := bot.Channel{Platform: bot.Mattermost, ID: "ch_other", Name: "other"}
-	if err := w.env.Bot.BindChannel(w.env.AdminCaller(), "ssr", slackChan); err != nil {
+	if err := w.env.Bot.Registry.BindChannel(context.Background(), w.env.AdminCaller(), "ssr", slackChan); err != nil {
 		t.Fatal(err)
 	}
 	w.env.Deliver(t)
@@ -305,10 +313,10 @@ func TestChannelBoundTwiceStillNamesOneForum(t *testing.T) {
 	w.setup()
 	komm := bot.Channel{Platform: bot.Mattermost, ID: "ch_komm", Name: "komm"}
 	// First the communicators' channel, then also a forum channel.
-	if err := w.env.Bot.BindCommsChannel(w.env.AdminCaller(), "ssr", komm); err != nil {
+	if err := w.env.Bot.Registry.BindCommsChannel(context.Background(), w.env.AdminCaller(), "ssr", komm); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.env.Bot.BindChannel(w.env.AdminCaller(), "ssr", komm); err != nil {
+	if err := w.env.Bot.Registry.BindChannel(context.Background(), w.env.AdminCaller(), "ssr", komm); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := w.env.Bot.Caller(bot.Identity{Platform: bot.Mattermost, UserID: "u_sam"})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"samverkan/bot"
 	"samverkan/catalog"
@@ -28,13 +27,13 @@ func (e *Engine) registerConference() {
 	for i, w := range []Word{{"starta", "start"}, {"agenda", "agenda"}} {
 		e.Register(&Command{Path: []Word{wConf, w}, Params: []Param{pForum}, Perm: bot.PermConference, Help: "help.conference_start", Run: e.confStart, Alias: i > 0})
 	}
-	e.Register(&Command{Path: []Word{wConf, {"avsluta", "end"}}, Params: []Param{pForumOptional}, Perm: bot.Permission{Name: "conference end", Roles: []bot.Role{bot.RoleChair, bot.RoleSecretary}}, Help: "help.conference_end", Run: e.confEnd})
+	e.Register(&Command{Path: []Word{wConf, {"avsluta", "end"}}, Params: []Param{pForumOptional}, Perm: bot.PermEndConference, Help: "help.conference_end", Run: e.confEnd})
 	e.Register(&Command{
 		Path:   []Word{wConf, {"protokoll", "minutes"}},
 		Params: []Param{pForum, {Name: Word{"datum", "date"}, Meta: Word{"ÅÅÅÅ-MM-DD", "YYYY-MM-DD"}, Kind: KindText, Positional: true, Optional: true, Help: "param.date"}},
 		Perm:   bot.PermMember, Help: "help.conference_minutes", Run: e.confMinutes,
 	})
-	e.Register(&Command{Path: []Word{{"närvarande", "present"}}, Params: []Param{pForumOptional, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}}, Perm: bot.PermMember, Help: "help.present", Run: e.confPresent})
+	e.Register(&Command{Path: []Word{{"närvarande", "present"}}, Params: []Param{pForumOptional, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}}, Perm: bot.PermMember, Help: "help.present", Run: e.confPresent, Action: bot.ActPresent})
 	e.Register(&Command{Path: []Word{{"beslut", "decision"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMinutes, Help: "help.decision", Run: e.confDecision})
 	e.Register(&Command{
 		Path: []Word{{"åtgärd", "action"}},
@@ -48,7 +47,7 @@ func (e *Engine) registerConference() {
 	e.Register(&Command{Path: []Word{{"nästa-möte", "next"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMinutes, Help: "help.next", Run: e.confNext})
 }
 
-func (e *Engine) confSchedule(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) confSchedule(ctx context.Context, r *Request, a Args) (Reply, error) {
 	var s *bot.Schedule
 	if day := bot.Fold(a.Get("dag")); day != "av" && day != "off" {
 		if a.Get("tid") == "" {
@@ -59,7 +58,7 @@ func (e *Engine) confSchedule(_ context.Context, r *Request, a Args) (Reply, err
 			return Reply{}, err
 		}
 	}
-	if err := e.Bot.SetSchedule(r.Caller, a.Get("forum"), s); err != nil {
+	if err := e.Bot.Conferences.SetSchedule(ctx, r.Caller, a.Get("forum"), s); err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
@@ -70,8 +69,8 @@ func (e *Engine) confSchedule(_ context.Context, r *Request, a Args) (Reply, err
 	return Reply{Message: bot.Message{Text: p.T("conference.schedule_set", "Forum", a.Get("forum"), "Schedule", s.Describe(r.Lang), "Next", next)}}, nil
 }
 
-func (e *Engine) confStart(_ context.Context, r *Request, a Args) (Reply, error) {
-	c, err := e.Bot.StartConference(r.Caller, a.Get("forum"))
+func (e *Engine) confStart(ctx context.Context, r *Request, a Args) (Reply, error) {
+	c, err := e.Bot.Conferences.Start(ctx, r.Caller, a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -79,71 +78,48 @@ func (e *Engine) confStart(_ context.Context, r *Request, a Args) (Reply, error)
 	return Reply{Message: bot.Message{Text: p.T("conference.started", "Forum", c.Forum, "N", c.ID)}}, nil
 }
 
-func (e *Engine) confEnd(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) confEnd(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.forumFor(r, a, "konferens avsluta")
 	if err != nil {
 		return Reply{}, err
 	}
-	c, err := e.Bot.EndConference(r.Caller, forum)
+	c, err := e.Bot.Conferences.End(ctx, r.Caller, forum)
 	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("conference.ended", "Forum", c.Forum, "N", c.ID, "Decisions", len(c.Decisions), "Actions", len(c.Actions))}}, nil
+	return Reply{Message: bot.Message{Text: p.T("conference.ended", "Forum", c.Forum, "N", c.ID, "Decisions", c.DecisionCount(), "Actions", c.ActionCount())}}, nil
 }
 
 // confMinutes lists earlier conferences, or shows the minutes of the one
 // held on a date.
 func (e *Engine) confMinutes(_ context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	var msg bot.Message
-	err := e.Bot.View(func(tx bot.Tx) error {
-		f, err := bot.GetForum(tx, a.Get("forum"))
-		if err != nil {
-			return err
-		}
-		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
-			return err
-		}
-		confs, err := bot.Conferences(tx, f.ID)
-		if err != nil {
-			return err
-		}
-		loc := bot.Stockholm()
-		if f.Schedule != nil {
-			loc = f.Schedule.Location()
-		}
-		date := a.Get("datum")
-		if date == "" {
-			var lines []string
-			for _, c := range confs {
-				if !c.EndedAt.IsZero() {
-					lines = append(lines, p.T("conference.list_line", "Date", c.Scheduled.In(loc).Format("2006-01-02 15:04"), "N", c.ID, "Decisions", len(c.Decisions), "Actions", len(c.Actions)))
-				}
-			}
-			msg = bot.Message{Title: p.T("conference.list_title", "Forum", f.Name), Text: orNone(strings.Join(lines, "\n"), p.T("conference.none"))}
-			return nil
-		}
-		if _, err := time.Parse("2006-01-02", date); err != nil {
-			return bot.Errorf(bot.EINVALID, "err.bad_date", "Value", date).OnField("datum")
-		}
-		for i := len(confs) - 1; i >= 0; i-- {
-			if c := confs[i]; !c.EndedAt.IsZero() && c.Scheduled.In(loc).Format("2006-01-02") == date {
-				msg, err = e.Bot.Minutes(tx, f, &c)
-				return err
-			}
-		}
-		return bot.Errorf(bot.ENOTFOUND, "err.no_minutes", "Date", date, "Forum", f.ID)
-	})
-	return Reply{Message: msg}, err
+	if date := a.Get("datum"); date != "" {
+		m, err := e.Bot.Conferences.Minutes(r.Caller, a.Get("forum"), date)
+		return Reply{Message: m}, err
+	}
+	list, loc, err := e.Bot.Conferences.ListMinutes(r.Caller, a.Get("forum"))
+	if err != nil {
+		return Reply{}, err
+	}
+	f, _, err := e.Bot.Registry.Forum(a.Get("forum"))
+	if err != nil {
+		return Reply{}, err
+	}
+	var lines []string
+	for _, c := range list {
+		lines = append(lines, p.T("conference.list_line", "Date", c.When.In(loc).Format("2006-01-02 15:04"), "N", c.Number, "Decisions", c.Decisions, "Actions", c.Actions))
+	}
+	return Reply{Message: bot.Message{Title: p.T("conference.list_title", "Forum", f.Name), Text: orNone(strings.Join(lines, "\n"), p.T("conference.none"))}}, nil
 }
 
-func (e *Engine) confPresent(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) confPresent(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.forumFor(r, a, "närvarande")
 	if err != nil {
 		return Reply{}, err
 	}
-	c, first, err := e.Bot.Present(r.Caller, forum, a.Get("aktor"))
+	c, first, err := e.Bot.Conferences.Present(ctx, r.Caller, forum, a.Get("aktor"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -152,32 +128,36 @@ func (e *Engine) confPresent(_ context.Context, r *Request, a Args) (Reply, erro
 	if !first {
 		id = "conference.present_already"
 	}
-	return Reply{Message: bot.Message{Text: p.T(id, "Actor", r.Caller.Member.Actor, "N", len(c.Attendance))}}, nil
+	actor := ""
+	if r.Caller.Member != nil {
+		actor = r.Caller.Member.Actor
+	}
+	return Reply{Message: bot.Message{Text: p.T(id, "Actor", actor, "N", len(c.Attendance))}}, nil
 }
 
 func (e *Engine) minutesForum(r *Request, a Args) (string, error) {
 	return e.forumFor(r, a, "beslut")
 }
 
-func (e *Engine) confDecision(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) confDecision(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.minutesForum(r, a)
 	if err != nil {
 		return Reply{}, err
 	}
-	c, err := e.Bot.Decide(r.Caller, forum, strings.Join(a["text"], " "))
+	c, err := e.Bot.Conferences.Decide(ctx, r.Caller, forum, strings.Join(a["text"], " "))
 	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("conference.decision_noted", "N", len(c.Decisions))}}, nil
+	return Reply{Message: bot.Message{Text: p.T("conference.decision_noted", "N", c.DecisionCount())}}, nil
 }
 
-func (e *Engine) confAction(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) confAction(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.minutesForum(r, a)
 	if err != nil {
 		return Reply{}, err
 	}
-	item, err := e.Bot.AddAction(r.Caller, forum, strings.Join(a["text"], " "), a.Get("ansvarig"), a.Get("senast"))
+	item, err := e.Bot.Conferences.AddAction(ctx, r.Caller, forum, strings.Join(a["text"], " "), a.Get("ansvarig"), a.Get("senast"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -185,12 +165,12 @@ func (e *Engine) confAction(_ context.Context, r *Request, a Args) (Reply, error
 	return Reply{Message: bot.Message{Text: p.T("conference.action_noted", "N", item.Number, "Owner", item.Owner, "Due", item.Due)}}, nil
 }
 
-func (e *Engine) confActionDone(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) confActionDone(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := strconv.ParseUint(strings.TrimPrefix(a.Get("nummer"), "#"), 10, 64)
 	if err != nil {
 		return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_number", "Value", a.Get("nummer")).OnField("nummer")
 	}
-	item, err := e.Bot.CloseAction(r.Caller, n)
+	item, err := e.Bot.Conferences.CloseAction(ctx, r.Caller, n)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -198,12 +178,12 @@ func (e *Engine) confActionDone(_ context.Context, r *Request, a Args) (Reply, e
 	return Reply{Message: bot.Message{Text: p.T("conference.action_closed", "N", item.Number, "Text", item.Text)}}, nil
 }
 
-func (e *Engine) confNext(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) confNext(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.minutesForum(r, a)
 	if err != nil {
 		return Reply{}, err
 	}
-	if _, err := e.Bot.SetNext(r.Caller, forum, strings.Join(a["text"], " ")); err != nil {
+	if _, err := e.Bot.Conferences.SetNext(ctx, r.Caller, forum, strings.Join(a["text"], " ")); err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}

@@ -21,11 +21,14 @@ type Engine struct {
 	Log  *slog.Logger
 	// Observe, when set, is told every command's name, outcome and time.
 	Observe func(platform, command, outcome string, d time.Duration)
+	// Admission bounds the commands in flight (nil: no bound).
+	Admission *Admission
 }
 
-// New returns an engine with every command registered.
+// New returns an engine with every command registered. b may be nil for
+// an engine that only describes the commands (help, hints).
 func New(b *bot.Bot, lang string) *Engine {
-	e := &Engine{Bot: b, Lang: catalog.Normalize(lang), Root: "/samverkan"}
+	e := &Engine{Bot: b, Lang: catalog.Normalize(lang), Root: "/samverkan", Admission: NewAdmission(0)}
 	e.registerHelp()
 	e.registerRegistry()
 	e.registerActivation()
@@ -63,7 +66,12 @@ func (e *Engine) Run(ctx context.Context, req Request) Reply {
 	if cmd == nil {
 		return e.unknown(req, toks)
 	}
-	rest := toks[n:]
+	return e.runCommand(ctx, req, cmd, toks[n:])
+}
+
+// runCommand runs cmd with the words after its path: its form when only
+// the forum was given and a form can be shown, else the command itself.
+func (e *Engine) runCommand(ctx context.Context, req Request, cmd *Command, rest []Token) Reply {
 	if hidden, ok := e.formStart(&req, cmd, rest); ok && req.CanOpenForms {
 		if err := e.checkPerm(ctx, &req, cmd); err != nil {
 			return e.fail(req, cmd, err)
@@ -146,7 +154,7 @@ func (e *Engine) formStart(req *Request, cmd *Command, rest []Token) (map[string
 			return map[string]string{first.Name.key(): f}, true
 		}
 		return nil, true
-	case len(rest) == 1 && rest[0].Key == "" && e.forumExists(rest[0].Text):
+	case len(rest) == 1 && (rest[0].Key == "" || rest[0].Key == first.Name.key()) && e.forumExists(rest[0].Text):
 		return map[string]string{first.Name.key(): strings.ToLower(rest[0].Text)}, true
 	}
 	return nil, false
@@ -226,6 +234,9 @@ func (e *Engine) fail(req Request, cmd *Command, err error) Reply {
 	if !errors.As(err, &be) {
 		e.log().Error("command failed", "command", cmdName(cmd), "err", err)
 		return Reply{Failed: true, Lang: req.Lang, Message: bot.Message{Text: p.T("err.internal")}}
+	}
+	if be.Code == bot.EBUSY {
+		return e.Busy(req.Lang)
 	}
 	text := p.T(be.ID, localData(req.Lang, be.Data)...)
 	r := Reply{Failed: true, Lang: req.Lang}

@@ -31,6 +31,7 @@ func (e *Engine) form(c *Command, lang string, hidden map[string]string) *bot.Fo
 			Optional: prm.Optional || prm.Kind == KindFlag || prm.Default != "",
 			Default:  prm.Default,
 			MaxLen:   200,
+			OnlyWhen: prm.OnlyWhen,
 		}
 		if prm.Help != "" {
 			ff.Help = p.T(prm.Help)

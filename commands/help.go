@@ -14,6 +14,7 @@ func (e *Engine) registerHelp() {
 		Params: []Param{{Name: Word{"ord", "word"}, Meta: Word{"ord", "word"}, Positional: true, Optional: true}},
 		Perm:   bot.PermAnyone,
 		Help:   "help.help",
+		Action: bot.ActHelp,
 		Run: func(ctx context.Context, r *Request, a Args) (Reply, error) {
 			return e.help(ctx, r, a.Get("ord")), nil
 		},
@@ -27,8 +28,7 @@ func (e *Engine) helpForum(r *Request) *bot.Forum {
 	if id == "" {
 		return nil
 	}
-	var f *bot.Forum
-	_ = e.Bot.View(func(tx bot.Tx) (err error) { f, err = bot.GetForum(tx, id); return })
+	f, _, _ := e.Bot.Registry.Forum(id)
 	return f
 }
 

@@ -17,14 +17,28 @@ type Invocation struct {
 	// Form, when set, is the command of a submitted form with its values.
 	Form   string
 	Values map[string]string
+	// Action, when set, is a pressed button's action.
+	Action *bot.Action
 	// CanOpenForms tells whether the adapter can show a form now.
 	CanOpenForms bool
+	// Admitted says the request already holds a slot (Engine.Admit).
+	Admitted bool
 }
 
 // Invoke resolves the caller and runs the invocation, reporting the
 // outcome to Observe.
 func (e *Engine) Invoke(ctx context.Context, in Invocation) Reply {
 	start := time.Now()
+	if a := e.Admission; a != nil && !in.Admitted && !Admitted(ctx) {
+		began, ok := a.enter()
+		if !ok {
+			if e.Observe != nil {
+				e.Observe(string(in.User.Platform), "any", "shed", time.Since(start))
+			}
+			return e.Busy("")
+		}
+		defer a.leave(began)
+	}
 	c, err := e.Bot.Caller(in.User)
 	if err != nil {
 		e.log().Error("resolving caller", "user", in.User.Key(), "err", err)
@@ -33,16 +47,23 @@ func (e *Engine) Invoke(ctx context.Context, in Invocation) Reply {
 	req := Request{Caller: c, Channel: in.Channel, Text: in.Text, Users: in.Users, CanOpenForms: in.CanOpenForms}
 	var r Reply
 	name := ""
-	if in.Form != "" {
+	switch {
+	case in.Action != nil:
+		r = e.Act(ctx, req, *in.Action)
+		name = "button " + string(in.Action.Kind)
+	case in.Form != "":
 		r = e.Submit(ctx, req, in.Form, in.Values)
 		name = in.Form
-	} else {
+	default:
 		r = e.Run(ctx, req)
 		name = e.name(in.Text)
 	}
 	if e.Observe != nil {
 		outcome := "ok"
-		if r.Failed {
+		switch {
+		case r.Busy:
+			outcome = "shed"
+		case r.Failed:
 			outcome = "refused"
 		}
 		e.Observe(string(in.User.Platform), name, outcome, time.Since(start))

@@ -21,7 +21,7 @@ var (
 
 func (e *Engine) registerRegistry() {
 	e.Register(&Command{Path: []Word{wForum, {"lista", "list"}}, Perm: bot.PermAnyone, Help: "help.forum_list", Run: e.forumList})
-	e.Register(&Command{Path: []Word{wForum, {"visa", "show"}}, Params: []Param{pForum}, Perm: bot.PermAnyone, Help: "help.forum_show", Run: e.forumShow})
+	e.Register(&Command{Path: []Word{wForum, {"visa", "show"}}, Params: []Param{pForum}, Perm: bot.PermAnyone, Help: "help.forum_show", Run: e.forumShow, Action: bot.ActShowForum})
 	e.Register(&Command{
 		Path: []Word{wForum, {"skapa", "create"}},
 		Params: []Param{
@@ -38,7 +38,7 @@ func (e *Engine) registerRegistry() {
 		Params: []Param{pForum, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Variadic: true, Help: "param.actor"}},
 		Perm:   bot.PermAdmin, Help: "help.forum_join", Run: e.forumJoin,
 	})
-	e.Register(&Command{Path: []Word{wForum, {"lämna", "leave"}}, Params: []Param{pForum, pActorArg, pConfirm}, Perm: bot.PermAdmin, Help: "help.forum_leave", Run: e.forumLeave})
+	e.Register(&Command{Path: []Word{wForum, {"lämna", "leave"}}, Params: []Param{pForum, pActorArg, pConfirm}, Perm: bot.PermAdmin, Help: "help.forum_leave", Run: e.forumLeave, Action: bot.ActLeaveForum})
 	e.Register(&Command{
 		Path: []Word{wActor, {"lägg-till", "add"}},
 		Params: []Param{
@@ -62,7 +62,7 @@ func (e *Engine) registerRegistry() {
 	e.Register(&Command{
 		Path:   []Word{wMember, {"ta-bort", "remove"}},
 		Params: []Param{{Name: Word{"medlem", "member"}, Meta: Word{"M", "M"}, Kind: KindMember, Positional: true, Help: "param.member"}, pConfirm},
-		Perm:   bot.PermAdmin, Help: "help.member_remove", Run: e.memberRemove,
+		Perm:   bot.PermAdmin, Help: "help.member_remove", Run: e.memberRemove, Action: bot.ActRemoveMember,
 	})
 	e.Register(&Command{
 		Path:   []Word{wMember, {"lista", "list"}},
@@ -73,8 +73,8 @@ func (e *Engine) registerRegistry() {
 
 func (e *Engine) forumList(_ context.Context, r *Request, _ Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	var forums []bot.Forum
-	if err := e.Bot.View(func(tx bot.Tx) (err error) { forums, err = bot.ListForums(tx); return }); err != nil {
+	forums, err := e.Bot.Registry.Forums()
+	if err != nil {
 		return Reply{}, err
 	}
 	if len(forums) == 0 {
@@ -90,19 +90,7 @@ func (e *Engine) forumList(_ context.Context, r *Request, _ Args) (Reply, error)
 
 func (e *Engine) forumShow(_ context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	var f *bot.Forum
-	actors := map[string]string{}
-	err := e.Bot.View(func(tx bot.Tx) (err error) {
-		if f, err = bot.GetForum(tx, a.Get("forum")); err != nil {
-			return err
-		}
-		for _, id := range f.Actors {
-			if act, err := bot.GetActor(tx, id); err == nil {
-				actors[id] = act.Name
-			}
-		}
-		return nil
-	})
+	f, actors, err := e.Bot.Registry.Forum(a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -116,11 +104,7 @@ func (e *Engine) forumShow(_ context.Context, r *Request, a Args) (Reply, error)
 	}
 	var cl []string
 	for _, c := range f.Channels {
-		name := c.Name
-		if name == "" {
-			name = c.ID
-		}
-		cl = append(cl, fmt.Sprintf("%s: %s", c.Platform, name))
+		cl = append(cl, fmt.Sprintf("%s: %s", c.Platform, c.Display()))
 	}
 	none := p.T("forum.none_short")
 	msg := bot.Message{
@@ -147,9 +131,9 @@ func orNone(s, none string) string {
 	return s
 }
 
-func (e *Engine) forumCreate(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) forumCreate(ctx context.Context, r *Request, a Args) (Reply, error) {
 	f := bot.Forum{ID: a.Get("id"), Name: a.Get("namn"), Level: bot.Level(a.Get("niva")), Host: a.Get("vard")}
-	if err := e.Bot.CreateForum(r.Caller, f); err != nil {
+	if err := e.Bot.Registry.CreateForum(ctx, r.Caller, f); err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
@@ -160,25 +144,25 @@ func (e *Engine) forumCreate(_ context.Context, r *Request, a Args) (Reply, erro
 	return Reply{Message: bot.Message{Text: text}}, nil
 }
 
-func (e *Engine) forumChannel(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) forumChannel(ctx context.Context, r *Request, a Args) (Reply, error) {
 	if r.Channel.ID == "" {
 		return Reply{}, bot.Errorf(bot.EINVALID, "err.no_channel")
 	}
 	p := catalog.Printer{Lang: r.Lang}
 	if a.Has("kommunikatorer") {
-		if err := e.Bot.BindCommsChannel(r.Caller, a.Get("forum"), r.Channel); err != nil {
+		if err := e.Bot.Registry.BindCommsChannel(ctx, r.Caller, a.Get("forum"), r.Channel); err != nil {
 			return Reply{}, err
 		}
 		return Reply{Message: bot.Message{Text: p.T("forum.comms_bound", "Forum", a.Get("forum"))}}, nil
 	}
-	if err := e.Bot.BindChannel(r.Caller, a.Get("forum"), r.Channel); err != nil {
+	if err := e.Bot.Registry.BindChannel(ctx, r.Caller, a.Get("forum"), r.Channel); err != nil {
 		return Reply{}, err
 	}
 	return Reply{Message: bot.Message{Text: p.T("forum.channel_bound", "Forum", a.Get("forum"), "Root", e.Root)}}, nil
 }
 
-func (e *Engine) forumJoin(_ context.Context, r *Request, a Args) (Reply, error) {
-	added, err := e.Bot.JoinForum(r.Caller, a.Get("forum"), a["aktor"])
+func (e *Engine) forumJoin(ctx context.Context, r *Request, a Args) (Reply, error) {
+	added, err := e.Bot.Registry.JoinForum(ctx, r.Caller, a.Get("forum"), a["aktor"])
 	if err != nil {
 		return Reply{}, err
 	}
@@ -187,32 +171,34 @@ func (e *Engine) forumJoin(_ context.Context, r *Request, a Args) (Reply, error)
 }
 
 // confirm asks before a change that cannot be undone: the answer carries
-// a button (in the terminal, the command to type) that runs the same
-// command with bekräfta added.
-func (e *Engine) confirm(r *Request, a Args, question, label, command string) (Reply, bool, error) {
+// a button (in the terminal, the command to type) that performs the same
+// action confirmed.
+func (e *Engine) confirm(r *Request, a Args, question, label string, act bot.Action) (Reply, bool, error) {
 	if a.Has("bekrafta") {
 		return Reply{}, true, nil
 	}
 	if err := bot.Require(r.Caller, bot.PermAdmin, nil); err != nil {
 		return Reply{}, false, err
 	}
-	return Reply{Message: bot.Message{Text: question, Buttons: []bot.Button{{Label: label, Command: command + " bekräfta", Style: "danger"}}}}, false, nil
+	act.Confirm = true
+	return Reply{Message: bot.Message{Text: question, Buttons: []bot.Button{{Label: label, Action: act, Style: "danger", Personal: true}}}}, false, nil
 }
 
-func (e *Engine) forumLeave(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) forumLeave(ctx context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	if reply, ok, err := e.confirm(r, a, p.T("forum.leave_confirm", "Forum", a.Get("forum"), "Actor", a.Get("aktor")), p.T("button.remove"), "forum lämna "+a.Get("forum")+" "+a.Get("aktor")); !ok {
+	act := bot.Action{Kind: bot.ActLeaveForum, Forum: a.Get("forum"), Actor: a.Get("aktor")}
+	if reply, ok, err := e.confirm(r, a, p.T("forum.leave_confirm", "Forum", a.Get("forum"), "Actor", a.Get("aktor")), p.T("button.remove"), act); !ok {
 		return reply, err
 	}
-	if err := e.Bot.LeaveForum(r.Caller, a.Get("forum"), a.Get("aktor")); err != nil {
+	if err := e.Bot.Registry.LeaveForum(ctx, r.Caller, a.Get("forum"), a.Get("aktor")); err != nil {
 		return Reply{}, err
 	}
 	return Reply{Message: bot.Message{Text: p.T("forum.left", "Forum", a.Get("forum"), "Actor", a.Get("aktor"))}}, nil
 }
 
-func (e *Engine) actorAdd(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) actorAdd(ctx context.Context, r *Request, a Args) (Reply, error) {
 	act := bot.Actor{ID: a.Get("id"), Name: a.Get("namn")}
-	if err := e.Bot.AddActor(r.Caller, act); err != nil {
+	if err := e.Bot.Registry.AddActor(ctx, r.Caller, act); err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
@@ -221,8 +207,8 @@ func (e *Engine) actorAdd(_ context.Context, r *Request, a Args) (Reply, error) 
 
 func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	var actors []bot.Actor
-	if err := e.Bot.View(func(tx bot.Tx) (err error) { actors, err = bot.ListActors(tx); return }); err != nil {
+	actors, err := e.Bot.Registry.Actors()
+	if err != nil {
 		return Reply{}, err
 	}
 	if len(actors) == 0 {
@@ -235,7 +221,7 @@ func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error)
 	return Reply{Message: bot.Message{Title: p.T("actor.list_title"), Text: strings.Join(lines, "\n")}}, nil
 }
 
-func (e *Engine) memberAdd(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) memberAdd(ctx context.Context, r *Request, a Args) (Reply, error) {
 	key, username, _ := strings.Cut(a.Get("anvandare"), "|")
 	ident, err := bot.ParseIdentity(key)
 	if err != nil {
@@ -243,7 +229,7 @@ func (e *Engine) memberAdd(_ context.Context, r *Request, a Args) (Reply, error)
 	}
 	ident.Username = username
 	roles, _ := bot.ParseRoles(a.Get("roll"))
-	m, created, err := e.Bot.AddMember(r.Caller, bot.Member{ID: a.Get("id"), Name: a.Get("namn"), Actor: a.Get("aktor"), Roles: roles}, ident)
+	m, created, err := e.Bot.Registry.AddMember(ctx, r.Caller, bot.Member{ID: a.Get("id"), Name: a.Get("namn"), Actor: a.Get("aktor"), Roles: roles}, ident)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -259,12 +245,13 @@ func (e *Engine) memberAdd(_ context.Context, r *Request, a Args) (Reply, error)
 	return Reply{Message: bot.Message{Text: p.T(id, "ID", m.ID, "Who", who, "Actor", m.Actor, "Roles", roleWords(m.Roles, r.Lang))}}, nil
 }
 
-func (e *Engine) memberRemove(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) memberRemove(ctx context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	if reply, ok, err := e.confirm(r, a, p.T("member.remove_confirm", "Member", a.Get("medlem")), p.T("button.remove"), "medlem ta-bort "+a.Get("medlem")); !ok {
+	act := bot.Action{Kind: bot.ActRemoveMember, Member: a.Get("medlem")}
+	if reply, ok, err := e.confirm(r, a, p.T("member.remove_confirm", "Member", a.Get("medlem")), p.T("button.remove"), act); !ok {
 		return reply, err
 	}
-	m, err := e.Bot.RemoveMember(r.Caller, a.Get("medlem"))
+	m, err := e.Bot.Registry.RemoveMember(ctx, r.Caller, a.Get("medlem"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -272,19 +259,13 @@ func (e *Engine) memberRemove(_ context.Context, r *Request, a Args) (Reply, err
 }
 
 func (e *Engine) memberList(_ context.Context, r *Request, a Args) (Reply, error) {
-	if err := bot.Require(r.Caller, bot.PermMember, nil); err != nil {
-		return Reply{}, err
-	}
 	p := catalog.Printer{Lang: r.Lang}
-	var members []bot.Member
-	if err := e.Bot.View(func(tx bot.Tx) (err error) { members, err = bot.ListMembers(tx); return }); err != nil {
+	members, err := e.Bot.Registry.Members(r.Caller, a.Get("aktor"))
+	if err != nil {
 		return Reply{}, err
 	}
 	var lines []string
 	for _, m := range members {
-		if a.Has("aktor") && m.Actor != a.Get("aktor") {
-			continue
-		}
 		var ids []string
 		for _, i := range m.Identities {
 			ids = append(ids, i.String())

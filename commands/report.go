@@ -50,14 +50,17 @@ func (e *Engine) registerReports() {
 			Param{Name: w, Meta: Word{"text", "text"}, Kind: KindLong, Optional: true, Help: "section." + w.key() + ".help"},
 			Param{Name: Word{w.Sv + "-delas", w.En + "-shared"}, Meta: Word{"delas|intern", "delas|intern"}, Kind: KindChoice, Choices: shareChoices, Default: "delas", Help: "param.share", Label: "label.share." + w.key()})
 	}
-	params = append(params, Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Default: string(bot.TLPAmber), Help: "param.tlp", Parse: parseTLP})
-	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew,
-		Args: Word{`F [fakta="…"] [prognos="…"] [inriktning="…"] … [fakta-delas=intern] [tlp=AMBER]`, `F [facts="…"] [prognosis="…"] [direction="…"] … [facts-shared=intern] [tlp=AMBER]`}})
+	params = append(params,
+		Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Default: string(bot.TLPAmber), Help: "param.tlp", Parse: parseTLP},
+		Param{Name: Word{"till", "to"}, Meta: Word{"@a,@b", "@a,@b"}, Kind: KindText, Optional: true, Help: "param.report_to", Label: "label.report_to",
+			OnlyWhen: &bot.FieldValue{Field: "tlp", Value: string(bot.TLPRed)}})
+	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew, Action: bot.ActNewReport,
+		Args: Word{`F [fakta="…"] [prognos="…"] [inriktning="…"] … [fakta-delas=intern] [tlp=AMBER] [till=@a,@b]`, `F [facts="…"] [prognosis="…"] [direction="…"] … [facts-shared=intern] [tlp=AMBER] [to=@a,@b]`}})
 	pActorOpt := Param{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}
 	e.Register(&Command{
 		Path:   []Word{wReport, {"visa", "show"}},
 		Params: []Param{pForum, pActorOpt, {Name: Word{"version", "version"}, Meta: Word{"N", "N"}, Kind: KindText, Optional: true, Help: "param.version"}},
-		Perm:   bot.PermMember, Help: "help.report_show", Run: e.reportShow,
+		Perm:   bot.PermMember, Help: "help.report_show", Run: e.reportShow, Action: bot.ActShowReport,
 	})
 	e.Register(&Command{Path: []Word{wReport, {"samlad", "compiled"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.report_compiled", Run: e.reportCompiled})
 	e.Register(&Command{
@@ -69,13 +72,33 @@ func (e *Engine) registerReports() {
 	e.Register(&Command{Path: []Word{wReport, {"export", "export"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.report_export", Run: e.reportExport})
 }
 
-func (e *Engine) reportNew(_ context.Context, r *Request, a Args) (Reply, error) {
+// people resolves a comma- or space-separated list of mentions.
+func (e *Engine) people(ctx context.Context, r *Request, list, field string) ([]bot.Identity, error) {
+	var out []bot.Identity
+	for _, m := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if r.Users == nil {
+			return nil, bot.Errorf(bot.EINVALID, "err.unknown_user", "User", m).OnField(field)
+		}
+		id, err := r.Users.ResolveUser(ctx, m)
+		if err != nil {
+			return nil, fieldOf(err, field)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+func (e *Engine) reportNew(ctx context.Context, r *Request, a Args) (Reply, error) {
 	var sections []bot.ReportSection
 	for _, w := range sectionWords {
 		sections = append(sections, bot.ReportSection{Key: w.key(), Text: a.Get(w.key()), Shared: a.Get(w.key()+"-delas") != "intern"})
 	}
 	tlp, _ := bot.ParseTLP(a.Get("tlp"))
-	rep, err := e.Bot.FileReport(r.Caller, a.Get("forum"), sections, tlp)
+	to, err := e.people(ctx, r, a.Get("till"), "till")
+	if err != nil {
+		return Reply{}, err
+	}
+	rep, err := e.Bot.Reports.File(ctx, r.Caller, a.Get("forum"), sections, tlp, to)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -95,128 +118,58 @@ func (e *Engine) reportNew(_ context.Context, r *Request, a Args) (Reply, error)
 
 func (e *Engine) reportShow(_ context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	var msg bot.Message
-	err := e.Bot.View(func(tx bot.Tx) error {
-		f, err := bot.GetForum(tx, a.Get("forum"))
-		if err != nil {
-			return err
+	version := 0
+	if v := a.Get("version"); v != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(v, "v"))
+		if err != nil || n < 1 {
+			return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_number", "Value", v).OnField("version")
 		}
-		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
-			return err
-		}
-		actor := a.Get("aktor")
-		if actor == "" {
-			if r.Caller.Member == nil {
-				return bot.Require(r.Caller, bot.PermMember, f)
-			}
-			actor = r.Caller.Member.Actor
-		}
-		versions, err := bot.ReportVersions(tx, f.ID, actor)
-		if err != nil {
-			return err
-		}
-		if len(versions) == 0 {
-			return bot.Errorf(bot.ENOTFOUND, "err.no_report", "Actor", actor, "Forum", f.ID)
-		}
-		rep := versions[len(versions)-1]
-		if v := a.Get("version"); v != "" {
-			n, err := strconv.Atoi(strings.TrimPrefix(v, "v"))
-			if err != nil || n < 1 || n > len(versions) {
-				return bot.Errorf(bot.EINVALID, "err.bad_version", "Value", v, "Max", len(versions)).OnField("version")
-			}
-			rep = versions[n-1]
-		}
-		own := r.Caller.Member != nil && r.Caller.Member.Actor == actor
-		if !own {
-			rep = rep.Shared()
-		}
-		name := actor
-		if act, err := bot.GetActor(tx, actor); err == nil {
-			name = act.Name
-		}
-		msg = e.Bot.ReportMessage(rep, name)
-		if !own {
-			msg.Text = p.T("report.shared_only")
-		}
-		var vs []string
-		for _, v := range versions {
-			vs = append(vs, fmt.Sprintf("v%d %s", v.Version, e.Bot.LocalTime(v.At)))
-		}
-		if len(vs) > 1 {
-			msg.Fields = append(msg.Fields, bot.Field{Title: p.T("report.versions"), Value: strings.Join(vs, " · ")})
-		}
-		return nil
-	})
-	return Reply{Message: msg}, err
-}
-
-func (e *Engine) compiled(r *Request, forum string) (*bot.Compiled, error) {
-	var c *bot.Compiled
-	err := e.Bot.View(func(tx bot.Tx) error {
-		f, err := bot.GetForum(tx, forum)
-		if err != nil {
-			return err
-		}
-		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
-			return err
-		}
-		c, err = e.Bot.Compile(tx, f, e.Bot.Clock.Now())
-		return err
-	})
-	return c, err
-}
-
-func (e *Engine) reportCompiled(_ context.Context, r *Request, a Args) (Reply, error) {
-	c, err := e.compiled(r, a.Get("forum"))
+		version = n
+	}
+	view, err := e.Bot.Reports.Show(r.Caller, a.Get("forum"), a.Get("aktor"), version)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Message: e.Bot.CompiledMessage(c)}, nil
+	msg := view.Message
+	if !view.Own {
+		msg.Text = p.T("report.shared_only")
+	}
+	var vs []string
+	for _, v := range view.Versions {
+		vs = append(vs, fmt.Sprintf("v%d %s", v.Version, e.Bot.LocalTime(v.At)))
+	}
+	if len(vs) > 1 {
+		msg.Fields = append(msg.Fields, bot.Field{Title: p.T("report.versions"), Value: strings.Join(vs, " · ")})
+	}
+	return Reply{Message: msg}, nil
+}
+
+func (e *Engine) reportCompiled(_ context.Context, r *Request, a Args) (Reply, error) {
+	m, err := e.Bot.Reports.Picture(r.Caller, a.Get("forum"))
+	return Reply{Message: m}, err
 }
 
 // reportShare posts the compiled picture, or one actor's shared report,
 // to the forum's channels or to named people, under the TLP rules.
 func (e *Engine) reportShare(ctx context.Context, r *Request, a Args) (Reply, error) {
-	c, err := e.compiled(r, a.Get("forum"))
+	to, err := e.people(ctx, r, a.Get("till"), "till")
 	if err != nil {
 		return Reply{}, err
 	}
-	msg, label, what := e.Bot.CompiledMessage(c), c.TLP, "compiled"
-	if actor := a.Get("aktor"); actor != "" {
-		var rep *bot.Report
-		for i := range c.Reports {
-			if c.Reports[i].Actor == actor {
-				rep = &c.Reports[i]
-			}
-		}
-		if rep == nil {
-			return Reply{}, bot.Errorf(bot.ENOTFOUND, "err.no_shared_report", "Actor", actor)
-		}
-		msg, label, what = e.Bot.ReportMessage(*rep, c.Names[actor]), rep.TLP, fmt.Sprintf("report #%d", rep.Number)
-	}
-	to := bot.ShareTarget{Channels: c.Forum.Channels}
-	if list := a.Get("till"); list != "" {
-		to.Channels = nil
-		for _, m := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
-			if r.Users == nil {
-				return Reply{}, bot.Errorf(bot.EINVALID, "err.unknown_user", "User", m)
-			}
-			id, err := r.Users.ResolveUser(ctx, m)
-			if err != nil {
-				return Reply{}, fieldOf(err, "till")
-			}
-			to.People = append(to.People, id)
-		}
-	}
-	if err := e.Bot.Share(ctx, r.Caller, c.Forum.ID, label, to, msg, what); err != nil {
+	res, err := e.Bot.Reports.Share(ctx, r.Caller, a.Get("forum"), a.Get("aktor"), to)
+	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("report.shared", "Label", label.Label(), "Channels", len(to.Channels), "People", len(to.People))}}, nil
+	text := p.T("report.shared", "Label", res.Label.Label(), "Channels", res.Channels, "People", res.People)
+	if res.Withheld > 0 {
+		text += "\n" + p.T("report.withheld_red", "N", res.Withheld)
+	}
+	return Reply{Message: bot.Message{Text: text}}, nil
 }
 
-func (e *Engine) reportRequest(_ context.Context, r *Request, a Args) (Reply, error) {
-	n, err := e.Bot.RequestReports(r.Caller, a.Get("forum"))
+func (e *Engine) reportRequest(ctx context.Context, r *Request, a Args) (Reply, error) {
+	n, err := e.Bot.Reports.Request(ctx, r.Caller, a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -226,17 +179,11 @@ func (e *Engine) reportRequest(_ context.Context, r *Request, a Args) (Reply, er
 
 // reportExport sends the compiled picture as a Markdown file to the
 // caller's direct messages (a file in the terminal).
-func (e *Engine) reportExport(_ context.Context, r *Request, a Args) (Reply, error) {
-	c, err := e.compiled(r, a.Get("forum"))
+func (e *Engine) reportExport(ctx context.Context, r *Request, a Args) (Reply, error) {
+	name, err := e.Bot.Reports.Export(ctx, r.Caller, a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
 	}
-	name := fmt.Sprintf("lagesbild-%s-%s.md", c.Forum.ID, c.At.In(bot.Stockholm()).Format("2006-01-02-1504"))
 	p := catalog.Printer{Lang: r.Lang}
-	comment := bot.Message{TLP: c.TLP, Text: p.T("report.export_comment", "Forum", c.Forum.Name)}
-	to := bot.Destination{Platform: r.Caller.Identity.Platform, User: r.Caller.Identity.UserID}
-	if err := e.Bot.SendFile(r.Caller, to, bot.File{Name: name, Content: []byte(e.Bot.CompiledMarkdown(c))}, comment, c.Forum.ID); err != nil {
-		return Reply{}, err
-	}
 	return Reply{Message: bot.Message{Text: p.T("report.exported", "File", name)}}, nil
 }

@@ -37,14 +37,14 @@ func (e *Engine) registerStatements() {
 	e.Register(&Command{Path: []Word{wStatement, {"utkast", "draft"}}, Params: append([]Param{pForum}, statementFields(false)...), Perm: bot.PermStatement, Help: "help.statement_draft", Form: true, Run: e.stmtDraft})
 	e.Register(&Command{Path: []Word{wStatement, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.statement_show", Run: e.stmtShow})
 	e.Register(&Command{Path: []Word{wStatement, {"lista", "list"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.statement_list", Run: e.stmtList})
-	e.Register(&Command{Path: []Word{wStatement, {"godkänn", "approve"}}, Params: []Param{pNumber, pRev}, Perm: bot.PermMember, Help: "help.statement_approve", Run: e.stmtApprove})
+	e.Register(&Command{Path: []Word{wStatement, {"godkänn", "approve"}}, Params: []Param{pNumber, pRev}, Perm: bot.PermMember, Help: "help.statement_approve", Run: e.stmtApprove, Action: bot.ActApprove})
 	e.Register(&Command{
 		Path:   []Word{wStatement, {"avslå", "reject"}},
 		Params: []Param{pNumber, pRev, {Name: Word{"motivering", "reason"}, Meta: Word{"motivering", "reason"}, Kind: KindText, Positional: true, Variadic: true, Optional: true, Help: "param.reject_reason"}},
-		Perm:   bot.PermMember, Help: "help.statement_reject", Form: true, Run: e.stmtReject,
+		Perm:   bot.PermMember, Help: "help.statement_reject", Form: true, Run: e.stmtReject, Action: bot.ActReject,
 	})
 	e.Register(&Command{Path: []Word{wStatement, {"ändra", "edit"}}, Params: append([]Param{pNumber}, statementFields(true)...), Perm: bot.PermStatement, Help: "help.statement_edit", Form: true, Run: e.stmtEdit})
-	e.Register(&Command{Path: []Word{wStatement, {"publicera", "release"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_release", Run: e.stmtRelease})
+	e.Register(&Command{Path: []Word{wStatement, {"publicera", "release"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_release", Run: e.stmtRelease, Action: bot.ActRelease})
 	e.Register(&Command{Path: []Word{wStatement, {"återkalla", "withdraw"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_withdraw", Run: e.stmtWithdraw})
 }
 
@@ -114,16 +114,16 @@ func (e *Engine) parseWhen(v string) (time.Time, error) {
 	return time.Time{}, bot.Errorf(bot.EINVALID, "err.bad_when", "Value", v).OnField("senast")
 }
 
-func (e *Engine) stmtDraft(_ context.Context, r *Request, a Args) (Reply, error) {
-	var f *bot.Forum
-	if err := e.Bot.View(func(tx bot.Tx) (err error) { f, err = bot.GetForum(tx, a.Get("forum")); return }); err != nil {
+func (e *Engine) stmtDraft(ctx context.Context, r *Request, a Args) (Reply, error) {
+	f, _, err := e.Bot.Registry.Forum(a.Get("forum"))
+	if err != nil {
 		return Reply{}, err
 	}
 	d, err := e.draftFrom(f, a)
 	if err != nil {
 		return Reply{}, err
 	}
-	s, err := e.Bot.DraftStatement(r.Caller, f.ID, d)
+	s, err := e.Bot.Statements.Draft(ctx, r.Caller, f.ID, d)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -140,57 +140,28 @@ func (e *Engine) stmtShow(_ context.Context, r *Request, a Args) (Reply, error) 
 	if err != nil {
 		return Reply{}, err
 	}
-	var m bot.Message
-	err = e.Bot.View(func(tx bot.Tx) error {
-		s, err := bot.GetStatement(tx, n)
-		if err != nil {
-			return err
-		}
-		f, err := bot.GetForum(tx, s.Forum)
-		if err != nil {
-			return err
-		}
-		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
-			return err
-		}
-		m, err = e.Bot.StatementMessage(tx, s)
-		m.Buttons = nil
-		return err
-	})
+	m, err := e.Bot.Statements.Show(r.Caller, n)
 	return Reply{Message: m}, err
 }
 
 func (e *Engine) stmtList(_ context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	var lines []string
-	err := e.Bot.View(func(tx bot.Tx) error {
-		f, err := bot.GetForum(tx, a.Get("forum"))
-		if err != nil {
-			return err
-		}
-		if err := bot.Require(r.Caller, bot.PermMember, f); err != nil {
-			return err
-		}
-		return tx.ForEach(bot.BucketStatements, "", func(_ string, decode func(any) error) error {
-			var s bot.Statement
-			if err := decode(&s); err != nil || s.Forum != f.ID {
-				return err
-			}
-			first := strings.SplitN(s.Current().Text, "\n", 2)[0]
-			if len([]rune(first)) > 60 {
-				first = string([]rune(first)[:59]) + "…"
-			}
-			lines = append(lines, p.T("statement.list_line", "N", s.Number, "State", p.T("statement.state."+s.State), "Approved", len(s.Approvers)-len(s.Missing()), "Of", len(s.Approvers), "Text", first))
-			return nil
-		})
-	})
+	list, err := e.Bot.Statements.List(r.Caller, a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
+	}
+	var lines []string
+	for _, s := range list {
+		first := strings.SplitN(s.Text, "\n", 2)[0]
+		if len([]rune(first)) > 60 {
+			first = string([]rune(first)[:59]) + "…"
+		}
+		lines = append(lines, p.T("statement.list_line", "N", s.Number, "State", p.T("statement.state."+s.State), "Approved", s.Approved, "Of", s.Required, "Text", first))
 	}
 	return Reply{Message: bot.Message{Title: p.T("statement.list_title"), Text: orNone(strings.Join(lines, "\n"), p.T("statement.none"))}}, nil
 }
 
-func (e *Engine) stmtApprove(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) stmtApprove(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -199,15 +170,15 @@ func (e *Engine) stmtApprove(_ context.Context, r *Request, a Args) (Reply, erro
 	if err != nil {
 		return Reply{}, err
 	}
-	s, err := e.Bot.Approve(r.Caller, n, rev)
+	s, t, err := e.Bot.Statements.Approve(ctx, r.Caller, n, rev)
 	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("statement.approved", "N", n, "Rev", s.Current().N, "Missing", len(s.Missing()))}}, nil
+	return Reply{Message: bot.Message{Text: p.T("statement.approved", "N", n, "Rev", s.Current().N, "Missing", len(t.Missing))}}, nil
 }
 
-func (e *Engine) stmtReject(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) stmtReject(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -222,27 +193,19 @@ func (e *Engine) stmtReject(_ context.Context, r *Request, a Args) (Reply, error
 		f.Fields = []bot.FormField{{Name: "motivering", Label: catalog.T(r.Lang, "statement.reason_label"), Help: catalog.T(r.Lang, "param.reject_reason"), Type: bot.FieldTextarea, MaxLen: 3000}}
 		return Reply{Form: f}, nil
 	}
-	if _, err := e.Bot.Reject(r.Caller, n, rev, reason); err != nil {
+	if _, _, err := e.Bot.Statements.Reject(ctx, r.Caller, n, rev, reason); err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
 	return Reply{Message: bot.Message{Text: p.T("statement.rejected", "N", n)}}, nil
 }
 
-func (e *Engine) stmtEdit(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) stmtEdit(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
 	}
-	var s *bot.Statement
-	var f *bot.Forum
-	err = e.Bot.View(func(tx bot.Tx) error {
-		if s, err = bot.GetStatement(tx, n); err != nil {
-			return err
-		}
-		f, err = bot.GetForum(tx, s.Forum)
-		return err
-	})
+	cur, err := e.Bot.Statements.Current(r.Caller, n)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -254,7 +217,6 @@ func (e *Engine) stmtEdit(_ context.Context, r *Request, a Args) (Reply, error) 
 		if !r.CanOpenForms {
 			return Reply{}, bot.Errorf(bot.EINVALID, "err.no_change", "N", n)
 		}
-		cur := s.Current()
 		form := e.FormFor("budskap ändra", r.Lang, map[string]string{"nummer": a.Get("nummer")})
 		defaults := map[string]string{"text": cur.Text, "malgrupp": string(cur.Audience), "tlp": string(cur.TLP)}
 		for i := range form.Fields {
@@ -264,24 +226,44 @@ func (e *Engine) stmtEdit(_ context.Context, r *Request, a Args) (Reply, error) 
 		}
 		return Reply{Form: form}, nil
 	}
-	d, err := e.draftFrom(f, a)
+	s, _, err := e.statementForum(n)
 	if err != nil {
 		return Reply{}, err
 	}
-	s, err = e.Bot.Edit(r.Caller, n, d)
+	d, err := e.draftFrom(s, a)
+	if err != nil {
+		return Reply{}, err
+	}
+	st, err := e.Bot.Statements.Edit(ctx, r.Caller, n, d)
 	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("statement.edited", "N", n, "Rev", s.Current().N, "K", len(s.Approvers))}}, nil
+	return Reply{Message: bot.Message{Text: p.T("statement.edited", "N", n, "Rev", st.Current().N, "K", len(st.Approvers))}}, nil
 }
 
-func (e *Engine) stmtRelease(_ context.Context, r *Request, a Args) (Reply, error) {
+// statementForum is the forum a statement belongs to, for resolving
+// target channel names.
+func (e *Engine) statementForum(n uint64) (*bot.Forum, map[string]string, error) {
+	var forum string
+	if err := e.Bot.View(func(tx bot.Tx) error {
+		s, err := bot.GetStatement(tx, n)
+		if err == nil {
+			forum = s.Forum
+		}
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	return e.Bot.Registry.Forum(forum)
+}
+
+func (e *Engine) stmtRelease(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
 	}
-	s, err := e.Bot.Release(r.Caller, n)
+	s, err := e.Bot.Statements.Release(ctx, r.Caller, n)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -289,12 +271,12 @@ func (e *Engine) stmtRelease(_ context.Context, r *Request, a Args) (Reply, erro
 	return Reply{Message: bot.Message{Text: p.T("statement.released", "N", n, "Rev", s.Current().N, "Channels", len(s.Current().Targets))}}, nil
 }
 
-func (e *Engine) stmtWithdraw(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) stmtWithdraw(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
 	}
-	if _, err := e.Bot.Withdraw(r.Caller, n); err != nil {
+	if _, err := e.Bot.Statements.Withdraw(ctx, r.Caller, n); err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 
 	"samverkan/bot"
 	"samverkan/catalog"
+	"samverkan/commands"
 )
 
 // Config is the effective configuration.
@@ -33,8 +35,11 @@ type Config struct {
 	// Conferences sets forums' weekly conferences at start, e.g.
 	// {ssr: "torsdag 16:00 Europe/Stockholm"} or {ssr: "av"}.
 	Conferences map[string]string `yaml:"conferences"`
-	Mattermost  Mattermost        `yaml:"mattermost"`
-	Slack       Slack             `yaml:"slack"`
+	// MaxInFlight bounds the commands running at once; beyond it a
+	// command is answered "busy" at once (default 16).
+	MaxInFlight int        `yaml:"max_in_flight"`
+	Mattermost  Mattermost `yaml:"mattermost"`
+	Slack       Slack      `yaml:"slack"`
 
 	// sources tells where each key's value came from: "file.yaml:12" or
 	// the environment variable's name.
@@ -46,6 +51,11 @@ type Mattermost struct {
 	URL           string   `yaml:"url"`
 	Token         string   `yaml:"token"`
 	CommandTokens []string `yaml:"command_tokens"`
+	// RequestsPerSecond and Burst are the server's rate limit for the
+	// bot's token (RateLimitSettings.PerSec and MaxBurst; defaults 10 and
+	// 100): the bot keeps under it.
+	RequestsPerSecond int `yaml:"requests_per_second"`
+	Burst             int `yaml:"burst"`
 }
 
 // Slack holds the Slack app's credentials.
@@ -58,8 +68,12 @@ type Slack struct {
 
 // Defaults.
 const (
-	DefaultListen = "127.0.0.1:8787"
-	DefaultData   = "samverkan.db"
+	DefaultListen      = "127.0.0.1:8787"
+	DefaultData        = "samverkan.db"
+	DefaultMaxInFlight = commands.DefaultMaxInFlight
+	// Mattermost's default rate limit: 10 requests a second, bursts of 100.
+	DefaultMattermostRate  = 10
+	DefaultMattermostBurst = 100
 )
 
 // envVars maps each environment variable to its key and setter.
@@ -75,6 +89,9 @@ var envVars = []struct {
 	{"SAMVERKAN_MATTERMOST_URL", "mattermost.url", func(c *Config, v string) { c.Mattermost.URL = v }},
 	{"SAMVERKAN_MATTERMOST_TOKEN", "mattermost.token", func(c *Config, v string) { c.Mattermost.Token = v }},
 	{"SAMVERKAN_MATTERMOST_COMMAND_TOKENS", "mattermost.command_tokens", func(c *Config, v string) { c.Mattermost.CommandTokens = splitList(v) }},
+	{"SAMVERKAN_MATTERMOST_REQUESTS_PER_SECOND", "mattermost.requests_per_second", func(c *Config, v string) { c.Mattermost.RequestsPerSecond = atoi(v) }},
+	{"SAMVERKAN_MATTERMOST_BURST", "mattermost.burst", func(c *Config, v string) { c.Mattermost.Burst = atoi(v) }},
+	{"SAMVERKAN_MAX_IN_FLIGHT", "max_in_flight", func(c *Config, v string) { c.MaxInFlight = atoi(v) }},
 	{"SAMVERKAN_SLACK_BOT_TOKEN", "slack.bot_token", func(c *Config, v string) { c.Slack.BotToken = v }},
 	{"SAMVERKAN_SLACK_SIGNING_SECRET", "slack.signing_secret", func(c *Config, v string) { c.Slack.SigningSecret = v }},
 	{"SAMVERKAN_SLACK_APP_TOKEN", "slack.app_token", func(c *Config, v string) { c.Slack.AppToken = v }},
@@ -84,6 +101,15 @@ var envVars = []struct {
 var secrets = map[string]bool{
 	"mattermost.token": true, "mattermost.command_tokens": true,
 	"slack.bot_token": true, "slack.signing_secret": true, "slack.app_token": true,
+}
+
+// atoi reads a whole number; anything else is -1, which Validate names.
+func atoi(v string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 func splitList(v string) []string {
@@ -135,6 +161,15 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 	}
 	if c.Locale == "" {
 		c.Locale = catalog.Default
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = DefaultMaxInFlight
+	}
+	if c.Mattermost.RequestsPerSecond == 0 {
+		c.Mattermost.RequestsPerSecond = DefaultMattermostRate
+	}
+	if c.Mattermost.Burst == 0 {
+		c.Mattermost.Burst = DefaultMattermostBurst
 	}
 	return c, c.Validate()
 }
@@ -220,6 +255,15 @@ func (c *Config) Validate() error {
 		if _, err := ParseConference(spec); err != nil {
 			errs = append(errs, c.errf("conferences", "%s: %v", forum, err))
 		}
+	}
+	if c.MaxInFlight < 1 || c.MaxInFlight > 10000 {
+		errs = append(errs, c.errf("max_in_flight", "want a whole number of commands between 1 and 10000, got %d", c.MaxInFlight))
+	}
+	if c.Mattermost.RequestsPerSecond < 1 || c.Mattermost.RequestsPerSecond > 10000 {
+		errs = append(errs, c.errf("mattermost.requests_per_second", "want the server's RateLimitSettings.PerSec, a whole number from 1 (default 10)"))
+	}
+	if c.Mattermost.Burst < 1 || c.Mattermost.Burst > 100000 {
+		errs = append(errs, c.errf("mattermost.burst", "want the server's RateLimitSettings.MaxBurst, a whole number from 1 (default 100)"))
 	}
 	sl := c.Slack
 	if sl.BotToken != "" || sl.SigningSecret != "" || sl.AppToken != "" {

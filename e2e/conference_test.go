@@ -61,7 +61,7 @@ func TestAgendaAtSixteenAcrossBothDSTChanges(t *testing.T) {
 		}
 		// The conference opened at exactly 16:00:00 local on that Thursday.
 		var confs []bot.Conference
-		_ = w.env.Store.View(func(tx bot.Tx) (err error) { confs, err = bot.Conferences(tx, "ssr"); return })
+		_ = w.env.Store.View(func(tx bot.Tx) (err error) { confs, err = bot.ListConferences(tx, "ssr"); return })
 		c := confs[len(confs)-1]
 		if want := day.Add(16 * time.Hour); !c.Started.Equal(want) || !c.Scheduled.Equal(want) || c.Late {
 			t.Errorf("%s: conference started %s (scheduled %s, late %v)", when, c.Started.In(bot.Stockholm()), c.Scheduled, c.Late)
@@ -149,8 +149,15 @@ func TestFullMeetingMinutesAndOpenActions(t *testing.T) {
 	w := newConferenceWorld(t, stockholm(2026, 11, 23, 9, 0, 0))
 	w.must(w.mustText(w.mmCmd("u_tove", `lägesbild ny ssr fakta="Elavbrott i Norrort."`)))
 	w.at(stockholm(2026, 11, 26, 16, 0, 0))
-	posts := w.mm.Posts(mmChannel)
-	agenda := posts[len(posts)-1]
+	var agenda *model.Post
+	for _, p := range w.mm.Posts(mmChannel) {
+		if strings.Contains(mmtest.Text(p), "Samverkanskonferens:") {
+			agenda = p
+		}
+	}
+	if agenda == nil {
+		t.Fatal("no agenda")
+	}
 	text := mmtest.Text(agenda)
 	for _, want := range []string{"1. Närvarokontroll", "2. Loggning", "3. Mötets syfte", "4. Aktörsrunda", "Länsstyrelsen Stockholm: lägesbild #1", "Ingen lägesbild: SOS Alarm, Polisen Region Stockholm, Stockholms stad, Ellevio", "5. Summering", "6. Beslut och åtgärder", "7. Nästa möte", "2026-12-03 16:00"} {
 		if !strings.Contains(text, want) {
@@ -170,8 +177,12 @@ func TestFullMeetingMinutesAndOpenActions(t *testing.T) {
 	w.env.Clock.Set(stockholm(2026, 11, 26, 16, 3, 0))
 	w.must(w.mustText(w.mmCmd("u_per", "närvarande")))
 	w.deliver()
-	slAgenda := w.sl.Posts(slChannel)
-	btn := slackfake.Button(slAgenda[len(slAgenda)-1].Blocks(), "Närvarande – Stockholms stad")
+	var btn map[string]any
+	for _, p := range w.sl.Posts(slChannel) {
+		if b := slackfake.Button(p.Blocks(), "Närvarande – Stockholms stad"); b != nil {
+			btn = b
+		}
+	}
 	w.env.Clock.Set(stockholm(2026, 11, 26, 16, 4, 0))
 	w.slc.Interaction(slackfake.BlockAction("U_STINA", slChannel, w.sl.HookURL(), btn))
 	waitFor(t, func() bool { return len(w.conference(1).Attendance) == 3 })
@@ -190,7 +201,7 @@ func TestFullMeetingMinutesAndOpenActions(t *testing.T) {
 	w.must(w.mustText(w.mmCmd("u_rasmus", "konferens avsluta")))
 	w.deliver()
 	c := w.conference(1)
-	if len(c.Attendance) != 3 || len(c.Decisions) != 2 || len(c.Actions) != 1 || c.Next == nil || c.EndedAt.IsZero() {
+	if len(c.Attendance) != 3 || c.DecisionCount() != 2 || c.ActionCount() != 1 || c.Next == nil || c.EndedAt.IsZero() {
 		t.Fatalf("stored conference = %+v", c)
 	}
 	wantMinutes := []string{
@@ -217,7 +228,7 @@ func TestFullMeetingMinutesAndOpenActions(t *testing.T) {
 	}
 	// The next agenda lists the open action item.
 	w.at(stockholm(2026, 12, 3, 16, 0, 0))
-	posts = w.mm.Posts(mmChannel)
+	posts := w.mm.Posts(mmChannel)
 	next := mmtest.Text(posts[len(posts)-1])
 	if !strings.Contains(next, "Öppna åtgärder från tidigare möten:\n#1 Ta fram gemensam invånarinformation – ansvarig Stockholms stad, senast 2026-11-27") {
 		t.Errorf("next agenda lacks the open action:\n%s", next)

@@ -44,7 +44,7 @@ func TestReportFormsOnBothPlatformsAndCompiledPicture(t *testing.T) {
 	if err := d.Dialog.IsValid(); err != nil {
 		t.Fatalf("dialog invalid: %v", err)
 	}
-	if len(d.Dialog.Elements) != 13 || !strings.Contains(d.Dialog.IntroductionText, "Behov av samordning av budskap") {
+	if len(d.Dialog.Elements) != 14 || !strings.Contains(d.Dialog.IntroductionText, "Behov av samordning av budskap") {
 		t.Fatalf("dialog has %d elements; intro %q", len(d.Dialog.Elements), d.Dialog.IntroductionText)
 	}
 	var tlpEl model.DialogElement
@@ -165,7 +165,7 @@ func TestAmberNeedsKnownChannelMembers(t *testing.T) {
 	w.sl.SetMembers(slChannel, "UBOT", "U_STINA")
 	postsBefore := len(w.mm.Posts("")) + len(w.sl.Calls("chat.postMessage"))
 	txt, _ := w.mmCmd("u_sam", "lägesbild dela ssr")
-	if !strings.Contains(txt, "TLP:AMBER delas inte i ch_mm") || !strings.Contains(txt, "@otto") {
+	if !strings.Contains(txt, "TLP:AMBER skickades inte till ch_mm") || !strings.Contains(txt, "@otto") {
 		t.Fatalf("sharing with otto in the channel: %s", txt)
 	}
 	w.deliver()
@@ -185,14 +185,18 @@ func TestRedNeverReachesAChannel(t *testing.T) {
 	w.setup()
 	w.forumMembersOnly()
 	const secret = "Hemlig RED-uppgift om skyddsobjekt"
-	w.must(w.mustText(w.mmCmd("u_tove", `lägesbild ny ssr fakta="`+secret+`" tlp=RED`)))
+	w.must(w.mustText(w.mmCmd("u_tove", `lägesbild ny ssr fakta="`+secret+`" tlp=RED till=@sam`)))
 	w.deliver()
 	for _, cmd := range []string{"lägesbild dela ssr", "lägesbild dela ssr lst"} {
-		if txt, _ := w.mmCmd("u_tove", cmd); !strings.Contains(txt, "TLP:RED delas aldrig i en kanal") {
+		if txt, _ := w.mmCmd("u_tove", cmd); !strings.Contains(txt, "TLP:RED delas aldrig i kanaler") {
 			t.Errorf("%s: %s", cmd, txt)
 		}
 	}
-	// A named forum member may receive it directly.
+	// Someone the report does not name does not get it, even when asked.
+	if txt, _ := w.mmCmd("u_tove", "lägesbild dela ssr lst till=@per"); !strings.Contains(txt, "Inget i den samlade lägesbilden får skickas till per") {
+		t.Errorf("share to per: %s", txt)
+	}
+	// The forum member it names may receive it directly.
 	w.must(w.mustText(w.mmCmd("u_tove", "lägesbild dela ssr lst till=@sam")))
 	w.deliver()
 	if countMM(w.mmDM("u_sam"), secret) != 1 {

@@ -63,7 +63,7 @@ func (w *world) approveSlack(user string) {
 
 func (w *world) waitApproved(n uint64, want int) {
 	w.t.Helper()
-	waitFor(w.t, func() bool { s := w.statement(n); return len(s.Approvers)-len(s.Missing()) == want })
+	waitFor(w.t, func() bool { s := w.statement(n); return len(s.Approvers)-len(s.Unapproved()) == want })
 }
 
 const (
@@ -86,8 +86,8 @@ func TestStatementApprovalEditAndReleaseAcrossPlatforms(t *testing.T) {
 	// An edit resets every approval and shows what changed.
 	w.must(w.mustText(w.mmCmd("u_klara", `budskap ändra 1 text="`+secondText+`"`)))
 	w.deliver()
-	if s := w.statement(1); len(s.Missing()) != 3 || s.Current().N != 2 {
-		t.Fatalf("after edit: revision %d, %d missing", s.Current().N, len(s.Missing()))
+	if s := w.statement(1); len(s.Unapproved()) != 3 || s.Current().N != 2 {
+		t.Fatalf("after edit: revision %d, %d missing", s.Current().N, len(s.Unapproved()))
 	}
 	if countSL(w.slDM("U_STINA"), "Undvik [-onödiga-] resor") != 1 {
 		t.Errorf("stina was not shown the diff:\n%s", slTexts(w.slDM("U_STINA")))
@@ -127,7 +127,7 @@ func TestStatementApprovalEditAndReleaseAcrossPlatforms(t *testing.T) {
 	}
 	for _, p := range w.mm.Posts(mmChannel) {
 		if root != nil && p.RootId == root.Id {
-			mmThread = append(mmThread, p.Message)
+			mmThread = append(mmThread, mmtest.Text(p))
 		}
 	}
 	checkThread(t, "mattermost", mmThread, want)
@@ -209,11 +209,15 @@ func TestStatementRefusals(t *testing.T) {
 	if !strings.Contains(resp.EphemeralText, "gäller version 1") {
 		t.Errorf("old revision click: %q", resp.EphemeralText)
 	}
-	// Someone who is not an approver clicks a real button.
+	// Someone else presses kim's own button: refused as not theirs.
 	cur := w.mmDM("u_kim")
 	w.mmc.Click(mmButton(cur[len(cur)-1], "Godkänn"), "u_per", "per", mmChannel, cur[0].Id).Decode(&resp)
-	if !strings.Contains(resp.EphemeralText, "inte godkännare") {
-		t.Errorf("non-approver click: %q", resp.EphemeralText)
+	if !strings.Contains(resp.EphemeralText, "någon annan") {
+		t.Errorf("someone else's click: %q", resp.EphemeralText)
+	}
+	// And typing it is refused too: per is no approver.
+	if txt, _ := w.mmCmd("u_per", "budskap godkänn 1"); !strings.Contains(txt, "inte godkännare") {
+		t.Errorf("non-approver: %s", txt)
 	}
 	// Per may not draft, edit or release either.
 	for _, c := range []string{`budskap utkast ssr text="x"`, `budskap ändra 1 text="x"`, "budskap publicera 1", "budskap återkalla 1"} {
@@ -226,7 +230,7 @@ func TestStatementRefusals(t *testing.T) {
 		t.Errorf("kim releasing: %s", txt)
 	}
 	after := w.statement(1)
-	if len(after.Missing()) != len(before.Missing()) || after.Events != before.Events || after.State != bot.StatementDraft {
+	if len(after.Unapproved()) != len(before.Unapproved()) || after.Events != before.Events || after.State != bot.StatementDraft {
 		t.Fatal("a refused action changed the statement")
 	}
 	// A rejection needs a reason (the button opens a form for it) and
@@ -257,8 +261,8 @@ func TestConcurrentApprovalsBothCount(t *testing.T) {
 	wg.Add(1)
 	go func() { defer wg.Done(); w.slCmd("U_STINA", "budskap godkänn 1 rev=1") }()
 	wg.Wait()
-	if s := w.statement(1); len(s.Missing()) != 0 {
-		t.Fatalf("%d approvals missing after concurrent approvals", len(s.Missing()))
+	if s := w.statement(1); len(s.Unapproved()) != 0 {
+		t.Fatalf("%d approvals missing after concurrent approvals", len(s.Unapproved()))
 	}
 }
 
@@ -313,6 +317,7 @@ func TestStatementRemindersAndReleaseByWarning(t *testing.T) {
 
 func TestStatementThreadInCommunicatorsChannel(t *testing.T) {
 	w := statementWorld(t)
+	w.mm.AddChannel("ch_komm", "u_klara", "u_kim")
 	w.mmc.Command("u_admin", "admin", "ch_komm", "forum kanal ssr kommunikatörer", nil)
 	w.must(w.mustText(w.mmCmd("u_klara", `budskap utkast ssr text="`+firstText+`"`)))
 	w.deliver()

@@ -40,7 +40,7 @@ func New() *Registry {
 func labels(kv ...string) string {
 	var parts []string
 	for i := 0; i+1 < len(kv); i += 2 {
-		v := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(kv[i+1])
+		v := labelEscape.Replace(kv[i+1])
 		parts = append(parts, fmt.Sprintf(`%s="%s"`, kv[i], v))
 	}
 	return strings.Join(parts, ",")
@@ -140,3 +140,6 @@ func (r *Registry) Handler() http.Handler {
 		r.Write(w)
 	})
 }
+
+// labelEscape escapes a label value in the text format.
+var labelEscape = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)

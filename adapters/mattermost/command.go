@@ -24,12 +24,15 @@ func (a *Adapter) handleCommand(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
+	a.heard()
 	f := r.PostForm
+	// Mattermost sends each mentioned user as a repeated pair of keys
+	// (user_mentions, user_mentions_ids), in no particular order but paired
+	// by position.
 	mentions := map[string]string{}
-	names, ids := strings.Split(f.Get("user_mentions"), ","), strings.Split(f.Get("user_mentions_ids"), ",")
-	for i := range names {
-		if i < len(ids) && names[i] != "" && ids[i] != "" {
-			mentions[strings.ToLower(strings.TrimPrefix(names[i], "@"))] = ids[i]
+	if m, err := model.UserMentionMapFromURLValues(f); err == nil {
+		for name, id := range m {
+			mentions[strings.ToLower(strings.TrimPrefix(name, "@"))] = id
 		}
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
@@ -43,7 +46,7 @@ func (a *Adapter) handleCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	reply := a.Engine.Invoke(ctx, in)
 	if reply.Form != nil {
-		if err := a.openDialog(ctx, f.Get("trigger_id"), in.Channel.ID, reply.Form); err != nil {
+		if err := a.openDialog(ctx, f.Get("trigger_id"), in.Channel.ID, in.User.UserID, reply.Form); err != nil {
 			a.log().Error("mattermost: opening dialog", "err", err)
 			reply = commands.Reply{Failed: true, Message: bot.Message{Text: commands.Describe(reply.Lang, err)}}
 		} else {
@@ -51,17 +54,21 @@ func (a *Adapter) handleCommand(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, a.commandResponse(reply))
+	writeJSON(w, a.commandResponse(reply, in.User.UserID))
 }
 
 // commandResponse renders a reply; parts beyond the first go in
 // extra_responses so nothing is cut.
-func (a *Adapter) commandResponse(r commands.Reply) *model.CommandResponse {
+func (a *Adapter) commandResponse(r commands.Reply, user string) *model.CommandResponse {
 	kind := model.CommandResponseTypeEphemeral
 	if r.Public && !r.Failed {
 		kind = model.CommandResponseTypeInChannel
 	}
-	parts := a.render(r.Message)
+	recipient := user
+	if kind == model.CommandResponseTypeInChannel {
+		recipient = ""
+	}
+	parts := a.render(r.Message, recipient)
 	out := &model.CommandResponse{ResponseType: kind, Text: parts[0].Text, Attachments: parts[0].Attachments, SkipSlackParsing: true}
 	for _, p := range parts[1:] {
 		out.ExtraResponses = append(out.ExtraResponses, &model.CommandResponse{ResponseType: kind, Text: p.Text, Attachments: p.Attachments, SkipSlackParsing: true})

@@ -2,6 +2,7 @@ package mattermost
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -38,6 +39,36 @@ func (a *Adapter) ChannelMembers(ctx context.Context, channel string) ([]string,
 	}
 }
 
+// CanPost checks that the bot is a member of the channel: Mattermost
+// refuses a post from a non-member with 403. It reads the channel's
+// member list (the call the runtime contract names); a channel the bot
+// may not even list is one it cannot post in.
+func (a *Adapter) CanPost(ctx context.Context, channel string) error {
+	me, err := a.botUserID(ctx)
+	if err != nil {
+		return err
+	}
+	const per = 200
+	for page := 0; ; page++ {
+		ms, resp, err := a.Client.GetChannelMembers(ctx, channel, page, per, "")
+		if err != nil {
+			if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusForbidden) {
+				break
+			}
+			return classify(resp, err)
+		}
+		for _, m := range ms {
+			if m.UserId == me {
+				return nil
+			}
+		}
+		if len(ms) < per {
+			break
+		}
+	}
+	return &bot.NotInChannelError{Invite: "/invite " + a.UserName(ctx, me)}
+}
+
 // UserName returns @username, or the ID when the user cannot be looked up.
 func (a *Adapter) UserName(ctx context.Context, id string) string {
 	u, _, err := a.Client.GetUser(ctx, id, "")
@@ -52,15 +83,11 @@ func (a *Adapter) UserName(ctx context.Context, id string) string {
 func (a *Adapter) SendFile(ctx context.Context, key string, to bot.Destination, f bot.File, m bot.Message) (string, string, error) {
 	channel := to.Channel
 	if to.User != "" {
-		me, err := a.botUserID(ctx)
+		ch, err := a.directChannel(ctx, to.User)
 		if err != nil {
 			return "", "", err
 		}
-		ch, resp, err := a.Client.CreateDirectChannel(ctx, me, to.User)
-		if err != nil {
-			return "", "", classify(resp, err)
-		}
-		channel = ch.Id
+		channel = ch
 	}
 	up, resp, err := a.Client.UploadFile(ctx, f.Content, channel, f.Name)
 	if err != nil {
@@ -70,7 +97,7 @@ func (a *Adapter) SendFile(ctx context.Context, key string, to bot.Destination, 
 	for _, fi := range up.FileInfos {
 		ids = append(ids, fi.Id)
 	}
-	p := a.render(m)[0]
+	p := a.render(m, to.User)[0]
 	post := &model.Post{ChannelId: channel, Message: p.Text, FileIds: ids, PendingPostId: pendingID(key, 0)}
 	if len(p.Attachments) > 0 {
 		post.AddProp(model.PostPropsAttachments, p.Attachments)

@@ -4,11 +4,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/mattermost/mattermost/server/public/model"
+
 	"samverkan/adapters/mattermost"
+	"samverkan/adapters/mattermost/mmtest"
 	"samverkan/bot"
 	"samverkan/bottest"
 	"samverkan/commands"
@@ -18,8 +20,6 @@ var hostile = []string{
 	"@channel", "@all @here hej", "<!everyone>", "<!channel|x>", "@ＣＨＡＮＮＥＬ", "\x00\xff\xfe", strings.Repeat("å", 5000),
 	"forum skapa \"x", "medlem lägg-till @x aktör=../../etc roll=admin", "\u202eevil", "lägesbild ny ssr fakta=\"@channel brand\" tlp=GREEN",
 }
-
-var live = regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}_])[@＠](channel|all|here|everyone)\b|<!`)
 
 func fuzzAdapter(t testing.TB) (*mattermost.Adapter, http.Handler) {
 	env := bottest.NewEnv(t)
@@ -74,17 +74,17 @@ func FuzzCallbackBodies(f *testing.F) {
 	})
 }
 
-// FuzzRenderDefusesMentions renders user text as every part of a message:
-// no live mass mention survives.
+// FuzzRenderDefusesMentions defuses arbitrary text: the real server's
+// mention parser (as mmtest mirrors it) finds no mass mention in it.
 func FuzzRenderDefusesMentions(f *testing.F) {
-	for _, s := range hostile {
+	for _, s := range append(hostile, bottest.Hostile...) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		s = bot.CleanText(s)
 		out := mattermost.Defuse(s)
-		if live.MatchString(out) {
-			t.Fatalf("%q renders as %q", s, out)
+		if fired := mmtest.MassMentions(&model.Post{Message: out}); len(fired) > 0 {
+			t.Fatalf("%q defused as %q still fires %v", s, out, fired)
 		}
 	})
 }

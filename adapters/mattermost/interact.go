@@ -3,6 +3,7 @@ package mattermost
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,10 @@ import (
 	"samverkan/commands"
 )
 
+// FormTTL is how long a dialog may stay open before its submission is
+// refused (the user opens it again).
+const FormTTL = 2 * time.Hour
+
 // dialogState is what a dialog's sealed state holds.
 type dialogState struct {
 	Cmd     string            `json:"c"`
@@ -23,17 +28,37 @@ type dialogState struct {
 	Hidden  map[string]string `json:"h,omitempty"`
 }
 
-// handleAction runs a button's command as the user who clicked it. A
-// context without a valid MAC is refused with 401.
+// handleAction performs a button's action as the user who clicked it. A
+// context not sealed for Mattermost buttons is refused with 401; a
+// personal button pressed by anyone but its recipient, an expired button
+// and a button from before actions were typed are refused with a clear
+// answer, and nothing changes.
 func (a *Adapter) handleAction(w http.ResponseWriter, r *http.Request) {
 	var req model.PostActionIntegrationRequest
 	if !decode(w, r, &req) {
 		return
 	}
 	sealed, _ := req.Context["s"].(string)
-	var act action
-	if err := seal.Open(a.Key, sealed, &act); err != nil || req.UserId == "" {
+	var act bot.Action
+	tok, err := seal.Open(a.Key, string(bot.Mattermost), seal.Button, a.now(), sealed, &act)
+	if err == nil {
+		a.heard()
+	}
+	var legacy *seal.LegacyError
+	switch {
+	case errors.As(err, &legacy):
+		writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: a.Engine.Outdated(legacy.Command), SkipSlackParsing: true})
+		return
+	case errors.Is(err, seal.ErrExpired) && req.UserId != "":
+		writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: a.Engine.Expired(act), SkipSlackParsing: true})
+		return
+	case err != nil || req.UserId == "":
 		w.WriteHeader(http.StatusUnauthorized)
+		return
+	case tok.For != "" && tok.For != req.UserId:
+		a.log().Warn("mattermost: a personal button was pressed by someone else", "user", req.UserId)
+		w.WriteHeader(http.StatusForbidden)
+		writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: a.Engine.NotYours()})
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 20*time.Second)
@@ -42,12 +67,12 @@ func (a *Adapter) handleAction(w http.ResponseWriter, r *http.Request) {
 		User:         bot.Identity{Platform: bot.Mattermost, UserID: req.UserId, Username: req.UserName},
 		Channel:      bot.Channel{Platform: bot.Mattermost, ID: req.ChannelId, Name: req.ChannelName},
 		Users:        users{a: a},
-		Text:         act.Cmd,
+		Action:       &act,
 		CanOpenForms: req.TriggerId != "",
 	}
 	reply := a.Engine.Invoke(ctx, in)
 	if reply.Form != nil {
-		if err := a.openDialog(ctx, req.TriggerId, req.ChannelId, reply.Form); err != nil {
+		if err := a.openDialog(ctx, req.TriggerId, req.ChannelId, req.UserId, reply.Form); err != nil {
 			a.log().Error("mattermost: opening dialog", "err", err)
 			writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: commands.Describe(reply.Lang, err)})
 			return
@@ -55,7 +80,7 @@ func (a *Adapter) handleAction(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, &model.PostActionIntegrationResponse{})
 		return
 	}
-	writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: plain(a.render(reply.Message)), SkipSlackParsing: true})
+	writeJSON(w, &model.PostActionIntegrationResponse{EphemeralText: plain(a.render(reply.Message, req.UserId)), SkipSlackParsing: true})
 }
 
 // plain flattens rendered parts into one ephemeral text.
@@ -81,8 +106,8 @@ func plain(parts []part) string {
 
 // openDialog renders a neutral form as a Mattermost dialog, checks it with
 // IsValid and opens it.
-func (a *Adapter) openDialog(ctx context.Context, trigger, channel string, f *bot.Form) error {
-	state, err := seal.Seal(a.Key, dialogState{Cmd: f.Command, Channel: channel, Hidden: f.Hidden})
+func (a *Adapter) openDialog(ctx context.Context, trigger, channel, user string, f *bot.Form) error {
+	state, err := seal.Seal(a.Key, string(bot.Mattermost), seal.Form, user, a.now().Add(FormTTL), dialogState{Cmd: f.Command, Channel: channel, Hidden: f.Hidden})
 	if err != nil {
 		return err
 	}
@@ -127,8 +152,20 @@ func (a *Adapter) handleDialog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var st dialogState
-	if err := seal.Open(a.Key, req.State, &st); err != nil || req.UserId == "" {
+	tok, err := seal.Open(a.Key, string(bot.Mattermost), seal.Form, a.now(), req.State, &st)
+	if err == nil {
+		a.heard()
+	}
+	switch {
+	case errors.Is(err, seal.ErrExpired) && req.UserId != "" && tok.For == req.UserId:
+		writeJSON(w, &model.SubmitDialogResponse{Error: a.Engine.FormExpired()})
+		return
+	case err != nil || req.UserId == "":
 		w.WriteHeader(http.StatusUnauthorized)
+		return
+	case tok.For != req.UserId:
+		a.log().Warn("mattermost: a dialog was submitted by someone it was not opened for", "user", req.UserId)
+		w.WriteHeader(http.StatusForbidden)
 		return
 	}
 	if req.Cancelled {
@@ -168,35 +205,16 @@ func (a *Adapter) handleDialog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if reply.Failed {
-		writeJSON(w, &model.SubmitDialogResponse{Error: plain(a.render(reply.Message))})
+		writeJSON(w, &model.SubmitDialogResponse{Error: plain(a.render(reply.Message, req.UserId))})
 		return
 	}
-	writeJSON(w, &model.SubmitDialogResponse{})
-	// The dialog closes; the answer is shown in the channel it came from.
-	go a.tellUser(req.UserId, channel, reply)
-}
-
-// tellUser shows a reply after a dialog: to the channel when it is public,
-// else only to the user.
-func (a *Adapter) tellUser(user, channel string, reply commands.Reply) {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	for _, p := range a.render(reply.Message) {
-		post := &model.Post{ChannelId: channel, Message: p.Text}
-		if len(p.Attachments) > 0 {
-			post.AddProp(model.PostPropsAttachments, p.Attachments)
-		}
-		var err error
-		if reply.Public {
-			_, _, err = a.Client.CreatePost(ctx, post)
-		} else {
-			_, _, err = a.Client.CreatePostEphemeral(ctx, &model.PostEphemeral{UserID: user, Post: post})
-		}
-		if err != nil {
-			a.log().Warn("mattermost: answering after dialog", "err", err)
-			return
-		}
+	// The dialog closes. A bot account may not post ephemeral messages
+	// (create_post_ephemeral is the system admin's), so the answer goes
+	// to the user's direct messages, through the outbox.
+	if err := a.Engine.Bot.Reply(ctx, bot.Caller{Identity: in.User}, reply.Message); err != nil {
+		a.log().Error("mattermost: answering after a dialog", "err", err)
 	}
+	writeJSON(w, &model.SubmitDialogResponse{})
 }
 
 // decode reads a bounded JSON body into v, answering 413 or 400 itself.

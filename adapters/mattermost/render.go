@@ -2,8 +2,8 @@ package mattermost
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -16,33 +16,24 @@ import (
 // allows 16383 in a post, and the rest is room for title, labels and fields.
 const MaxPart = 12000
 
+// ButtonTTL is how long a button works; the action is authorised anew
+// when it is pressed, so this only bounds how long a token is worth
+// keeping.
+const ButtonTTL = 30 * 24 * time.Hour
+
 // part is one post of a rendered message.
 type part struct {
 	Text        string
 	Attachments []*model.MessageAttachment
 }
 
-// action is what a button's sealed context holds.
-type action struct {
-	Cmd string `json:"c"`
-}
-
-var massMention = regexp.MustCompile(`(?i)([@＠])(channel|all|here|everyone)\b`)
-
-// Defuse stops user text from notifying a whole channel: @channel, @all
-// and @here get a zero-width space after the @, and Slack-style <!…>
-// escapes lose their meaning.
-func Defuse(s string) string {
-	s = massMention.ReplaceAllString(s, "$1\u200b$2")
-	return strings.ReplaceAll(s, "<!", "<\u200b!")
-}
-
-// render turns a neutral message into one or more posts. A plain text
-// reply stays plain; anything richer becomes one attachment with the TLP
-// colour. Long text is split into numbered parts that each repeat the TLP
-// label and the exercise marker; fields go on the first part, buttons on
-// the last.
-func (a *Adapter) render(m bot.Message) []part {
+// render turns a neutral message into one or more posts for recipient
+// (the user a direct message or an answer goes to; "" for a channel). A
+// plain text reply stays plain; anything richer becomes one attachment
+// with the TLP colour. Long text is split into numbered parts that each
+// repeat the TLP label, its obligation and the exercise marker; fields go
+// on the first part, buttons on the last. Every text field is defused.
+func (a *Adapter) render(m bot.Message, recipient string) []part {
 	if m.Title == "" && len(m.Fields) == 0 && len(m.Sections) == 0 && len(m.Buttons) == 0 && m.TLP == bot.TLPNone && m.Exercise == "" && m.Colour == "" {
 		var out []part
 		chunks := bot.SplitText(Defuse(m.Text), MaxPart)
@@ -59,8 +50,18 @@ func (a *Adapter) render(m bot.Message) []part {
 		body = append(body, m.Text)
 	}
 	for _, s := range m.Sections {
+		head := ""
+		if s.Exercise && m.Exercise != "" {
+			head += "**" + m.Exercise + "** "
+		}
+		if s.TLP != bot.TLPNone {
+			head += "**" + s.TLP.Label() + "** "
+		}
 		if s.Title != "" {
-			body = append(body, "**"+s.Title+"**\n"+s.Text)
+			head += "**" + s.Title + "**"
+		}
+		if head = strings.TrimSpace(head); head != "" {
+			body = append(body, head+"\n"+s.Text)
 		} else {
 			body = append(body, s.Text)
 		}
@@ -77,14 +78,17 @@ func (a *Adapter) render(m bot.Message) []part {
 	if m.TLP != bot.TLPNone {
 		pre = append(pre, "**"+m.TLP.Label()+"**")
 	}
+	if m.Obligation != "" {
+		pre = append(pre, "_"+m.Obligation+"_")
+	}
 	out := make([]part, len(chunks))
 	for i, c := range chunks {
-		att := &model.MessageAttachment{Color: colour, Pretext: strings.Join(pre, " "), Title: Defuse(m.Title), Text: c}
+		att := &model.MessageAttachment{Color: colour, Pretext: Defuse(strings.Join(pre, " ")), Title: Defuse(m.Title), Text: c}
 		if len(chunks) > 1 {
 			att.Title = strings.TrimSpace(fmt.Sprintf("%s (%d/%d)", att.Title, i+1, len(chunks)))
 		}
 		if m.Exercise != "" {
-			att.Footer = m.Exercise
+			att.Footer = Defuse(m.Exercise)
 		}
 		if i == 0 {
 			for _, f := range m.Fields {
@@ -92,7 +96,7 @@ func (a *Adapter) render(m bot.Message) []part {
 			}
 		}
 		if i == len(chunks)-1 {
-			att.Actions = a.actions(m.Buttons)
+			att.Actions = a.actions(m.Buttons, recipient)
 		}
 		att.Fallback = fallback(att)
 		out[i] = part{Attachments: []*model.MessageAttachment{att}}
@@ -109,12 +113,22 @@ func fallback(att *model.MessageAttachment) string {
 	return s
 }
 
-// actions renders buttons whose context carries the command under the
-// bot's MAC; the click is run as the clicking user.
-func (a *Adapter) actions(buttons []bot.Button) []*model.PostAction {
+// actions renders buttons whose context carries the action sealed for
+// Mattermost, bound to recipient for personal buttons; the click is
+// performed as the clicking user. A personal button with no recipient
+// (in a channel) is left out: nobody may press it there.
+func (a *Adapter) actions(buttons []bot.Button, recipient string) []*model.PostAction {
 	var out []*model.PostAction
+	exp := a.now().Add(ButtonTTL)
 	for i, b := range buttons {
-		sealed, err := seal.Seal(a.Key, action{Cmd: b.Command})
+		forUser := ""
+		if b.Personal {
+			if recipient == "" {
+				continue
+			}
+			forUser = recipient
+		}
+		sealed, err := seal.Seal(a.Key, string(bot.Mattermost), seal.Button, forUser, exp, b.Action)
 		if err != nil {
 			continue
 		}
@@ -126,7 +140,7 @@ func (a *Adapter) actions(buttons []bot.Button) []*model.PostAction {
 		out = append(out, &model.PostAction{
 			Id:    fmt.Sprintf("samverkan%d", i),
 			Type:  model.PostActionTypeButton,
-			Name:  b.Label,
+			Name:  Defuse(b.Label),
 			Style: style,
 			Integration: &model.PostActionIntegration{
 				URL:     a.PublicURL + PathActions,

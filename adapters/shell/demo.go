@@ -1,6 +1,8 @@
 package shell
 
 import (
+	"context"
+
 	"samverkan/bot"
 )
 
@@ -48,7 +50,7 @@ var demoReports = []struct {
 // SeedDemo fills an empty store with the demo registry: a coordinating
 // forum hosted by the county board, five actors, people in every role, and
 // the shell channel bound to it. A store that has any forum is left alone.
-func SeedDemo(b *bot.Bot) (bool, error) {
+func SeedDemo(ctx context.Context, b *bot.Bot) (bool, error) {
 	empty := true
 	err := b.View(func(tx bot.Tx) error {
 		fs, err := bot.ListForums(tx)
@@ -58,7 +60,7 @@ func SeedDemo(b *bot.Bot) (bool, error) {
 	if err != nil || !empty {
 		return false, err
 	}
-	sys := bot.Caller{Identity: bot.Identity{Platform: bot.Shell, UserID: "demo", Username: "demo"}, Admin: true}
+	sys := bot.SystemCaller()
 	actors := []bot.Actor{
 		{ID: "lst", Name: "Länsstyrelsen Stockholm"},
 		{ID: "sos", Name: "SOS Alarm"},
@@ -67,23 +69,23 @@ func SeedDemo(b *bot.Bot) (bool, error) {
 		{ID: "ellevio", Name: "Ellevio"},
 	}
 	for _, a := range actors {
-		if err := b.AddActor(sys, a); err != nil {
+		if err := b.Registry.AddActor(ctx, sys, a); err != nil {
 			return false, err
 		}
 	}
-	if err := b.CreateForum(sys, bot.Forum{ID: "ssr", Name: "Regional samverkanskonferens", Level: bot.LevelCoordinating, Host: "lst"}); err != nil {
+	if err := b.Registry.CreateForum(ctx, sys, bot.Forum{ID: "ssr", Name: "Regional samverkanskonferens", Level: bot.LevelCoordinating, Host: "lst"}); err != nil {
 		return false, err
 	}
-	if _, err := b.JoinForum(sys, "ssr", []string{"sos", "pol", "sthlm", "ellevio"}); err != nil {
+	if _, err := b.Registry.JoinForum(ctx, sys, "ssr", []string{"sos", "pol", "sthlm", "ellevio"}); err != nil {
 		return false, err
 	}
 	for _, m := range demoMembers {
 		id := bot.Identity{Platform: bot.Shell, UserID: m.user, Username: m.user}
-		if _, _, err := b.AddMember(sys, bot.Member{ID: m.user, Name: m.name, Actor: m.actor, Roles: m.roles}, id); err != nil {
+		if _, _, err := b.Registry.AddMember(ctx, sys, bot.Member{ID: m.user, Name: m.name, Actor: m.actor, Roles: m.roles}, id); err != nil {
 			return false, err
 		}
 	}
-	if err := b.BindChannel(sys, "ssr", bot.Channel{Platform: bot.Shell, ID: DemoChannel, Name: "#" + DemoChannel}); err != nil {
+	if err := b.Registry.BindChannel(ctx, sys, "ssr", bot.Channel{Platform: bot.Shell, ID: DemoChannel, Name: "#" + DemoChannel}); err != nil {
 		return false, err
 	}
 	for _, r := range demoReports {
@@ -91,7 +93,7 @@ func SeedDemo(b *bot.Bot) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if _, err := b.FileReport(c, "ssr", r.sections, r.tlp); err != nil {
+		if _, err := b.Reports.File(ctx, c, "ssr", r.sections, r.tlp, nil); err != nil {
 			return false, err
 		}
 	}

@@ -5,11 +5,13 @@ import (
 	"strings"
 
 	"samverkan/bot"
+	"samverkan/commands"
 )
 
 // Render writes a message as terminal text: exercise marker first and
-// last, the TLP label before the content, buttons as the commands to type.
-func Render(m bot.Message, root string) string {
+// last, the TLP label and its obligation before the content (and each
+// part's label before that part), buttons as the commands to type.
+func Render(m bot.Message, e *commands.Engine) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s + "\n") }
 	if m.Exercise != "" {
@@ -17,6 +19,9 @@ func Render(m bot.Message, root string) string {
 	}
 	if m.TLP != bot.TLPNone {
 		line("[" + m.TLP.Label() + "]")
+	}
+	if m.Obligation != "" {
+		line("(" + m.Obligation + ")")
 	}
 	if m.Title != "" {
 		line("== " + m.Title + " ==")
@@ -35,13 +40,20 @@ func Render(m bot.Message, root string) string {
 		}
 	}
 	for _, s := range m.Sections {
-		if s.Title != "" {
-			line("-- " + s.Title + " --")
+		head := s.Title
+		if s.TLP != bot.TLPNone {
+			head = strings.TrimSpace("[" + s.TLP.Label() + "] " + head)
+		}
+		if s.Exercise && m.Exercise != "" {
+			head = strings.TrimSpace(m.Exercise + " " + head)
+		}
+		if head != "" {
+			line("-- " + head + " --")
 		}
 		line(s.Text)
 	}
 	for _, btn := range m.Buttons {
-		line(fmt.Sprintf("[%s] → %s %s", btn.Label, root, btn.Command))
+		line(fmt.Sprintf("[%s] → %s %s", btn.Label, e.Root, e.ActionText(btn.Action, e.Lang)))
 	}
 	if m.Exercise != "" {
 		line("*** " + m.Exercise + " ***")

@@ -226,14 +226,17 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 		}
 		return true
 	}
+	// checked holds each answered field as the command reads it.
+	checked := map[string]string{}
 	// askValid asks until the field's value passes its own check.
 	askValid := func(ff bot.FormField) bool {
 		for range 5 {
 			if !ask(ff) {
 				return false
 			}
-			msg := s.Engine.CheckField(ctx, req, f.Command, ff.Name, values[ff.Name])
+			norm, msg := s.Engine.CheckField(ctx, req, f.Command, ff.Name, values[ff.Name])
 			if msg == "" {
+				checked[ff.Name] = norm
 				return true
 			}
 			s.printf("  ! %s\n", msg)
@@ -241,6 +244,9 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 		return false
 	}
 	for _, ff := range f.Fields {
+		if w := ff.OnlyWhen; w != nil && checked[w.Field] != w.Value {
+			continue // e.g. recipients, asked only for TLP:RED
+		}
 		if !askValid(ff) {
 			return commands.Reply{Failed: true, Message: bot.Message{Text: p.T("shell.form_cancelled")}}
 		}
@@ -263,7 +269,7 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 }
 
 func (s *Shell) show(r commands.Reply) {
-	text := Render(r.Message, s.Engine.Root)
+	text := Render(r.Message, s.Engine)
 	switch {
 	case r.Failed:
 		s.printf("! %s", text)
@@ -288,6 +294,25 @@ func (s *Shell) Tick(ctx context.Context) {
 	}
 }
 
+// ChannelMembers says who reads a terminal channel: every registered
+// person with a terminal identity, since anyone at this terminal can
+// become them with :som. The gate checks them before TLP:AMBER content
+// is shown in the channel.
+func (s *Shell) ChannelMembers(_ context.Context, _ string) ([]string, error) {
+	ids, err := s.Engine.Bot.Registry.Identities(bot.Shell)
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.UserID
+	}
+	return out, err
+}
+
+// CanPost is always true: the terminal has no membership.
+func (s *Shell) CanPost(context.Context, string) error { return nil }
+
+// UserName shows a terminal user as @name.
+func (s *Shell) UserName(_ context.Context, id string) string { return "@" + id }
+
 // printer is the shell's bot.Platform.
 type printer struct {
 	s   *Shell
@@ -302,20 +327,20 @@ func (p *printer) next() string {
 	return fmt.Sprintf("t%d", p.seq)
 }
 
-func (p *printer) Post(_ context.Context, _, channel, thread string, m bot.Message) (string, error) {
+func (p *printer) Post(_ context.Context, _, channel, thread string, m bot.Message) ([]string, error) {
 	id := p.next()
 	where := "#" + channel
 	if thread != "" {
 		where += " ↳ " + thread
 	}
-	p.s.printf("[%s %s] %s", where, id, Render(m, p.s.Engine.Root))
-	return id, nil
+	p.s.printf("[%s %s] %s", where, id, Render(m, p.s.Engine))
+	return []string{id}, nil
 }
 
-func (p *printer) DirectMessage(_ context.Context, _, user string, m bot.Message) (string, string, error) {
+func (p *printer) DirectMessage(_ context.Context, _, user string, m bot.Message) (string, []string, error) {
 	id := p.next()
-	p.s.printf("[DM → %s %s] %s", user, id, Render(m, p.s.Engine.Root))
-	return "@" + user, id, nil
+	p.s.printf("[DM → %s %s] %s", user, id, Render(m, p.s.Engine))
+	return "@" + user, []string{id}, nil
 }
 
 // SendFile writes the file into the shell's file directory and says where.
@@ -325,11 +350,11 @@ func (p *printer) SendFile(_ context.Context, _ string, to bot.Destination, f bo
 		return "", "", &bot.PermanentError{Err: err}
 	}
 	id := p.next()
-	p.s.printf("[fil → %s %s] %s%s\n", to.User, id, Render(m, p.s.Engine.Root), path)
+	p.s.printf("[fil → %s %s] %s%s\n", to.User, id, Render(m, p.s.Engine), path)
 	return "@" + to.User, id, nil
 }
 
-func (p *printer) Update(_ context.Context, channel, id string, m bot.Message) error {
-	p.s.printf("[%s %s ändrat] %s", channel, id, Render(m, p.s.Engine.Root))
-	return nil
+func (p *printer) Update(_ context.Context, _, channel string, ids []string, m bot.Message) ([]string, error) {
+	p.s.printf("[%s %s ändrat] %s", channel, ids[0], Render(m, p.s.Engine))
+	return ids, nil
 }

@@ -3,6 +3,7 @@ package slack
 import (
 	"bytes"
 	"context"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -54,6 +55,23 @@ func (a *Adapter) ChannelMembers(ctx context.Context, channel string) ([]string,
 	}
 }
 
+// CanPost checks that the bot is a member of the channel: Slack refuses
+// a post from a non-member with not_in_channel.
+func (a *Adapter) CanPost(ctx context.Context, channel string) error {
+	me, err := a.botUserID(ctx)
+	if err != nil {
+		return err
+	}
+	info, err := a.API.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+	switch {
+	case err == nil && (info.IsMember || info.IsIM):
+		return nil
+	case err == nil || strings.Contains(err.Error(), "channel_not_found"):
+		return &bot.NotInChannelError{Invite: "/invite " + a.UserName(ctx, me)}
+	}
+	return classify(err)
+}
+
 // UserName returns the user's name, or the ID.
 func (a *Adapter) UserName(ctx context.Context, id string) string {
 	u, err := a.API.GetUserInfoContext(ctx, id)
@@ -68,15 +86,15 @@ func (a *Adapter) UserName(ctx context.Context, id string) string {
 func (a *Adapter) SendFile(ctx context.Context, _ string, to bot.Destination, f bot.File, m bot.Message) (string, string, error) {
 	channel := to.Channel
 	if to.User != "" {
-		ch, _, _, err := a.API.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{to.User}})
+		ch, err := a.openDM(ctx, to.User)
 		if err != nil {
-			return "", "", classify(err)
+			return "", "", err
 		}
-		channel = ch.ID
+		channel = ch
 	}
 	sum, err := a.API.UploadFileContext(ctx, slack.UploadFileParameters{
 		Reader: bytes.NewReader(f.Content), FileSize: len(f.Content), Filename: f.Name, Title: f.Name,
-		Channel: channel, InitialComment: a.render(m)[0].Text,
+		Channel: channel, InitialComment: a.render(m, to.User)[0].Text,
 	})
 	if err != nil {
 		return "", "", classify(err)

@@ -1,19 +1,67 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"samverkan/bot"
+	"samverkan/commands"
+	"time"
 
 	"github.com/slack-go/slack"
 )
 
 // Routes registers the signed HTTP endpoints.
 func (a *Adapter) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("POST "+PathCommands, a.handleCommand)
-	mux.HandleFunc("POST "+PathInteractions, a.handleInteraction)
+	mux.HandleFunc("POST "+PathCommands, a.door(a.handleCommand, a.shedCommand))
+	mux.HandleFunc("POST "+PathInteractions, a.door(a.handleInteraction, a.shedInteraction))
+}
+
+// door admits a request before anything else is done with it; when the
+// bot already runs as many commands as it may, shed answers "busy,
+// nothing was changed" instead.
+func (a *Adapter) door(h, shed http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, release, ok := a.Engine.Admit(r.Context(), bot.Slack)
+		if !ok {
+			shed(w, r)
+			return
+		}
+		defer release()
+		h(w, r.WithContext(ctx))
+	}
+}
+
+// shedCommand answers a slash command that was not admitted.
+func (a *Adapter) shedCommand(w http.ResponseWriter, _ *http.Request) {
+	answer(w, map[string]any{"response_type": "ephemeral", "text": a.Engine.Busy("").Message.Text})
+}
+
+// shedInteraction answers a click or a form that was not admitted: a form
+// shows the busy text on its first field and stays open; a click is
+// answered through response_url. The request is verified first, as any.
+func (a *Adapter) shedInteraction(w http.ResponseWriter, r *http.Request) {
+	form, ok := a.verified(w, r)
+	if !ok || retried(w, r) {
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		http.Error(w, "", http.StatusBadRequest)
+		return
+	}
+	busy := a.Engine.Busy("").Message.Text
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		answer(w, slack.NewErrorsViewSubmissionResponse(map[string]string{firstBlock(cb.View): busy}))
+		return
+	}
+	if cb.ResponseURL != "" {
+		a.spawn(func(ctx context.Context) { a.tell(ctx, cb, busy) })
+	}
+	w.WriteHeader(http.StatusOK)
 }
 
 // verified reads the body and checks Slack's signature and timestamp
@@ -29,15 +77,11 @@ func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) (url.Values, 
 		}
 		return nil, false
 	}
-	sv, err := slack.NewSecretsVerifier(r.Header, a.SigningSecret)
-	if err == nil {
-		_, _ = sv.Write(body)
-		err = sv.Ensure()
-	}
-	if err != nil || a.SigningSecret == "" {
+	if err := a.verify(r.Header, body); err != nil {
 		w.WriteHeader(http.StatusUnauthorized)
 		return nil, false
 	}
+	a.inbound.Store(time.Now().UnixNano())
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "", http.StatusBadRequest)
@@ -66,7 +110,7 @@ func (a *Adapter) handleCommand(w http.ResponseWriter, r *http.Request) {
 		UserID: form.Get("user_id"), UserName: form.Get("user_name"), Command: form.Get("command"),
 		Text: form.Get("text"), ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
 	}
-	answer(w, a.slash(sc))
+	answer(w, a.slash(sc, commands.Admitted(r.Context())))
 }
 
 func (a *Adapter) handleInteraction(w http.ResponseWriter, r *http.Request) {
@@ -79,7 +123,7 @@ func (a *Adapter) handleInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "", http.StatusBadRequest)
 		return
 	}
-	out, err := a.interaction(cb)
+	out, err := a.interaction(cb, commands.Admitted(r.Context()))
 	if err != nil {
 		w.WriteHeader(http.StatusUnauthorized)
 		return

@@ -3,6 +3,7 @@ package slack
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -30,15 +31,10 @@ type message struct {
 	Attachments []slack.Attachment // only the TLP colour bar
 }
 
-// action is what a button's sealed value holds.
-type action struct {
-	Cmd string `json:"c"`
-}
-
 // Escape makes user text inert in mrkdwn: &, < and > are escaped as Slack
 // asks, so <!everyone>, <!channel> and <@U…> written by users never ping.
 func Escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return mrkdwnEscape.Replace(s)
 }
 
 func mrkdwn(s string) *slack.TextBlockObject {
@@ -56,18 +52,29 @@ func clip(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// render turns a neutral message into Block Kit messages within Slack's
-// limits: text in sections of at most 3000 characters, at most 10 fields of
-// 2000 per section, at most 50 blocks per message. When one message is not
-// enough, the next continues with the title marked (2/3) and the TLP label
-// and exercise marker repeated; nothing is cut.
-func (a *Adapter) render(m bot.Message) []message {
+// ButtonTTL is how long a button works; the action is authorised anew
+// when it is pressed, so this only bounds how long a token is worth
+// keeping.
+const ButtonTTL = 30 * 24 * time.Hour
+
+// render turns a neutral message into Block Kit messages for recipient
+// (the user a direct message or an answer goes to; "" for a channel)
+// within Slack's limits: text in sections of at most 3000 characters, at
+// most 10 fields of 2000 per section, at most 50 blocks per message. When
+// one message is not enough, the next continues with the title marked
+// (2/3) and the TLP label, its obligation and the exercise marker
+// repeated; nothing is cut. Every text Slack parses is escaped, so no
+// text the bot did not build itself can mention anyone.
+func (a *Adapter) render(m bot.Message, recipient string) []message {
 	var marker []string
 	if m.Exercise != "" {
-		marker = append(marker, "*"+m.Exercise+"*")
+		marker = append(marker, "*"+Escape(m.Exercise)+"*")
 	}
 	if m.TLP != bot.TLPNone {
 		marker = append(marker, "*"+m.TLP.Label()+"*")
+	}
+	if m.Obligation != "" {
+		marker = append(marker, "_"+Escape(m.Obligation)+"_")
 	}
 	var body []slack.Block
 	for _, chunk := range splitNonEmpty(Escape(m.Text), MaxSectionText) {
@@ -90,8 +97,17 @@ func (a *Adapter) render(m bot.Message) []message {
 	}
 	for _, s := range m.Sections {
 		head := ""
+		if s.Exercise && m.Exercise != "" {
+			head += "*" + Escape(m.Exercise) + "* "
+		}
+		if s.TLP != bot.TLPNone {
+			head += "*" + s.TLP.Label() + "* "
+		}
 		if s.Title != "" {
-			head = "*" + Escape(s.Title) + "*\n"
+			head += "*" + Escape(s.Title) + "*"
+		}
+		if head != "" {
+			head = strings.TrimSpace(head) + "\n"
 		}
 		for i, chunk := range splitNonEmpty(Escape(s.Text), MaxSectionText-utf8.RuneCountInString(head)) {
 			if i == 0 {
@@ -101,8 +117,16 @@ func (a *Adapter) render(m bot.Message) []message {
 		}
 	}
 	var buttons []slack.BlockElement
+	exp := a.botNow().Add(ButtonTTL)
 	for i, b := range m.Buttons {
-		sealed, err := seal.Seal(a.Key, action{Cmd: b.Command})
+		forUser := ""
+		if b.Personal {
+			if recipient == "" {
+				continue // nobody may press a personal button in a channel
+			}
+			forUser = recipient
+		}
+		sealed, err := seal.Seal(a.Key, string(bot.Slack), seal.Button, forUser, exp, b.Action)
 		if err != nil {
 			continue
 		}
@@ -156,7 +180,7 @@ func (a *Adapter) render(m bot.Message) []message {
 			}
 		}
 		if m.Exercise != "" {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*"+m.Exercise+"*")))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*"+Escape(m.Exercise)+"*")))
 		}
 		msg := message{Blocks: blocks, Text: fallback(m, title, marker)}
 		if c := m.TLP.Colour(); c != "" {
@@ -172,7 +196,7 @@ func (a *Adapter) render(m bot.Message) []message {
 func fallback(m bot.Message, title string, marker []string) string {
 	parts := append([]string{}, marker...)
 	if title != "" {
-		parts = append(parts, title)
+		parts = append(parts, Escape(title))
 	}
 	if m.Text != "" {
 		parts = append(parts, Escape(m.Text))
@@ -182,7 +206,7 @@ func fallback(m bot.Message, title string, marker []string) string {
 		s = "samverkan"
 	}
 	if m.Exercise != "" {
-		return clip(s, MaxFallback-len([]rune(m.Exercise))-1) + " " + m.Exercise
+		return clip(s, MaxFallback-len([]rune(m.Exercise))-1) + " " + Escape(m.Exercise)
 	}
 	return clip(s, MaxFallback)
 }
@@ -196,8 +220,8 @@ func splitNonEmpty(s string, max int) []string {
 
 // modal renders a neutral form as a modal with plain_text_input and
 // static_select elements; the command travels sealed in private_metadata.
-func (a *Adapter) modal(f *bot.Form, channel string) (slack.ModalViewRequest, error) {
-	meta, err := seal.Seal(a.Key, formState{Cmd: f.Command, Channel: channel, Hidden: f.Hidden})
+func (a *Adapter) modal(f *bot.Form, channel, user string) (slack.ModalViewRequest, error) {
+	meta, err := seal.Seal(a.Key, string(bot.Slack), seal.Form, user, a.botNow().Add(FormTTL), formState{Cmd: f.Command, Channel: channel, Hidden: f.Hidden})
 	if err != nil {
 		return slack.ModalViewRequest{}, err
 	}
@@ -248,3 +272,5 @@ func (a *Adapter) modal(f *bot.Form, channel string) (slack.ModalViewRequest, er
 	}
 	return v, nil
 }
+
+var mrkdwnEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -3,27 +3,30 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
-
-	"samverkan/bot"
 )
 
 // RunSocketMode serves slash commands, buttons and modals over Socket
-// Mode (no inbound port) until ctx ends, reconnecting with backoff when
-// the connection drops.
+// Mode (no inbound port) until ctx ends, connecting again when the
+// connection drops. Each connection's event loop ends with it, so
+// reconnecting leaves nothing behind.
 func (a *Adapter) RunSocketMode(ctx context.Context) {
-	for attempt := 0; ctx.Err() == nil; attempt++ {
-		client := socketmode.New(a.API)
-		go a.serveEvents(ctx, client)
-		err := client.RunContext(ctx)
+	failures := 0
+	for ctx.Err() == nil {
+		connected := a.serveConnection(ctx)
 		if ctx.Err() != nil {
 			return
 		}
-		wait := bot.Backoff(min(attempt, 6))
-		a.log().Warn("slack socket mode: disconnected, reconnecting", "err", err, "in", wait)
+		if connected {
+			failures = 0
+		}
+		wait := a.Reconnect(failures)
+		failures++
+		a.log().Warn("slack socket mode: disconnected, reconnecting", "in", wait)
 		select {
 		case <-ctx.Done():
 			return
@@ -32,14 +35,44 @@ func (a *Adapter) RunSocketMode(ctx context.Context) {
 	}
 }
 
-func (a *Adapter) serveEvents(ctx context.Context, client *socketmode.Client) {
+// serveConnection runs one Socket Mode connection and its event loop
+// until either ends, and reports whether it got connected.
+func (a *Adapter) serveConnection(ctx context.Context) bool {
+	conn, stop := context.WithCancel(ctx)
+	defer stop()
+	client := socketmode.New(a.API)
+	var wg sync.WaitGroup
+	var connected bool
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		connected = a.serveEvents(conn, client)
+	}()
+	err := client.RunContext(conn)
+	stop()
+	wg.Wait()
+	a.socket.Store(false)
+	if err != nil && ctx.Err() == nil {
+		a.log().Warn("slack socket mode: connection ended", "err", err)
+	}
+	return connected
+}
+
+// serveEvents handles one connection's events until it ends, and reports
+// whether the connection was made.
+func (a *Adapter) serveEvents(ctx context.Context, client *socketmode.Client) bool {
+	connected := false
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return connected
 		case evt, ok := <-client.Events:
 			if !ok {
-				return
+				return connected
+			}
+			if evt.Type == socketmode.EventTypeConnected {
+				connected = true
+				a.socket.Store(true)
 			}
 			a.handleEvent(client, evt)
 		}
@@ -55,13 +88,13 @@ func (a *Adapter) handleEvent(client *socketmode.Client, evt socketmode.Event) {
 		if !ok || evt.Request == nil {
 			return
 		}
-		payload := a.slash(sc)
+		payload := a.slash(sc, false)
 		if raw, _ := json.Marshal(payload); len(raw) >= maxAck {
 			// Socket Mode drops acks of 20 KB or more: answer through
 			// response_url instead.
 			ack(client, evt, nil)
 			if body, ok := payload.(map[string]any); ok {
-				go a.respondLater(sc.ResponseURL, []map[string]any{body})
+				a.spawn(func(ctx context.Context) { a.respondLater(ctx, sc.ResponseURL, []map[string]any{body}) })
 			}
 			return
 		}
@@ -71,7 +104,7 @@ func (a *Adapter) handleEvent(client *socketmode.Client, evt socketmode.Event) {
 		if !ok || evt.Request == nil {
 			return
 		}
-		out, err := a.interaction(cb)
+		out, err := a.interaction(cb, false)
 		if err != nil {
 			a.log().Warn("slack socket mode: refused interaction", "user", cb.User.ID)
 			out = nil

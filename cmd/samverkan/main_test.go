@@ -12,6 +12,7 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
+	"samverkan/adapters/mattermost/mmtest"
 	"samverkan/bot"
 	"samverkan/store/bolt"
 )
@@ -113,7 +114,7 @@ func TestAuditVerify(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "a.db")
 	session(t, data, "forum visa\n") // the demo writes audit events
 	var out, errb bytes.Buffer
-	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "audit log OK") {
+	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "OK: 22 records") {
 		t.Fatalf("untouched log: exit %d %s %s", code, out.String(), errb.String())
 	}
 	// Edit record 4 in the file.
@@ -286,5 +287,125 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 		t.Error("no compiled picture")
 	} else if compiled, _, _ := strings.Cut(out[i:], "Du är nu"); strings.Contains(compiled, "Ingen prognos ännu.") || !strings.Contains(compiled, "Skolor stängda i Kista.") {
 		t.Errorf("compiled picture wrong:\n%s", compiled)
+	}
+}
+
+// TestToolFlagsAfterTheCommand: flags work wherever they stand, unknown
+// ones and ones for another command are refused, and the file verified
+// is the one named.
+func TestToolFlagsAfterTheCommand(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "a.db")
+	session(t, data, "forum visa\n")
+	var out, errb bytes.Buffer
+	if code := run([]string{"audit", "verify", "--data", data}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), data+" OK") {
+		t.Fatalf("audit verify --data after the command: exit %d, %q %q", code, out.String(), errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "samverkan.db")); err == nil {
+		t.Error("a default database was created")
+	}
+	for _, args := range [][]string{
+		{"audit", "verify", "--dta", data},
+		{"audit", "verify", "--data", data, "--user", "x"},
+		{"audit", "verify", "extra", "--data", data},
+		{"backup", "--data", data},
+		{"serve", "--no-demo"},
+	} {
+		out.Reset()
+		errb.Reset()
+		if code := run(args, nil, &out, &errb, env(nil)); code != 2 || errb.Len() == 0 {
+			t.Errorf("%q: exit %d, stderr %q; want 2 with a reason", args, code, errb.String())
+		}
+	}
+}
+
+// TestToolsOnMissingForeignOrDamagedFiles: audit and backup never create
+// a database, never say OK for something that is not one, and never
+// panic on a damaged file.
+func TestToolsOnMissingForeignOrDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	session(t, good, "forum visa\n")
+	raw, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	garbled := append([]byte(nil), raw...)
+	for off := 2 * 4096; off+64 < len(garbled); off += 4096 {
+		copy(garbled[off:], strings.Repeat("\xff", 64))
+	}
+	cases := []struct{ name, path, want string }{
+		{"missing", filepath.Join(dir, "nope.db"), "no such database"},
+		{"text", write("text.db", []byte("hej\n")), "not a samverkan database"},
+		{"truncated", write("trunc.db", raw[:5000]), "not a samverkan database, or it is damaged"},
+		{"garbled", write("garbled.db", garbled), "is damaged"},
+	}
+	for _, c := range cases {
+		for _, args := range [][]string{{"audit", "verify"}, {"audit", "list"}, {"backup", filepath.Join(dir, "copy-"+c.name+".db")}} {
+			var out, errb bytes.Buffer
+			code := run(append(args, "--data", c.path), nil, &out, &errb, env(nil))
+			if code != 1 || !strings.Contains(errb.String(), c.want) || !strings.Contains(errb.String(), filepath.Base(c.path)) || strings.Contains(out.String(), "OK") {
+				t.Errorf("%s %q: exit %d, out %q, err %q; want exit 1 naming the file: %q", c.name, args, code, out.String(), errb.String(), c.want)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nope.db")); err == nil {
+		t.Error("a missing database was created")
+	}
+}
+
+// TestAuditVerifyDetectsChangedBytes: a key written twice or added to a
+// stored record is found, though decoding would hide it.
+func TestAuditVerifyDetectsChangedBytes(t *testing.T) {
+	for name, edit := range map[string]func([]byte) []byte{
+		"duplicated key": func(b []byte) []byte { return append([]byte(`{"who_name":"någon annan",`), b[1:]...) },
+		"injected key":   func(b []byte) []byte { return append(b[:len(b)-1], []byte(`,"approved":true}`)...) },
+	} {
+		data := filepath.Join(t.TempDir(), "a.db")
+		session(t, data, "forum visa\n")
+		db, err := bbolt.Open(data, 0o600, &bbolt.Options{Timeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = db.Update(func(tx *bbolt.Tx) error {
+			b := tx.Bucket([]byte(bot.BucketAudit))
+			return b.Put([]byte(bot.SeqKey(3)), edit(append([]byte(nil), b.Get([]byte(bot.SeqKey(3)))...)))
+		})
+		db.Close()
+		var out, errb bytes.Buffer
+		if code := run([]string{"audit", "verify", "--data", data}, nil, &out, &errb, env(nil)); code != 1 || !strings.Contains(out.String(), "BROKEN at record 3") {
+			t.Errorf("%s: exit %d, %q", name, code, out.String())
+		}
+	}
+}
+
+// TestCheckConfigProbe: --probe tries the bot's way to each platform
+// with the configured token, says why the other way cannot be checked,
+// and fails when what it tried failed.
+func TestCheckConfigProbe(t *testing.T) {
+	mm := mmtest.New()
+	defer mm.Close()
+	vars := map[string]string{"SAMVERKAN_MATTERMOST_URL": mm.URL, "SAMVERKAN_MATTERMOST_TOKEN": "bot-token",
+		"SAMVERKAN_MATTERMOST_COMMAND_TOKENS": "tok", "SAMVERKAN_PUBLIC_URL": "http://127.0.0.1:8787"}
+	var out, errb bytes.Buffer
+	if code := run([]string{"check-config", "--probe"}, nil, &out, &errb, env(vars)); code != 0 {
+		t.Fatalf("probe against a good server: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"bot → Mattermost", "ok, the bot is @samverkan", "Mattermost → bot http://127.0.0.1:8787/mattermost/command", "cannot be checked from here", "AllowedUntrustedInternalConnections"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("probe lacks %q:\n%s", want, out.String())
+		}
+	}
+	mm.Close()
+	out.Reset()
+	if code := run([]string{"check-config", "--probe"}, nil, &out, &errb, env(vars)); code != 1 || !strings.Contains(out.String(), "failed:") {
+		t.Errorf("probe against a server that is gone: exit %d\n%s", code, out.String())
 	}
 }

@@ -13,16 +13,26 @@ import (
 )
 
 func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, user string, demo bool) error {
-	a, err := newApp(cfg, quietLogger())
+	// The terminal is a platform of its own: it speaks to no chat server.
+	local := *cfg
+	local.Mattermost, local.Slack = config.Mattermost{}, config.Slack{}
+	a, st, err := open(ctx, &local, quietLogger())
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer st.Close()
+	b := a.Bot
 	// In the terminal, the shell user "admin" is always an admin, so that a
 	// fresh database can be set up.
-	a.bot.Admins = append(a.bot.Admins, bot.Identity{Platform: bot.Shell, UserID: "admin"})
+	b.Admins = append(b.Admins, bot.Identity{Platform: bot.Shell, UserID: "admin"})
+	clock := &bot.OffsetClock{Base: bot.SystemClock{}}
+	b.Clock = clock
+	sh := shell.New(a.Engine, b.Outbox, out, user, shell.DemoChannel)
+	sh.Clock = clock
+	b.Outbox.Platforms[bot.Shell] = sh.Platform()
+	b.Directories[bot.Shell] = sh
 	if demo {
-		seeded, err := shell.SeedDemo(a.bot)
+		seeded, err := shell.SeedDemo(ctx, b)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
@@ -30,19 +40,14 @@ func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writ
 			fmt.Fprintln(out, catalog.T(cfg.Locale, "shell.demo_seeded", "Data", cfg.Data))
 		}
 	}
-	clock := &bot.OffsetClock{Base: bot.SystemClock{}}
-	a.bot.Clock, a.outbox.Clock = clock, clock
-	sh := shell.New(a.engine, a.outbox, out, user, shell.DemoChannel)
-	sh.Clock = clock
-	a.outbox.Platforms[bot.Shell] = sh.Platform()
 	if f, ok := in.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			sh.Prompt = true
 		}
 	}
-	if err := a.bot.ArmSchedules(); err != nil {
+	if err := b.Start(ctx); err != nil {
 		return err
 	}
-	_, _ = a.outbox.DeliverDue(ctx)
+	_, _ = b.Outbox.DeliverDue(ctx)
 	return sh.Run(ctx, in)
 }

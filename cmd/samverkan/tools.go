@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	"samverkan/bot"
 	"samverkan/config"
@@ -11,7 +14,7 @@ import (
 )
 
 func runBackup(cfg *config.Config, dest string, out io.Writer) error {
-	st, err := bolt.Open(cfg.Data, 0)
+	st, err := bolt.OpenExisting(cfg.Data, 0)
 	if err != nil {
 		return err
 	}
@@ -25,11 +28,11 @@ func runBackup(cfg *config.Config, dest string, out io.Writer) error {
 }
 
 func runAudit(cfg *config.Config, args []string, out, errw io.Writer) int {
-	if len(args) == 0 || (args[0] != "verify" && args[0] != "list") {
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "list") || (args[0] == "verify" && len(args) > 1) {
 		fmt.Fprintln(errw, "usage: samverkan audit verify | samverkan audit list [N]")
 		return 2
 	}
-	st, err := bolt.Open(cfg.Data, 0)
+	st, err := bolt.OpenExisting(cfg.Data, 0)
 	if err != nil {
 		fmt.Fprintf(errw, "samverkan: %v\n", err)
 		return 1
@@ -61,20 +64,39 @@ func runAudit(cfg *config.Config, args []string, out, errw io.Writer) int {
 			return 1
 		}
 		for _, ev := range evs {
-			fmt.Fprintf(out, "%6d %s %-18s %-16s %-12s %v\n", ev.Seq, ev.Time.Format("2006-01-02 15:04:05Z"), ev.Action, ev.Subject, ev.WhoName, ev.Details)
+			fmt.Fprintf(out, "%6d %s %-18s %-16s %-12s %s\n", ev.Seq, ev.Time.Format("2006-01-02 15:04:05Z"), ev.Action, ev.Subject, ev.WhoName, details(ev.Details))
 		}
 		return 0
 	}
+	if err := st.Check(); err != nil {
+		fmt.Fprintf(errw, "samverkan: %v\n", err)
+		return 1
+	}
 	var n int
 	var brk *bot.AuditBreak
-	_ = st.View(func(tx bot.Tx) error {
+	if err := st.View(func(tx bot.Tx) error {
 		n, brk = bot.VerifyAudit(tx)
 		return nil
-	})
+	}); err != nil {
+		fmt.Fprintf(errw, "samverkan: %v\n", err)
+		return 1
+	}
 	if brk != nil {
 		fmt.Fprintf(out, "audit log BROKEN at record %d: %s (%d records before it verify)\n", brk.Seq, brk.Reason, n)
 		return 1
 	}
-	fmt.Fprintf(out, "audit log OK: %d records, chain intact\n", n)
+	fmt.Fprintf(out, "audit log of %s OK: %d records, chain intact\n", cfg.Data, n)
 	return 0
+}
+
+// details shows an event's details as key=value, in key order.
+func details(d map[string]string) string {
+	keys := slices.Sorted(maps.Keys(d))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if d[k] != "" {
+			parts = append(parts, k+"="+strconv.Quote(d[k]))
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -1,5 +1,6 @@
 // Package bolt is the embedded store of samverkan: bot.Store on
-// go.etcd.io/bbolt, one file, fsync on every commit.
+// go.etcd.io/bbolt, one file, fsync on every commit, and concurrent
+// updates sharing commits (group commit, commit.go).
 package bolt
 
 import (
@@ -25,7 +26,13 @@ var ErrLocked = errors.New("database is in use by another process")
 
 // Store is a bot.Store backed by one bbolt file.
 type Store struct {
-	db *bbolt.DB
+	db     *bbolt.DB
+	path   string
+	commit committer
+	// Rehearse, for tests, runs every update's function once more first,
+	// in a transaction that is rolled back: an update that is not safe to
+	// run twice (see Update) then shows up in any test.
+	Rehearse bool
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -43,7 +50,7 @@ func Open(path string, lockTimeout time.Duration) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, path: path}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -72,16 +79,85 @@ func (s *Store) migrate() error {
 	})
 }
 
+// OpenExisting opens, for reading, a database that must already exist and
+// be a samverkan database (tools: backup, audit). It never creates a file;
+// a missing, foreign or damaged file gets an error that names it.
+func OpenExisting(path string, lockTimeout time.Duration) (st *Store, err error) {
+	if lockTimeout <= 0 {
+		lockTimeout = 3 * time.Second
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%s: no such database (name the file with --data or SAMVERKAN_DATA)", path)
+	case err != nil:
+		return nil, err
+	case fi.IsDir():
+		return nil, fmt.Errorf("%s is a directory, not a database", path)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			st, err = nil, fmt.Errorf("%s is damaged: %v", path, r)
+		}
+	}()
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, ReadOnly: true})
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return nil, fmt.Errorf("%s: %w (stop samverkan first, or use the running bot)", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a samverkan database, or it is damaged: %v", path, err)
+	}
+	err = db.View(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte(bot.BucketMeta))
+		if b == nil || b.Get([]byte(metaSchema)) == nil {
+			return fmt.Errorf("%s is not a samverkan database (it has no schema version)", path)
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// Check reads every page of the file and reports the first damage found,
+// naming the file.
+func (s *Store) Check() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s is damaged: %v", s.path, r)
+		}
+	}()
+	return s.db.View(func(tx *bbolt.Tx) error {
+		for e := range tx.Check() {
+			return fmt.Errorf("%s is damaged: %v", s.path, e)
+		}
+		return nil
+	})
+}
+
 // Close closes the database file.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Update runs fn in a read-write transaction, committed with fsync.
+// Update runs fn in a read-write transaction and returns once it is
+// durable. Updates from concurrent callers share one transaction and one
+// fsync; each fails alone (see committer). fn may run more than once.
 func (s *Store) Update(fn func(bot.Tx) error) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return fn(&txn{tx: tx}) })
+	if s.Rehearse {
+		_ = s.db.Update(func(tx *bbolt.Tx) error { _ = fn(&txn{tx: tx}); return errAbort })
+	}
+	return s.update(fn)
 }
 
-// View runs fn on a read-only snapshot.
-func (s *Store) View(fn func(bot.Tx) error) error {
+// View runs fn on a read-only snapshot. Damage found while reading (which
+// bbolt reports by panicking) is returned as an error naming the file.
+func (s *Store) View(fn func(bot.Tx) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s is damaged: %v", s.path, r)
+		}
+	}()
 	return s.db.View(func(tx *bbolt.Tx) error { return fn(&txn{tx: tx}) })
 }
 
@@ -129,11 +205,16 @@ func dirOf(path string) string {
 // Raw gives tests and tools direct access to the underlying database.
 func (s *Store) Raw() *bbolt.DB { return s.db }
 
-type txn struct{ tx *bbolt.Tx }
+// txn is bot.Tx on a bbolt transaction; dirty records that it wrote.
+type txn struct {
+	tx    *bbolt.Tx
+	dirty bool
+}
 
 func (t *txn) bucket(name string, create bool) (*bbolt.Bucket, error) {
 	b := t.tx.Bucket([]byte(name))
 	if b == nil && create && t.tx.Writable() {
+		t.dirty = true
 		return t.tx.CreateBucket([]byte(name))
 	}
 	return b, nil
@@ -160,6 +241,7 @@ func (t *txn) Put(bucket, key string, v any) error {
 	if err != nil {
 		return err
 	}
+	t.dirty = true
 	return b.Put([]byte(key), raw)
 }
 
@@ -168,6 +250,7 @@ func (t *txn) Delete(bucket, key string) error {
 	if b == nil {
 		return nil
 	}
+	t.dirty = true
 	return b.Delete([]byte(key))
 }
 
@@ -216,5 +299,6 @@ func (t *txn) NextSeq(bucket string) (uint64, error) {
 	if b == nil {
 		return 0, errors.New("NextSeq in a read-only transaction")
 	}
+	t.dirty = true
 	return b.NextSequence()
 }

@@ -1,6 +1,22 @@
 // Package mmtest is a fake Mattermost server for tests: the parts of API
 // v4 the bot calls, decoding requests into the real model types and
 // recording them, plus a client that calls the bot as Mattermost does.
+//
+// Where it must agree with a real server it mirrors what a real
+// Mattermost 9.9 does (checked by the integration test in
+// integration/mattermost, which runs the bot against one):
+//   - a bot account is a plain user: POST /posts/ephemeral needs
+//     create_post_ephemeral, which it lacks, and answers 403;
+//   - posting to, or listing the members of, a channel the bot is not a
+//     member of answers 403 (channels are made with AddChannel);
+//   - slash commands carry mentions as repeated user_mentions and
+//     user_mentions_ids keys, paired by position, in map order;
+//   - a repeated pending_post_id gets the post already made;
+//   - a deactivated user (Deactivate) still gets posts in their direct
+//     channel, and GET /users/{id} shows delete_at;
+//   - MassMentions applies the server's mention parser;
+//   - Limit enforces RateLimitSettings per token (GCRA, as the server's
+//     throttled middleware), answering 429 past it.
 package mmtest
 
 import (
@@ -8,16 +24,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"samverkan/adapters/internal/gcra"
 )
 
 // BotID is the bot account's user ID.
@@ -26,33 +47,43 @@ const BotID = "botuser"
 // Server is the fake Mattermost API.
 type Server struct {
 	*httptest.Server
-	mu       sync.Mutex
-	users    map[string]*model.User
-	posts    []*model.Post
-	byID     map[string]*model.Post
-	eph      []model.PostEphemeral
-	dialogs  []model.OpenDialogRequest
-	members  map[string][]string
-	files    map[string]File
-	pending  map[string]*model.Post
-	seq      int
-	failNext int
-	hang     time.Duration
-	creates  int
+	mu          sync.Mutex
+	users       map[string]*model.User
+	posts       []*model.Post
+	byID        map[string]*model.Post
+	eph         []model.PostEphemeral
+	dialogs     []model.OpenDialogRequest
+	members     map[string][]string
+	files       map[string]File
+	pending     map[string]*model.Post
+	refuseDM    map[string]int
+	lookups     map[string]int
+	bulkLookups int
+	limit       *gcra.Limiter
+	limited     int
+	requests    int
+	seq         int
+	failNext    int
+	hang        time.Duration
+	creates     int
 }
 
 // New starts a fake server with the bot account.
 func New() *Server {
-	s := &Server{users: map[string]*model.User{BotID: {Id: BotID, Username: "samverkan", IsBot: true}}, byID: map[string]*model.Post{}, members: map[string][]string{}, files: map[string]File{}, pending: map[string]*model.Post{}}
+	s := &Server{users: map[string]*model.User{BotID: {Id: BotID, Username: "samverkan", IsBot: true}}, byID: map[string]*model.Post{}, members: map[string][]string{}, files: map[string]File{}, pending: map[string]*model.Post{}, refuseDM: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v4/users/me", s.auth(func(w http.ResponseWriter, r *http.Request) { s.json(w, 200, s.users[BotID]) }))
 	mux.HandleFunc("GET /api/v4/users/username/{name}", s.auth(s.userByName))
 	mux.HandleFunc("GET /api/v4/users/{id}", s.auth(s.userByID))
+	mux.HandleFunc("POST /api/v4/users/ids", s.auth(s.usersByIDs))
 	mux.HandleFunc("POST /api/v4/posts", s.auth(s.createPost))
 	mux.HandleFunc("POST /api/v4/posts/ephemeral", s.auth(s.createEphemeral))
 	mux.HandleFunc("PUT /api/v4/posts/{id}/patch", s.auth(s.patchPost))
+	mux.HandleFunc("DELETE /api/v4/posts/{id}", s.auth(s.deletePost))
+
 	mux.HandleFunc("POST /api/v4/channels/direct", s.auth(s.direct))
 	mux.HandleFunc("GET /api/v4/channels/{id}/members", s.auth(s.channelMembers))
+	mux.HandleFunc("GET /api/v4/channels/{id}/posts", s.auth(s.channelPosts))
 	mux.HandleFunc("POST /api/v4/actions/dialogs/open", s.auth(s.openDialog))
 	mux.HandleFunc("POST /api/v4/files", s.auth(s.uploadFile))
 	s.Server = httptest.NewServer(mux)
@@ -66,11 +97,42 @@ func (s *Server) AddUser(id, name string) {
 	s.users[id] = &model.User{Id: id, Username: name}
 }
 
-// SetMembers sets a channel's members.
+// ForgetPending forgets the pending_post_ids seen so far, as the real
+// server does after a short while.
+func (s *Server) ForgetPending() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending = map[string]*model.Post{}
+}
+
+// Deactivate deactivates a user's account, as System Console > Users
+// does: the account stays, with delete_at set.
+func (s *Server) Deactivate(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.users[id]; ok {
+		u.DeleteAt = model.GetMillis()
+	}
+}
+
+// AddChannel makes a channel with the bot and users as members.
+func (s *Server) AddChannel(channel string, users ...string) {
+	s.SetMembers(channel, append([]string{BotID}, users...)...)
+}
+
+// SetMembers sets a channel's members exactly (the bot only if named).
 func (s *Server) SetMembers(channel string, users ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.members[channel] = users
+}
+
+// RefuseDM answers the next n posts into user's direct channel with 403,
+// as a real server sometimes does right after the channel was made.
+func (s *Server) RefuseDM(user string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseDM[DMChannel(user)] = n
 }
 
 // FailPosts answers the next n post creations with 500.
@@ -93,8 +155,51 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 			s.json(w, 401, model.NewAppError("fake", "api.context.session_expired.app_error", nil, "", 401))
 			return
 		}
+		s.mu.Lock()
+		lim := s.limit
+		s.mu.Unlock()
+		if lim != nil {
+			if ok, wait := lim.Allow(r.Header.Get("Authorization"), time.Now()); !ok {
+				s.mu.Lock()
+				s.limited++
+				s.mu.Unlock()
+				secs := strconv.Itoa(max(1, int(math.Ceil(wait.Seconds()))))
+				w.Header().Set("X-Ratelimit-Limit", strconv.Itoa(int(lim.Rate)))
+				w.Header().Set("X-Ratelimit-Remaining", "0")
+				w.Header().Set("X-Ratelimit-Reset", secs)
+				w.Header().Set("Retry-After", secs)
+				http.Error(w, "limit exceeded", http.StatusTooManyRequests)
+				return
+			}
+		}
+		s.mu.Lock()
+		s.requests++
+		s.mu.Unlock()
 		h(w, r)
 	}
+}
+
+// Limit enforces a rate limit per token, as a server with
+// RateLimitSettings enabled does (PerSec, MaxBurst; its default is 10 and
+// 100): past it, 429 with X-Ratelimit-Reset and Retry-After.
+func (s *Server) Limit(perSec float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limit = &gcra.Limiter{Rate: perSec, Burst: burst}
+}
+
+// Limited is how many requests were answered 429.
+func (s *Server) Limited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
+}
+
+// Requests is how many requests the limit counted (made with a token).
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
 }
 
 func (s *Server) json(w http.ResponseWriter, code int, v any) {
@@ -115,9 +220,72 @@ func (s *Server) userByName(w http.ResponseWriter, r *http.Request) {
 	s.json(w, 404, model.NewAppError("fake", "app.user.missing_account.const", nil, "", 404))
 }
 
+// Lookups is how many times a user was looked up by ID.
+func (s *Server) Lookups(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lookups[id]
+}
+
+// channelPosts answers GET /channels/{id}/posts: the channel's latest
+// posts (per_page, default 60), newest first, with their stored
+// properties; 403 when the bot is not a member.
+func (s *Server) channelPosts(w http.ResponseWriter, r *http.Request) {
+	ch := r.PathValue("id")
+	per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	if per <= 0 {
+		per = 60
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !strings.HasPrefix(ch, "dm_") && !slices.Contains(s.members[ch], BotID) {
+		s.json(w, 403, model.NewAppError("fake", "api.context.permissions.app_error", nil, "", 403))
+		return
+	}
+	list := model.NewPostList()
+	for i := len(s.posts) - 1; i >= 0 && len(list.Order) < per; i-- {
+		if p := s.posts[i]; p.ChannelId == ch && p.DeleteAt == 0 {
+			list.AddPost(p)
+			list.AddOrder(p.Id)
+		}
+	}
+	s.json(w, 200, list)
+}
+
+// usersByIDs answers POST /users/ids: the accounts found, deactivated
+// ones included (with delete_at), as the real server does.
+func (s *Server) usersByIDs(w http.ResponseWriter, r *http.Request) {
+	var ids []string
+	if err := json.NewDecoder(r.Body).Decode(&ids); err != nil {
+		s.json(w, 400, model.NewAppError("fake", "api.context.invalid_body_param.app_error", nil, "", 400))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bulkLookups++
+	out := []*model.User{}
+	for _, id := range ids {
+		if u, ok := s.users[id]; ok {
+			out = append(out, u)
+		}
+	}
+	s.json(w, 200, out)
+}
+
+// BulkLookups is how many times users were looked up many at once.
+func (s *Server) BulkLookups() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bulkLookups
+}
+
 func (s *Server) userByID(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.lookups == nil {
+		s.lookups = map[string]int{}
+	}
+	s.lookups[r.PathValue("id")]++
 	if u, ok := s.users[r.PathValue("id")]; ok {
 		s.json(w, 200, u)
 		return
@@ -152,6 +320,15 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.refuseDM[p.ChannelId] > 0 {
+		s.refuseDM[p.ChannelId]--
+		s.json(w, 403, model.NewAppError("createPost", "api.context.permissions.app_error", nil, "", 403))
+		return
+	}
+	if !s.botIn(p.ChannelId) {
+		s.json(w, 403, model.NewAppError("createPost", "api.context.permissions.app_error", nil, "", 403))
+		return
+	}
 	// Like the real server, a repeated pending_post_id gets the post it
 	// already made instead of a second one.
 	if p.PendingPostId != "" {
@@ -174,6 +351,9 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 	s.json(w, 201, &p)
 }
 
+// createEphemeral answers as a real server does to a bot account: 403,
+// since create_post_ephemeral belongs to system admins. The attempt is
+// recorded, so a test can see that something tried.
 func (s *Server) createEphemeral(w http.ResponseWriter, r *http.Request) {
 	var e model.PostEphemeral
 	if err := json.NewDecoder(r.Body).Decode(&e); err != nil || e.Post == nil {
@@ -183,7 +363,28 @@ func (s *Server) createEphemeral(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.eph = append(s.eph, e)
-	s.json(w, 201, e.Post)
+	s.json(w, 403, model.NewAppError("createEphemeralPost", "api.context.permissions.app_error", nil, "", 403))
+}
+
+// botIn reports whether the bot may post in a channel: a direct channel
+// it made, or a channel it is a member of.
+func (s *Server) botIn(channel string) bool {
+	if strings.HasPrefix(channel, "dm_") {
+		return true
+	}
+	return slices.Contains(s.members[channel], BotID)
+}
+
+func (s *Server) deletePost(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.byID[r.PathValue("id")]
+	if !ok || p.DeleteAt != 0 {
+		s.json(w, 404, model.NewAppError("fake", "app.post.get.app_error", nil, "", 404))
+		return
+	}
+	p.DeleteAt = model.GetMillis()
+	s.json(w, 200, map[string]string{"status": "OK"})
 }
 
 func (s *Server) patchPost(w http.ResponseWriter, r *http.Request) {
@@ -195,7 +396,7 @@ func (s *Server) patchPost(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.byID[r.PathValue("id")]
-	if !ok {
+	if !ok || p.DeleteAt != 0 {
 		s.json(w, 404, model.NewAppError("fake", "app.post.get.app_error", nil, "", 404))
 		return
 	}
@@ -232,6 +433,10 @@ func (s *Server) direct(w http.ResponseWriter, r *http.Request) {
 func (s *Server) channelMembers(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.botIn(r.PathValue("id")) {
+		s.json(w, 403, model.NewAppError("fake", "api.context.permissions.app_error", nil, "", 403))
+		return
+	}
 	var out model.ChannelMembers
 	if p := r.URL.Query().Get("page"); p == "" || p == "0" {
 		for _, u := range s.members[r.PathValue("id")] {
@@ -298,7 +503,7 @@ func (s *Server) Posts(channel string) []*model.Post {
 	defer s.mu.Unlock()
 	var out []*model.Post
 	for _, p := range s.posts {
-		if channel == "" || p.ChannelId == channel {
+		if (channel == "" || p.ChannelId == channel) && p.DeleteAt == 0 {
 			out = append(out, p.Clone())
 		}
 	}
@@ -386,13 +591,10 @@ func (c *Client) Command(userID, username, channel, text string, mentions map[st
 		"channel_name": {channel}, "user_id": {userID}, "user_name": {username}, "command": {"/samverkan"},
 		"text": {text}, "trigger_id": {fmt.Sprintf("trigger%d", seq)}, "response_url": {"http://127.0.0.1:1/hooks/x"},
 	}
-	var names, ids []string
-	for n, id := range mentions {
-		names, ids = append(names, n), append(ids, id)
-	}
-	if len(names) > 0 {
-		f.Set("user_mentions", strings.Join(names, ","))
-		f.Set("user_mentions_ids", strings.Join(ids, ","))
+	// As the real server does (model.UserMentionMap.ToURLValues): one
+	// repeated pair of keys per user, in map order, paired by position.
+	for k, vs := range model.UserMentionMap(mentions).ToURLValues() {
+		f[k] = vs
 	}
 	req, _ := http.NewRequest(http.MethodPost, c.BotURL+"/mattermost/command", strings.NewReader(f.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

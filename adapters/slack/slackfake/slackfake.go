@@ -2,6 +2,17 @@
 // calls (recorded as sent, form or JSON), a Socket Mode websocket the test
 // drives, a response_url sink, and a client that signs requests to the
 // bot exactly as Slack does.
+//
+// It answers with slack-go's own response types, and where it must agree
+// with Slack it mirrors Slack's documented behaviour: posting to, editing
+// in or listing a channel the bot is not a member of fails with
+// not_in_channel (channels are made with AddChannel; direct conversations
+// opened with conversations.open work, except with a deactivated user,
+// which is user_disabled); conversations.info says
+// whether the bot is a member; a message that is gone is message_not_found;
+// conversations.history returns what was posted, newest first, with
+// message metadata when include_all_metadata is set;
+// and Mentions applies Slack's mention syntax to what the bot sent.
 package slackfake
 
 import (
@@ -11,9 +22,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +34,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack"
+
+	"samverkan/adapters/internal/gcra"
 )
 
 // Call is one Web API call as the bot sent it.
@@ -65,6 +81,7 @@ type Server struct {
 	calls     []Call
 	hooks     []map[string]any
 	members   map[string][]string
+	live      map[string]bool // channel/ts of messages that exist
 	seq       int
 	delay     time.Duration
 	limited   int
@@ -73,7 +90,13 @@ type Server struct {
 	socketUp  chan struct{}
 	acks      chan map[string]any
 	connOpens int
+	failOpens int
 	uploads   [][]byte
+	disabled  map[string]bool
+	history   map[string][]slack.Message // posted messages per channel, oldest first
+	// perChannel, when set, limits posts per channel; limitedN counts 429s.
+	perChannel *gcra.Limiter
+	limitedN   int
 }
 
 // Uploads returns the bodies uploaded to the file upload URL.
@@ -85,7 +108,7 @@ func (s *Server) Uploads() [][]byte {
 
 // New starts the fake.
 func New() *Server {
-	s := &Server{members: map[string][]string{}, socketUp: make(chan struct{}, 4), acks: make(chan map[string]any, 16)}
+	s := &Server{members: map[string][]string{}, live: map[string]bool{}, history: map[string][]slack.Message{}, socketUp: make(chan struct{}, 4), acks: make(chan map[string]any, 16)}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -111,7 +134,17 @@ func (s *Server) RateLimit(n, after int) {
 	s.limited, s.retryAft = n, after
 }
 
-// SetMembers sets a conversation's members.
+// FailConnectionOpens refuses the next n Socket Mode connections
+// (apps.connections.open answers invalid_auth): slack-go's client gives up
+// at once, and the bot must connect anew with a new client.
+func (s *Server) FailConnectionOpens(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failOpens = n
+}
+
+// SetMembers sets a conversation's members exactly (the bot only if
+// named).
 func (s *Server) SetMembers(ch string, users ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -168,6 +201,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if lim := s.perChannel; lim != nil && (method == "chat.postMessage" || method == "chat.update" || method == "chat.delete") {
+		ch, _ := params["channel"].(string)
+		if ok, wait := lim.Allow(ch, time.Now()); !ok {
+			s.limitedN++
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+			writeJSON(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
+			return
+		}
+	}
 	if method == "chat.postMessage" && s.limited > 0 {
 		s.limited--
 		w.Header().Set("Retry-After", strconv.Itoa(s.retryAft))
@@ -178,33 +220,184 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.seq++
 	ts := fmt.Sprintf("1700000000.%06d", s.seq)
 	str := func(k string) string { x, _ := params[k].(string); return x }
+	ok := slack.SlackResponse{Ok: true}
+	fail := func(code string) { writeJSON(w, 200, slack.SlackResponse{Ok: false, Error: code}) }
+	channel := str("channel")
+	switch method {
+	case "chat.postMessage", "chat.update", "chat.delete", "chat.postEphemeral", "conversations.members":
+		if !s.botIn(channel) {
+			fail("not_in_channel")
+			return
+		}
+	}
 	switch method {
 	case "auth.test":
-		writeJSON(w, 200, map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1", "bot_id": "B1"})
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			slack.AuthTestResponse
+		}{ok, slack.AuthTestResponse{UserID: BotID, User: "samverkan", TeamID: "T1", Team: "Region", BotID: "B1"}})
 	case "chat.postMessage":
-		writeJSON(w, 200, map[string]any{"ok": true, "channel": str("channel"), "ts": ts})
-	case "chat.update":
-		writeJSON(w, 200, map[string]any{"ok": true, "channel": str("channel"), "ts": str("ts"), "text": str("text")})
+		s.live[channel+"/"+ts] = true
+		msg := slack.Message{}
+		msg.Timestamp, msg.Text, msg.User = ts, str("text"), BotID
+		if raw := str("metadata"); raw != "" {
+			_ = json.Unmarshal([]byte(raw), &msg.Metadata)
+		}
+		s.history[channel] = append(s.history[channel], msg)
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			Channel string    `json:"channel"`
+			TS      string    `json:"ts"`
+			Message slack.Msg `json:"message"`
+		}{ok, channel, ts, slack.Msg{Text: str("text"), Timestamp: ts, User: BotID}})
+	case "chat.update", "chat.delete":
+		if !s.live[channel+"/"+str("ts")] {
+			fail("message_not_found")
+			return
+		}
+		if method == "chat.delete" {
+			delete(s.live, channel+"/"+str("ts"))
+		}
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			Channel string `json:"channel"`
+			TS      string `json:"ts"`
+			Text    string `json:"text,omitempty"`
+		}{ok, channel, str("ts"), str("text")})
 	case "chat.postEphemeral":
-		writeJSON(w, 200, map[string]any{"ok": true, "message_ts": ts})
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			MessageTS string `json:"message_ts"`
+		}{ok, ts})
 	case "conversations.open":
-		writeJSON(w, 200, map[string]any{"ok": true, "channel": map[string]any{"id": "D_" + strings.ReplaceAll(str("users"), ",", "_")}})
+		for _, u := range strings.Split(str("users"), ",") {
+			if s.disabled[u] {
+				fail("user_disabled")
+				return
+			}
+		}
+		dm := slack.Channel{}
+		dm.ID, dm.IsIM, dm.IsOpen = "D_"+strings.ReplaceAll(str("users"), ",", "_"), true, true
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			Channel slack.Channel `json:"channel"`
+		}{ok, dm})
+	case "conversations.history":
+		if !s.botIn(channel) {
+			fail("not_in_channel")
+			return
+		}
+		limit, _ := strconv.Atoi(str("limit"))
+		if limit <= 0 {
+			limit = 100
+		}
+		var msgs []slack.Message
+		all := s.history[channel]
+		for i := len(all) - 1; i >= 0 && len(msgs) < limit; i-- { // newest first
+			m := all[i]
+			if str("include_all_metadata") != "1" {
+				m.Metadata = slack.SlackMetadata{}
+			}
+			msgs = append(msgs, m)
+		}
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			Messages []slack.Message `json:"messages"`
+		}{ok, msgs})
+	case "conversations.info":
+		members, known := s.members[channel]
+		if !known {
+			fail("channel_not_found")
+			return
+		}
+		c := slack.Channel{IsChannel: true, IsMember: slices.Contains(members, BotID)}
+		c.ID, c.Name, c.NumMembers = channel, strings.ToLower(channel), len(members)
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			Channel slack.Channel `json:"channel"`
+		}{ok, c})
 	case "conversations.members":
-		writeJSON(w, 200, map[string]any{"ok": true, "members": s.members[str("channel")], "response_metadata": map[string]any{"next_cursor": ""}})
+		resp := struct {
+			slack.SlackResponse
+			Members []string `json:"members"`
+		}{ok, s.members[channel]}
+		writeJSON(w, 200, resp)
 	case "users.info":
-		writeJSON(w, 200, map[string]any{"ok": true, "user": map[string]any{"id": str("user"), "name": strings.ToLower(str("user"))}})
+		u := slack.User{ID: str("user"), Name: strings.ToLower(str("user")), IsBot: str("user") == BotID}
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			User slack.User `json:"user"`
+		}{ok, u})
 	case "views.open":
-		writeJSON(w, 200, map[string]any{"ok": true, "view": map[string]any{"id": "V" + strconv.Itoa(s.seq)}})
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			View slack.View `json:"view"`
+		}{ok, slack.View{ID: "V" + strconv.Itoa(s.seq)}})
 	case "files.getUploadURLExternal":
-		writeJSON(w, 200, map[string]any{"ok": true, "upload_url": "http://" + r.Host + "/upload", "file_id": "F" + strconv.Itoa(s.seq)})
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			slack.GetUploadURLExternalResponse
+		}{ok, slack.GetUploadURLExternalResponse{UploadURL: "http://" + r.Host + "/upload", FileID: "F" + strconv.Itoa(s.seq)}})
 	case "files.completeUploadExternal":
-		writeJSON(w, 200, map[string]any{"ok": true, "files": []any{map[string]any{"id": "F" + strconv.Itoa(s.seq), "title": "upload"}}})
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			Files []slack.FileSummary `json:"files"`
+		}{ok, []slack.FileSummary{{ID: "F" + strconv.Itoa(s.seq), Title: "upload"}}})
 	case "apps.connections.open":
+		if s.failOpens > 0 {
+			s.failOpens--
+			fail("invalid_auth")
+			return
+		}
 		s.connOpens++
-		writeJSON(w, 200, map[string]any{"ok": true, "url": "ws://" + r.Host + "/ws"})
+		writeJSON(w, 200, struct {
+			slack.SlackResponse
+			URL string `json:"url"`
+		}{ok, "ws://" + r.Host + "/ws"})
 	default:
-		writeJSON(w, 200, map[string]any{"ok": false, "error": "unknown_method"})
+		fail("unknown_method")
 	}
+}
+
+// BotID is the bot's user ID in the fake workspace.
+const BotID = "UBOT"
+
+// LimitChannels enforces Slack's limit of about one message a second
+// per channel (chat.postMessage, chat.update, chat.delete), with a short
+// burst of two: past it, 429 ratelimited with Retry-After.
+func (s *Server) LimitChannels(perSec float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.perChannel = &gcra.Limiter{Rate: perSec, Burst: 1}
+}
+
+// Limited is how many calls the per-channel limit answered 429.
+func (s *Server) Limited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limitedN
+}
+
+// Deactivate disables a user's account: conversations.open with them
+// answers user_disabled, as Slack does.
+func (s *Server) Deactivate(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.disabled == nil {
+		s.disabled = map[string]bool{}
+	}
+	s.disabled[user] = true
+}
+
+// AddChannel makes a channel with the bot and users as members.
+func (s *Server) AddChannel(ch string, users ...string) {
+	s.SetMembers(ch, append([]string{BotID}, users...)...)
+}
+
+// botIn reports whether the bot may post in a channel: a direct
+// conversation it opened, or a channel it is a member of.
+func (s *Server) botIn(ch string) bool {
+	return strings.HasPrefix(ch, "D_") || slices.Contains(s.members[ch], BotID)
 }
 
 func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {

@@ -1,4 +1,4 @@
-package server_test
+package app_test
 
 import (
 	"context"
@@ -10,13 +10,26 @@ import (
 	"testing"
 	"time"
 
-	"samverkan/adapters/mattermost"
 	"samverkan/adapters/mattermost/mmtest"
+	"samverkan/app"
 	"samverkan/bottest"
-	"samverkan/commands"
-	"samverkan/metrics"
-	"samverkan/server"
+	"samverkan/config"
 )
+
+// build makes the application on env's store and clock, for platforms at
+// the given URLs, served by srv.
+func build(t *testing.T, env *bottest.Env, srv *httptest.Server, mmURL string) *app.App {
+	t.Helper()
+	cfg := &config.Config{Locale: "sv", PublicURL: srv.URL, Admins: []string{"mattermost:u_admin"},
+		Mattermost: config.Mattermost{URL: mmURL, Token: "bot-token", CommandTokens: []string{"tok"}}}
+	a, err := app.New(context.Background(), app.Options{Config: cfg, Store: env.Store, Clock: env.Clock, Log: bottest.Quiet(), Key: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = a.Handler
+	env.Bot, env.Outbox = a.Bot, a.Bot.Outbox
+	return a
+}
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
@@ -32,11 +45,16 @@ func get(t *testing.T, url string) (int, string) {
 func TestMetricsAndHealth(t *testing.T) {
 	env := bottest.NewEnv(t)
 	mm := mmtest.New()
-	e := commands.New(env.Bot, "sv")
+	mm.AddChannel("ch1")
 	srv := httptest.NewServer(nil)
 	defer srv.Close()
-	a := mattermost.New(e, mm.URL, "bot-token", []string{"tok"}, srv.URL, []byte("0123456789abcdef0123456789abcdef"), bottest.Quiet())
-	srv.Config.Handler = server.New(server.Options{Bot: env.Bot, Outbox: env.Outbox, Engine: e, Metrics: metrics.New(), Mattermost: a})
+	build(t, env, srv, mm.URL)
+	code, body := get(t, srv.URL+"/healthz")
+	var h map[string]map[string]string
+	_ = json.Unmarshal([]byte(body), &h)
+	if code != 200 || h["mattermost"]["outbound"] != "ok" || !strings.Contains(h["mattermost"]["inbound"], "no request from Mattermost since the bot started") {
+		t.Errorf("healthz before any command = %d %s", code, body)
+	}
 	c := &mmtest.Client{BotURL: srv.URL, Token: "tok"}
 	c.Command("u_admin", "admin", "ch1", `aktör lägg-till lst "Länsstyrelsen"`, nil)
 	c.Command("u_admin", "admin", "ch1", `forum skapa ssr "Regional" nivå=samordnande värd=lst`, nil)
@@ -50,7 +68,7 @@ func TestMetricsAndHealth(t *testing.T) {
 	if _, err := env.Bot.RunTimers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	code, body := get(t, srv.URL+"/metrics")
+	code, body = get(t, srv.URL+"/metrics")
 	for _, want := range []string{
 		`samverkan_commands_total{platform="mattermost",command="actor add",outcome="ok"} 1`,
 		`samverkan_commands_total{platform="mattermost",command="forum create",outcome="refused"} 1`,
@@ -65,15 +83,19 @@ func TestMetricsAndHealth(t *testing.T) {
 		}
 	}
 	code, body = get(t, srv.URL+"/healthz")
-	var h map[string]any
-	_ = json.Unmarshal([]byte(body), &h)
-	if code != 200 || h["store"] != "ok" || h["mattermost"] != "ok" || h["outbox_pending"] != 1.0 {
+	var hz struct {
+		Store      string            `json:"store"`
+		Pending    int               `json:"outbox_pending"`
+		Mattermost map[string]string `json:"mattermost"`
+	}
+	_ = json.Unmarshal([]byte(body), &hz)
+	if code != 200 || hz.Store != "ok" || hz.Mattermost["outbound"] != "ok" || !strings.HasPrefix(hz.Mattermost["inbound"], "last request") || hz.Pending != 1 {
 		t.Errorf("healthz = %d %s", code, body)
 	}
 	mm.Close() // the platform goes away: still healthy, but says so
 	code, body = get(t, srv.URL+"/healthz")
-	_ = json.Unmarshal([]byte(body), &h)
-	if code != 200 || !strings.HasPrefix(h["mattermost"].(string), "unreachable") || h["store"] != "ok" {
+	_ = json.Unmarshal([]byte(body), &hz)
+	if code != 200 || !strings.HasPrefix(hz.Mattermost["outbound"], "unreachable") || hz.Store != "ok" {
 		t.Errorf("healthz with mattermost down = %d %s", code, body)
 	}
 }

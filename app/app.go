@@ -1,0 +1,125 @@
+// Package app wires samverkan together: the bot on a store, the command
+// engine, the platform adapters the configuration asks for, and the HTTP
+// handler with /healthz and /metrics. The server, the terminal, the load
+// tool and the end-to-end tests build the application with New; nothing
+// else does.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"samverkan/adapters/mattermost"
+	"samverkan/adapters/slack"
+	"samverkan/bot"
+	"samverkan/commands"
+	"samverkan/config"
+	"samverkan/metrics"
+)
+
+// App is samverkan wired together.
+type App struct {
+	Config  *config.Config
+	Bot     *bot.Bot
+	Engine  *commands.Engine
+	Metrics *metrics.Registry
+	// Mattermost and Slack are nil when the configuration has none.
+	Mattermost *mattermost.Adapter
+	Slack      *slack.Adapter
+	// Handler serves the routes of the runtime contract.
+	Handler http.Handler
+	Log     *slog.Logger
+
+	started time.Time
+}
+
+// Options are what an application is built from.
+type Options struct {
+	Config *config.Config
+	Store  bot.Store
+	// Clock defaults to the system clock.
+	Clock bot.Clock
+	Log   *slog.Logger
+	// Key protects buttons and forms; by default the store's own secret,
+	// made on first start.
+	Key []byte
+}
+
+// New builds the application on o.Store: the bot, the command engine, the
+// adapters of the platforms the configuration names, the HTTP handler;
+// and it applies the configured conference schedules.
+func New(ctx context.Context, o Options) (*App, error) {
+	cfg, log := o.Config, o.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	b := bot.New(bot.Options{Store: o.Store, Clock: o.Clock, Admins: cfg.AdminIdentities(), Log: log, Lang: cfg.Locale, Deadlines: cfg.Deadlines()})
+	schedules := map[string]*bot.Schedule{}
+	for forum, spec := range cfg.Conferences {
+		s, _ := config.ParseConference(spec) // validated by Load
+		schedules[forum] = s
+	}
+	if err := b.Conferences.ApplySchedules(ctx, schedules); err != nil {
+		return nil, fmt.Errorf("conference schedules: %w", err)
+	}
+	e := commands.New(b, cfg.Locale)
+	e.Log = log
+	e.Admission = commands.NewAdmission(cfg.MaxInFlight)
+	key := o.Key
+	if key == nil {
+		var err error
+		if key, err = bot.Secret(o.Store, "callbacks", func() ([]byte, error) {
+			k := make([]byte, 32)
+			_, err := rand.Read(k)
+			return k, err
+		}); err != nil {
+			return nil, fmt.Errorf("callback key: %w", err)
+		}
+	}
+	a := &App{Config: cfg, Bot: b, Engine: e, Metrics: metrics.New(), Log: log, started: time.Now()}
+	if cfg.MattermostEnabled() {
+		a.Mattermost = mattermost.New(e, cfg.Mattermost.URL, cfg.Mattermost.Token, cfg.Mattermost.CommandTokens, cfg.PublicURL, key, log)
+		a.Mattermost.SetRateLimit(cfg.Mattermost.RequestsPerSecond, cfg.Mattermost.Burst)
+		b.Outbox.Platforms[bot.Mattermost] = a.Mattermost
+		b.Directories[bot.Mattermost] = a.Mattermost
+	}
+	if cfg.SlackEnabled() {
+		s := cfg.Slack
+		a.Slack = slack.New(e, s.BotToken, s.SigningSecret, s.AppToken, s.APIURL, key, log)
+		b.Outbox.Platforms[bot.Slack] = a.Slack
+		b.Directories[bot.Slack] = a.Slack
+	}
+	a.Handler = a.routes()
+	return a, nil
+}
+
+// Run does the application's background work until ctx ends: outbox
+// delivery, stored timers, Slack Socket Mode; the adapters' own work runs
+// under ctx too. It returns when all of it has stopped.
+func (a *App) Run(ctx context.Context) {
+	if a.Slack != nil {
+		a.Slack.Attach(ctx)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Bot.Outbox.Run(ctx) })
+	wg.Go(func() { a.Bot.RunTimersLoop(ctx, nil) })
+	if a.Slack != nil && a.Config.Slack.AppToken != "" {
+		wg.Go(func() { a.Slack.RunSocketMode(ctx) })
+	}
+	wg.Wait()
+}
+
+// Shutdown waits, until ctx ends, for work the adapters took on for
+// requests already answered (Slack's answers after the first 3 seconds,
+// modals); what is left then is stopped.
+func (a *App) Shutdown(ctx context.Context) error {
+	if a.Slack != nil {
+		return a.Slack.Shutdown(ctx)
+	}
+	return nil
+}

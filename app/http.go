@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"samverkan/bot"
+	"samverkan/metrics"
+)
+
+// routes serves the adapters' routes, /healthz and /metrics.
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	if a.Mattermost != nil {
+		a.Mattermost.Routes(mux)
+	}
+	if a.Slack != nil && a.Config.Slack.SigningSecret != "" {
+		a.Slack.Routes(mux)
+	}
+	observe(a.Metrics, a)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	mux.HandleFunc("GET /healthz", a.health)
+	return mux
+}
+
+// observe connects the bot's hooks to the metrics.
+func observe(reg *metrics.Registry, a *App) {
+	a.Engine.Observe = func(platform, command, outcome string, d time.Duration) {
+		reg.Command(platform, command, outcome, d)
+	}
+	ob := a.Bot.Outbox
+	ob.Observe = func(p bot.PlatformID, err error) {
+		outcome := "delivered"
+		if err != nil {
+			outcome = "failed"
+		}
+		reg.Inc("samverkan_outbox_attempts_total", "Outbox delivery attempts by platform and outcome (failed ones are retried).", "platform", string(p), "outcome", outcome)
+	}
+	a.Bot.TimerFired = func(kind string) {
+		reg.Inc("samverkan_scheduler_runs_total", "Stored timers fired (reminders, deadlines, conferences), by kind.", "kind", kind)
+	}
+	if adm := a.Engine.Admission; adm != nil {
+		reg.Gauge("samverkan_commands_in_flight", func() float64 { return float64(adm.InFlight()) })
+	}
+	reg.Gauge("samverkan_outbox_pending", func() float64 {
+		n, _ := ob.PendingCount()
+		return float64(n)
+	})
+}
+
+// Direction is what the bot can tell about one platform, each way.
+type Direction struct {
+	// Outbound: the bot reaches the platform's API with its token (asked
+	// now).
+	Outbound string `json:"outbound"`
+	// Inbound: the platform reaches the bot (slash commands, buttons). The
+	// bot cannot ask; it says when a request last came, or that Socket
+	// Mode is connected.
+	Inbound string `json:"inbound"`
+}
+
+// health reports the store and each platform both ways; 503 only when the
+// store cannot be read, since a platform outage delays but does not lose
+// work.
+func (a *App) health(w http.ResponseWriter, r *http.Request) {
+	out := map[string]any{}
+	code := http.StatusOK
+	n, err := a.Bot.Outbox.PendingCount()
+	if err != nil {
+		out["store"], code = "error: "+err.Error(), http.StatusServiceUnavailable
+	} else {
+		out["store"], out["outbox_pending"] = "ok", n
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for name, d := range a.directions() {
+		wg.Go(func() {
+			got := d(ctx)
+			mu.Lock()
+			out[name] = got
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// directions returns, per configured platform, how to find out what the
+// bot can tell about it both ways.
+func (a *App) directions() map[string]func(context.Context) Direction {
+	out := map[string]func(context.Context) Direction{}
+	if m := a.Mattermost; m != nil {
+		out["mattermost"] = func(ctx context.Context) Direction {
+			return Direction{Outbound: outbound(m.Ping(ctx)), Inbound: a.inbound("Mattermost", m.LastInbound(), "docs/mattermost.md#troubleshooting")}
+		}
+	}
+	if s := a.Slack; s != nil {
+		out["slack"] = func(ctx context.Context) Direction {
+			d := Direction{Outbound: outbound(s.Ping(ctx))}
+			switch {
+			case a.Config.Slack.AppToken != "" && s.SocketConnected():
+				d.Inbound = "socket mode connected"
+			case a.Config.Slack.AppToken != "":
+				d.Inbound = "socket mode not connected (connecting again; check SAMVERKAN_SLACK_APP_TOKEN if it stays so)"
+			default:
+				d.Inbound = a.inbound("Slack", s.LastInbound(), "docs/slack.md#troubleshooting")
+			}
+			return d
+		}
+	}
+	return out
+}
+
+func outbound(err error) string {
+	if err != nil {
+		return "unreachable: " + err.Error()
+	}
+	return "ok"
+}
+
+// inbound says when the platform last reached the bot with a request it
+// could authenticate.
+func (a *App) inbound(platform string, last time.Time, doc string) string {
+	if last.IsZero() {
+		return fmt.Sprintf("no request from %s since the bot started %s ago; if commands fail in %s, it cannot reach %s (see %s)",
+			platform, time.Since(a.started).Round(time.Second), platform, a.Config.PublicURL, doc)
+	}
+	return fmt.Sprintf("last request %s ago", time.Since(last).Round(time.Second))
+}

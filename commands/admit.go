@@ -1,0 +1,182 @@
+package commands
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+// DefaultMaxInFlight is how many commands run at once unless configured.
+// Beyond it a command is answered at once with "busy": under overload the
+// answers that are given stay fast, and no queue grows without bound.
+const DefaultMaxInFlight = 16
+
+// Target is how long a command should take at most once admitted.
+const Target = 25 * time.Millisecond
+
+// window is how often the admission rate is adjusted.
+const window = 50 * time.Millisecond
+
+// Admission bounds the commands in flight, and when the machine is
+// saturated — commands take longer than Target, or goroutines wait longer
+// than Saturated for a CPU, so that requests queue before they even reach
+// the door — also the rate at which commands are let in: each window
+// (100 ms) it is cut to four fifths of what was let in, and while the
+// machine keeps up it grows back by a tenth a window. Turning a request
+// away costs about what a bare handler does, so the bot keeps up with
+// those it lets in.
+type Admission struct {
+	max  int
+	shed atomic.Int64
+	// Now is the clock commands are timed by (default time.Now).
+	Now func() time.Time
+	// wait reads goroutine scheduling latency (a test may replace it).
+	wait func(now time.Time) (time.Duration, bool)
+
+	mu        sync.Mutex
+	inFlight  int
+	rate      float64 // admissions a second; 0: not limited
+	tokens    float64
+	filled    time.Time
+	windowAt  time.Time
+	admitted  int // in this window
+	saturated bool
+	sched     schedProbe
+}
+
+// NewAdmission admits at most n commands at once (n ≤ 0: DefaultMaxInFlight).
+func NewAdmission(n int) *Admission {
+	if n <= 0 {
+		n = DefaultMaxInFlight
+	}
+	a := &Admission{max: n}
+	a.wait = a.sched.p90
+	return a
+}
+
+func (a *Admission) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// enter takes a slot, or reports false at once when there is none; the
+// release, given the start, times the command.
+func (a *Admission) enter() (time.Time, bool) {
+	now := a.now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.adjust(now)
+	if a.rate > 0 {
+		a.tokens = min(max(a.rate*window.Seconds()/2, 4), a.tokens+now.Sub(a.filled).Seconds()*a.rate)
+		a.filled = now
+	}
+	if a.inFlight >= a.max || (a.rate > 0 && a.tokens < 1) {
+		a.shed.Add(1)
+		return time.Time{}, false
+	}
+	if a.rate > 0 {
+		a.tokens--
+	}
+	a.inFlight++
+	a.admitted++
+	return now, true
+}
+
+// adjust closes a window when one has passed: a saturated one cuts the
+// rate to four fifths of what was admitted in it; a calm one lets a tenth
+// more in, until no limit is needed.
+func (a *Admission) adjust(now time.Time) {
+	if a.windowAt.IsZero() {
+		a.windowAt = now
+		return
+	}
+	span := now.Sub(a.windowAt)
+	if span < window {
+		return
+	}
+	admittedRate := float64(a.admitted) / span.Seconds()
+	switch {
+	case a.saturated:
+		a.rate = max(10, 0.7*admittedRate)
+		if a.filled.IsZero() {
+			a.filled = now
+		}
+	case a.rate > 0:
+		a.rate *= 1.05
+		if a.rate > 4*admittedRate+100 { // far above what comes: no need to limit
+			a.rate, a.tokens = 0, 0
+		}
+	}
+	a.windowAt, a.admitted, a.saturated = now, 0, false
+}
+
+// leave frees the slot of a command that started at start and notes
+// whether it shows the machine saturated.
+func (a *Admission) leave(start time.Time) {
+	now := a.now()
+	wait, measured := a.wait(now)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.inFlight--
+	if now.Sub(start) > Target || (measured && wait > Saturated) {
+		a.saturated = true
+	}
+}
+
+// InFlight is how many commands run now.
+func (a *Admission) InFlight() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.inFlight
+}
+
+// Rate is how many commands a second are let in now (0: no limit but the
+// bound on those in flight).
+func (a *Admission) Rate() float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.rate
+}
+
+// Shed is how many commands were answered "busy" instead of run.
+func (a *Admission) Shed() int64 { return a.shed.Load() }
+
+// Busy is the answer to a command that was not run because too many were
+// already running, or that was called off before it changed anything.
+func (e *Engine) Busy(lang string) Reply {
+	if lang == "" {
+		lang = e.Lang
+	}
+	return Reply{Failed: true, Busy: true, Lang: lang, Message: bot.Message{Text: catalog.T(lang, "err.busy")}}
+}
+
+type admittedKey struct{}
+
+// Admit takes a slot for a request that is about to run a command, at
+// the door, before its body is read: under overload, turning a request
+// away costs no more than a bare handler. It returns ctx marked so that
+// the command does not take a second slot, and the release; false (and
+// the shed counted) when there is no slot.
+func (e *Engine) Admit(ctx context.Context, p bot.PlatformID) (context.Context, func(), bool) {
+	a := e.Admission
+	if a == nil {
+		return ctx, func() {}, true
+	}
+	start, ok := a.enter()
+	if !ok {
+		if e.Observe != nil {
+			e.Observe(string(p), "any", "shed", 0)
+		}
+		return ctx, nil, false
+	}
+	return context.WithValue(ctx, admittedKey{}, true), func() { a.leave(start) }, true
+}
+
+// Admitted reports whether ctx is a request Admit let in.
+func Admitted(ctx context.Context) bool { ok, _ := ctx.Value(admittedKey{}).(bool); return ok }

@@ -1,0 +1,103 @@
+//go:build load
+
+// The bot held to what issue 14 asks, on the machine the tests run on (2
+// cores in CI): open-loop runs of package load, each checked for failed
+// requests, for answers whose writes are not stored, and for its own
+// latency and memory bounds. They take about four minutes; .ci/run runs
+// them:
+//
+//	go test -tags load -count=1 -v ./load/
+package load
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+func run(t *testing.T, s Spec) *Report {
+	t.Helper()
+	r, err := Run(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Print(testWriter{t})
+	for _, p := range r.Problems {
+		t.Error(p)
+	}
+	if t.Failed() {
+		r.Timeline(testWriter{t})
+	}
+	return r
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
+
+// The decision-heavy mix holds 1,000 commands a second for 30 s with p99
+// within 50 ms, sheds nothing, and the weekly agenda due mid-run goes out
+// within a second of its minute.
+func TestDecisionMixHoldsAThousandASecond(t *testing.T) {
+	r := run(t, Spec{Mix: "decisions", Rate: 1000, Duration: 30 * time.Second, Baselines: true})
+	if p99 := Pct(r.Result.Latencies(Answered, ""), 99); p99 > 50*time.Millisecond {
+		t.Errorf("p99 %s, want at most 50 ms", p99)
+	}
+	if n := r.Result.Count(Shed); n > 0 {
+		t.Errorf("%d shed at a rate the bot should sustain", n)
+	}
+	if !r.AgendaSeen || r.AgendaLate > time.Second {
+		t.Errorf("agenda seen %v, %s late; want within a second", r.AgendaSeen, r.AgendaLate)
+	}
+}
+
+// The mix without decisions holds 2,000 a second with p99 within 50 ms.
+func TestPlainMixHoldsTwoThousandASecond(t *testing.T) {
+	r := run(t, Spec{Mix: "plain", Rate: 2000, Duration: 30 * time.Second})
+	if p99 := Pct(r.Result.Latencies(Answered, ""), 99); p99 > 50*time.Millisecond {
+		t.Errorf("p99 %s, want at most 50 ms", p99)
+	}
+	if n := r.Result.Count(Shed); n > r.Result.Count(Answered)/100 {
+		t.Errorf("%d shed at a rate the bot should sustain", n)
+	}
+}
+
+// Sustainable is the rate of the decision mix the bot answers, on 2
+// cores, without shedding and with p99 within 50 ms (measured: the
+// README's table).
+const Sustainable = 2000
+
+// At three times the sustainable rate the bot sheds instead of queuing:
+// what it answers stays within 100 ms at p99, every answer it gives is
+// stored, and memory stays bounded.
+func TestThreeTimesTheSustainableRateIsShed(t *testing.T) {
+	r := run(t, Spec{Mix: "decisions", Rate: 3 * Sustainable, Duration: 20 * time.Second})
+	if p99 := Pct(r.Result.Latencies(Answered, ""), 99); p99 > 100*time.Millisecond {
+		t.Errorf("p99 of answered commands %s, want at most 100 ms", p99)
+	}
+	if r.Result.Count(Shed) == 0 {
+		t.Error("nothing was shed at three times the sustainable rate")
+	}
+	if r.MaxRSS > 512<<20 {
+		t.Errorf("%d MB resident, want at most 512", r.MaxRSS>>20)
+	}
+}
+
+// 100,000 commands: the database grows at most 16 MB per 10,000, and
+// the process holds at most 256 MB at the end.
+func TestGrowthOverAHundredThousandCommands(t *testing.T) {
+	if os.Getenv("SAMVERKAN_LOAD_SHORT") != "" {
+		t.Skip("SAMVERKAN_LOAD_SHORT")
+	}
+	r := run(t, Spec{Mix: "decisions", Rate: 2000, Duration: 50 * time.Second})
+	answered := r.Result.Count(Answered)
+	if answered < 99000 {
+		t.Fatalf("only %d answered", answered)
+	}
+	if per := float64(r.DBGrowth) / float64(answered) * 10000; per > 16<<20 {
+		t.Errorf("the database grew %.1f MB per 10,000 commands, want at most 16", per/(1<<20))
+	}
+	if rss := RSS(); rss > 256<<20 {
+		t.Errorf("%d MB resident after 100,000 commands, want at most 256", rss>>20)
+	}
+}

@@ -1,0 +1,162 @@
+package bolt
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"samverkan/bot"
+)
+
+// MaxBatch bounds how many updates share one write transaction.
+const MaxBatch = 256
+
+// writer is one Update waiting for its commit.
+type writer struct {
+	fn    func(bot.Tx) error
+	err   error
+	panic any
+	done  bool
+	wake  chan struct{}
+}
+
+// committer is group commit: updates that arrive while a commit is being
+// written and synced wait in a queue, and the first of them then commits
+// them all in one transaction and one fsync. Nobody waits for a batch to
+// fill: an update that finds the queue empty commits at once, alone.
+//
+// A failed update fails alone. One that fails before it has written
+// anything is simply left out; one that fails after writing rolls the
+// shared transaction back, the others run again without it, and it runs
+// once more by itself after them (as bbolt's Batch does), so its outcome
+// is that of running after them. Update functions must therefore have no
+// effects outside the transaction that a second run would repeat.
+type committer struct {
+	mu    sync.Mutex
+	queue []*writer
+	// commits and updates count transactions and the updates they held.
+	commits, updates atomic.Int64
+}
+
+// errAbort rolls a shared transaction back after a member wrote and failed.
+var errAbort = errors.New("batch member failed after writing")
+
+// update runs fn in a shared write transaction and returns once that
+// transaction is durable (or has failed).
+func (s *Store) update(fn func(bot.Tx) error) error {
+	c := &s.commit
+	w := &writer{fn: fn, wake: make(chan struct{}, 1)}
+	c.mu.Lock()
+	c.queue = append(c.queue, w)
+	lead := len(c.queue) == 1
+	c.mu.Unlock()
+	if !lead {
+		<-w.wake
+	}
+	if !w.done {
+		// At the front of the queue: commit a batch for everyone in it.
+		c.mu.Lock()
+		batch := append([]*writer(nil), c.queue[:min(len(c.queue), MaxBatch)]...)
+		c.mu.Unlock()
+		s.commitBatch(batch)
+		c.mu.Lock()
+		c.queue = c.queue[len(batch):]
+		var next *writer
+		if len(c.queue) > 0 {
+			next = c.queue[0]
+		}
+		c.mu.Unlock()
+		for _, b := range batch {
+			if b != w {
+				b.wake <- struct{}{}
+			}
+		}
+		if next != nil {
+			next.wake <- struct{}{} // the next batch's leader
+		}
+	}
+	if w.panic != nil {
+		panic(w.panic)
+	}
+	return w.err
+}
+
+// commitBatch commits the batch's updates, setting each one's outcome.
+func (s *Store) commitBatch(batch []*writer) {
+	run := batch
+	var solo []*writer
+	for len(run) > 0 {
+		var failed *writer
+		err := s.db.Update(func(tx *bbolt.Tx) error {
+			for _, w := range run {
+				t := &txn{tx: tx}
+				w.panic, w.err = call(w.fn, t)
+				if (w.err != nil || w.panic != nil) && t.dirty {
+					failed = w
+					return errAbort
+				}
+			}
+			return nil
+		})
+		if failed != nil {
+			solo = append(solo, failed)
+			run = without(run, failed)
+			continue
+		}
+		s.commit.commits.Add(1)
+		s.commit.updates.Add(int64(len(run)))
+		for _, w := range run {
+			if err != nil && w.err == nil && w.panic == nil {
+				w.err = err // the commit itself failed: nothing was written
+			}
+			w.done = true
+		}
+		break
+	}
+	for _, w := range solo {
+		err := s.db.Update(func(tx *bbolt.Tx) error {
+			var err error
+			w.panic, err = call(w.fn, &txn{tx: tx})
+			if w.panic != nil {
+				return errAbort
+			}
+			return err
+		})
+		if w.panic == nil {
+			w.err = err
+		}
+		s.commit.commits.Add(1)
+		s.commit.updates.Add(1)
+		w.done = true
+	}
+}
+
+// call runs fn, turning a panic into a value the owner re-panics with.
+func call(fn func(bot.Tx) error, t *txn) (p any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p = r
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return nil, fn(t)
+}
+
+func without(ws []*writer, w *writer) []*writer {
+	out := make([]*writer, 0, len(ws)-1)
+	for _, x := range ws {
+		if x != w {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// CommitStats says how many write transactions were committed and how
+// many updates they held (updates/commits is the mean batch size).
+func (s *Store) CommitStats() (commits, updates int64) {
+	return s.commit.commits.Load(), s.commit.updates.Load()
+}
