@@ -36,6 +36,8 @@ type App struct {
 	Log     *slog.Logger
 
 	started time.Time
+	pingMu  sync.Mutex
+	pings   map[string]*ping // per platform
 }
 
 // Options are what an application is built from.

@@ -92,7 +92,15 @@ func TestMetricsAndHealth(t *testing.T) {
 	if code != 200 || hz.Store != "ok" || hz.Mattermost["outbound"] != "ok" || !strings.HasPrefix(hz.Mattermost["inbound"], "last request") || hz.Pending != 1 {
 		t.Errorf("healthz = %d %s", code, body)
 	}
+	asked := mm.Requests()
+	for range 20 { // a busy probe asks the platform once every ten seconds, not each time
+		get(t, srv.URL+"/healthz")
+	}
+	if n := mm.Requests() - asked; n != 0 {
+		t.Errorf("20 probes within ten seconds asked Mattermost %d more times", n)
+	}
 	mm.Close() // the platform goes away: still healthy, but says so
+	env.Clock.Advance(10 * time.Second)
 	code, body = get(t, srv.URL+"/healthz")
 	_ = json.Unmarshal([]byte(body), &hz)
 	if code != 200 || !strings.HasPrefix(hz.Mattermost["outbound"], "unreachable") || hz.Store != "ok" {

@@ -45,6 +45,7 @@ func observe(reg *metrics.Registry, a *App) {
 	}
 	if adm := a.Engine.Admission; adm != nil {
 		reg.Gauge("samverkan_commands_in_flight", func() float64 { return float64(adm.InFlight()) })
+		reg.Gauge("samverkan_commands_waiting", func() float64 { return float64(adm.Waiting()) })
 	}
 	reg.Gauge("samverkan_outbox_pending", func() float64 {
 		n, _ := ob.PendingCount()
@@ -99,12 +100,12 @@ func (a *App) directions() map[string]func(context.Context) Direction {
 	out := map[string]func(context.Context) Direction{}
 	if m := a.Mattermost; m != nil {
 		out["mattermost"] = func(ctx context.Context) Direction {
-			return Direction{Outbound: outbound(m.Ping(ctx)), Inbound: a.inbound("Mattermost", m.LastInbound(), "docs/mattermost.md#troubleshooting")}
+			return Direction{Outbound: a.outbound(ctx, "mattermost", m.Ping), Inbound: a.inbound("Mattermost", m.LastInbound(), "docs/mattermost.md#troubleshooting")}
 		}
 	}
 	if s := a.Slack; s != nil {
 		out["slack"] = func(ctx context.Context) Direction {
-			d := Direction{Outbound: outbound(s.Ping(ctx))}
+			d := Direction{Outbound: a.outbound(ctx, "slack", s.Ping)}
 			switch {
 			case a.Config.Slack.AppToken != "" && s.SocketConnected():
 				d.Inbound = "socket mode connected"
@@ -119,11 +120,29 @@ func (a *App) directions() map[string]func(context.Context) Direction {
 	return out
 }
 
-func outbound(err error) string {
-	if err != nil {
-		return "unreachable: " + err.Error()
+// outbound says whether the platform answers the bot, asking it with ask
+// at most every pingEvery.
+func (a *App) outbound(ctx context.Context, platform string, ask func(context.Context) error) string {
+	a.pingMu.Lock()
+	if a.pings == nil {
+		a.pings = map[string]*ping{}
 	}
-	return "ok"
+	p := a.pings[platform]
+	if p == nil {
+		p = &ping{ask: ask}
+		a.pings[platform] = p
+	}
+	a.pingMu.Unlock()
+	now := a.Bot.Clock.Now()
+	at, err := p.check(ctx, now)
+	ago := ""
+	if d := now.Sub(at).Round(time.Second); d > 0 {
+		ago = fmt.Sprintf(" (asked %s ago)", d)
+	}
+	if err != nil {
+		return "unreachable: " + err.Error() + ago
+	}
+	return "ok" + ago
 }
 
 // inbound says when the platform last reached the bot with a request it

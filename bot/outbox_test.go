@@ -119,8 +119,8 @@ func TestOutboxUpdateAndThreadUseRefs(t *testing.T) {
 func TestOutboxPermanentErrorSetsAside(t *testing.T) {
 	env := bottest.NewEnv(t)
 	env.BareForum(t)
-	env.Platform.Fail = func(_ string, attempt int) error {
-		if attempt == 1 {
+	env.Platform.Refuse = func(s bottest.Sent) error { // destinations are delivered in parallel
+		if s.Channel == "gone" {
 			return &bot.PermanentError{Err: errors.New("channel not found")}
 		}
 		return nil

@@ -11,9 +11,16 @@ import (
 )
 
 // DefaultMaxInFlight is how many commands run at once unless configured.
-// Beyond it a command is answered at once with "busy": under overload the
-// answers that are given stay fast, and no queue grows without bound.
+// Beyond it a command waits its turn in a short queue (four times as
+// long, at most QueueWait); beyond the queue it is answered at once with
+// "busy": a burst of people acting together is served in order, while
+// under overload the answers that are given stay fast and no queue grows
+// without bound.
 const DefaultMaxInFlight = 16
+
+// QueueWait is the longest a command waits for its turn before it is
+// answered "busy" — well inside Slack's three seconds.
+const QueueWait = time.Second
 
 // Target is how long a command should take at most once admitted.
 const Target = 25 * time.Millisecond
@@ -21,17 +28,26 @@ const Target = 25 * time.Millisecond
 // window is how often the admission rate is adjusted.
 const window = 50 * time.Millisecond
 
+// minLoad is how many commands must have been let in during a window for
+// it to count as saturated (200 a second): below that the commands are
+// not what keeps the machine busy — a lone slow command, a garbage
+// collection or a start-up is — and turning people away would not help.
+const minLoad = 10
+
 // Admission bounds the commands in flight, and when the machine is
 // saturated — commands take longer than Target, or goroutines wait longer
 // than Saturated for a CPU, so that requests queue before they even reach
-// the door — also the rate at which commands are let in: each window
-// (100 ms) it is cut to four fifths of what was let in, and while the
-// machine keeps up it grows back by a tenth a window. Turning a request
-// away costs about what a bare handler does, so the bot keeps up with
-// those it lets in.
+// the door — also the rate at which commands are let in: after a window
+// (50 ms) with at least minLoad commands that shows saturation it is cut
+// to seven tenths of what was let in, and while the machine keeps up it
+// grows back by a twentieth a window. Turning a request away costs about
+// what a bare handler does, so the bot keeps up with those it lets in.
 type Admission struct {
 	max  int
 	shed atomic.Int64
+	// Queue is how many commands may wait for a slot (NewAdmission: four
+	// times the bound; 0: none wait).
+	Queue int
 	// Now is the clock commands are timed by (default time.Now).
 	Now func() time.Time
 	// wait reads goroutine scheduling latency (a test may replace it).
@@ -45,6 +61,7 @@ type Admission struct {
 	windowAt  time.Time
 	admitted  int // in this window
 	saturated bool
+	waiting   []chan struct{} // first come, first served
 	sched     schedProbe
 }
 
@@ -53,7 +70,7 @@ func NewAdmission(n int) *Admission {
 	if n <= 0 {
 		n = DefaultMaxInFlight
 	}
-	a := &Admission{max: n}
+	a := &Admission{max: n, Queue: 4 * n}
 	a.wait = a.sched.p90
 	return a
 }
@@ -65,32 +82,72 @@ func (a *Admission) now() time.Time {
 	return time.Now()
 }
 
-// enter takes a slot, or reports false at once when there is none; the
-// release, given the start, times the command.
-func (a *Admission) enter() (time.Time, bool) {
+// enter takes a slot, waiting its turn while there is room in the queue,
+// or reports false; the release, given the start, times the command.
+func (a *Admission) enter(ctx context.Context) (time.Time, bool) {
 	now := a.now()
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	a.adjust(now)
 	if a.rate > 0 {
-		a.tokens = min(max(a.rate*window.Seconds()/2, 4), a.tokens+now.Sub(a.filled).Seconds()*a.rate)
+		a.tokens = min(burst(a.rate), a.tokens+now.Sub(a.filled).Seconds()*a.rate)
 		a.filled = now
 	}
-	if a.inFlight >= a.max || (a.rate > 0 && a.tokens < 1) {
-		a.shed.Add(1)
-		return time.Time{}, false
+	if a.rate > 0 && a.tokens < 1 {
+		return a.refuse()
+	}
+	if a.inFlight < a.max && len(a.waiting) == 0 {
+		if a.rate > 0 {
+			a.tokens--
+		}
+		a.inFlight++
+		a.admitted++
+		a.mu.Unlock()
+		return now, true
+	}
+	if len(a.waiting) >= a.Queue {
+		return a.refuse()
 	}
 	if a.rate > 0 {
 		a.tokens--
 	}
-	a.inFlight++
-	a.admitted++
-	return now, true
+	turn := make(chan struct{})
+	a.waiting = append(a.waiting, turn)
+	a.mu.Unlock()
+	timer := time.NewTimer(QueueWait)
+	defer timer.Stop()
+	select {
+	case <-turn:
+		return a.now(), true
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	a.mu.Lock()
+	select {
+	case <-turn: // handed a slot while giving up: take it
+		a.mu.Unlock()
+		return a.now(), true
+	default:
+	}
+	for i, w := range a.waiting {
+		if w == turn {
+			a.waiting = append(a.waiting[:i], a.waiting[i+1:]...)
+			break
+		}
+	}
+	a.saturated = true // waited QueueWait in vain
+	return a.refuse()
 }
 
-// adjust closes a window when one has passed: a saturated one cuts the
-// rate to four fifths of what was admitted in it; a calm one lets a tenth
-// more in, until no limit is needed.
+// refuse counts a command turned away and unlocks.
+func (a *Admission) refuse() (time.Time, bool) {
+	a.mu.Unlock()
+	a.shed.Add(1)
+	return time.Time{}, false
+}
+
+// adjust closes a window when one has passed: a saturated one under load
+// cuts the rate to seven tenths of what was admitted in it; a calm one
+// lets a twentieth more in, until no limit is needed.
 func (a *Admission) adjust(now time.Time) {
 	if a.windowAt.IsZero() {
 		a.windowAt = now
@@ -102,11 +159,11 @@ func (a *Admission) adjust(now time.Time) {
 	}
 	admittedRate := float64(a.admitted) / span.Seconds()
 	switch {
-	case a.saturated:
-		a.rate = max(10, 0.7*admittedRate)
-		if a.filled.IsZero() {
-			a.filled = now
+	case a.saturated && a.admitted >= minLoad:
+		if a.rate == 0 { // a new limit starts with a full bucket
+			a.tokens, a.filled = burst(0.7*admittedRate), now
 		}
+		a.rate = max(10, 0.7*admittedRate)
 	case a.rate > 0:
 		a.rate *= 1.05
 		if a.rate > 4*admittedRate+100 { // far above what comes: no need to limit
@@ -116,6 +173,9 @@ func (a *Admission) adjust(now time.Time) {
 	a.windowAt, a.admitted, a.saturated = now, 0, false
 }
 
+// burst is how many commands may come at once under a rate limit.
+func burst(rate float64) float64 { return max(rate*window.Seconds()/2, 4) }
+
 // leave frees the slot of a command that started at start and notes
 // whether it shows the machine saturated.
 func (a *Admission) leave(start time.Time) {
@@ -123,7 +183,14 @@ func (a *Admission) leave(start time.Time) {
 	wait, measured := a.wait(now)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.inFlight--
+	if len(a.waiting) > 0 { // the slot goes to the first in line
+		next := a.waiting[0]
+		a.waiting = a.waiting[1:]
+		a.admitted++
+		close(next)
+	} else {
+		a.inFlight--
+	}
 	if now.Sub(start) > Target || (measured && wait > Saturated) {
 		a.saturated = true
 	}
@@ -134,6 +201,13 @@ func (a *Admission) InFlight() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.inFlight
+}
+
+// Waiting is how many commands wait for a slot now.
+func (a *Admission) Waiting() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.waiting)
 }
 
 // Rate is how many commands a second are let in now (0: no limit but the
@@ -159,7 +233,7 @@ func (e *Engine) Busy(lang string) Reply {
 type admittedKey struct{}
 
 // Admit takes a slot for a request that is about to run a command, at
-// the door, before its body is read: under overload, turning a request
+// the door, before its body is read, waiting its turn if others run: under overload, turning a request
 // away costs no more than a bare handler. It returns ctx marked so that
 // the command does not take a second slot, and the release; false (and
 // the shed counted) when there is no slot.
@@ -168,7 +242,7 @@ func (e *Engine) Admit(ctx context.Context, p bot.PlatformID) (context.Context, 
 	if a == nil {
 		return ctx, func() {}, true
 	}
-	start, ok := a.enter()
+	start, ok := a.enter(ctx)
 	if !ok {
 		if e.Observe != nil {
 			e.Observe(string(p), "any", "shed", 0)

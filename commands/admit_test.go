@@ -2,6 +2,8 @@ package commands_test
 
 import (
 	"context"
+	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -11,11 +13,13 @@ import (
 	"samverkan/commands"
 )
 
-// Beyond the bound, a command is answered at once with "busy" and does
-// nothing; the ones in flight finish; the outcome is reported as shed.
-func TestCommandsBeyondTheBoundAreShed(t *testing.T) {
+// Beyond the bound a command waits its turn and then runs; beyond the
+// queue it is answered at once with "busy" and does nothing; the outcome
+// is reported as shed.
+func TestCommandsBeyondTheBoundWaitAndBeyondTheQueueAreShed(t *testing.T) {
 	w := newWorld(t)
 	w.e.Admission = commands.NewAdmission(1)
+	w.e.Admission.Queue = 1
 	var outcomes []string
 	var mu sync.Mutex
 	w.e.Observe = func(_, _, outcome string, _ time.Duration) {
@@ -31,18 +35,21 @@ func TestCommandsBeyondTheBoundAreShed(t *testing.T) {
 			return commands.Reply{Message: bot.Message{Text: "klar"}}, nil
 		}})
 	admin := commands.Invocation{User: bot.Identity{Platform: bot.Mattermost, UserID: "u_admin"}, Channel: forumChan, Users: users{}}
-	first := make(chan commands.Reply)
-	go func() {
+	invoke := func(text string) commands.Reply {
 		in := admin
-		in.Text = "vänta"
-		first <- w.e.Invoke(context.Background(), in)
-	}()
+		in.Text = text
+		return w.e.Invoke(context.Background(), in)
+	}
+	first, second := make(chan commands.Reply), make(chan commands.Reply)
+	go func() { first <- invoke("vänta") }()
 	<-started
-	in := admin
-	in.Text = `aktör lägg-till pol "Polisen"`
-	r := w.e.Invoke(context.Background(), in)
+	go func() { second <- invoke(`aktör lägg-till pol "Polisen"`) }()
+	for w.e.Admission.Waiting() != 1 {
+		runtime.Gosched()
+	}
+	r := invoke(`aktör lägg-till rtj "Räddningstjänsten"`)
 	if !r.Busy || !r.Failed || !strings.Contains(r.Message.Text, "Inget har ändrats") {
-		t.Fatalf("the command beyond the bound: %+v", r)
+		t.Fatalf("the command beyond the queue: %+v", r)
 	}
 	if w.e.Admission.Shed() != 1 || w.e.Admission.InFlight() != 1 {
 		t.Errorf("shed %d, in flight %d", w.e.Admission.Shed(), w.e.Admission.InFlight())
@@ -51,12 +58,24 @@ func TestCommandsBeyondTheBoundAreShed(t *testing.T) {
 	if r := <-first; r.Failed || r.Message.Text != "klar" {
 		t.Errorf("the command in flight: %+v", r)
 	}
-	if r := w.e.Invoke(context.Background(), in); r.Failed {
-		t.Errorf("once there was room: %s", r.Message.Text)
+	if r := <-second; r.Failed {
+		t.Errorf("the command that waited its turn: %s", r.Message.Text)
 	}
-	var a bot.Actor
-	if err := w.env.Store.View(func(tx bot.Tx) error { return tx.Get(bot.BucketActors, "pol", &a) }); err != nil || a.Name != "Polisen" {
-		t.Errorf("pol: %+v %v", a, err)
+	err := w.env.Store.View(func(tx bot.Tx) error {
+		var a bot.Actor
+		if err := tx.Get(bot.BucketActors, "pol", &a); err != nil || a.Name != "Polisen" {
+			t.Errorf("pol: %+v %v", a, err)
+		}
+		if err := tx.Get(bot.BucketActors, "rtj", &a); !errors.Is(err, bot.ErrNotFound) {
+			t.Errorf("the shed command stored rtj: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.e.Admission.InFlight() != 0 || w.e.Admission.Waiting() != 0 {
+		t.Errorf("after all: in flight %d, waiting %d", w.e.Admission.InFlight(), w.e.Admission.Waiting())
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -108,5 +127,27 @@ func TestAdmissionRateFollowsSaturation(t *testing.T) {
 	}
 	if a.Rate() != 0 {
 		t.Errorf("ten calm seconds later the rate is still limited to %.0f", a.Rate())
+	}
+}
+
+// A machine that is slow for some other reason — a start-up, a garbage
+// collection, one slow command — while people type at human speed turns
+// nobody away: only windows with real load count as saturated.
+func TestSlowCommandsAtHumanSpeedAreNeverShed(t *testing.T) {
+	now := time.Unix(1000, 0)
+	a := commands.NewAdmission(100)
+	a.Now = func() time.Time { return now }
+	commands.SetWait(a, func(time.Time) (time.Duration, bool) { return 50 * time.Millisecond, true })
+	for i := range 500 { // 100 a second, each taking 40 ms
+		start, ok := commands.Enter(a)
+		if !ok {
+			t.Fatalf("command %d was shed at 100 a second (rate %.0f)", i, a.Rate())
+		}
+		now = now.Add(40 * time.Millisecond)
+		commands.Leave(a, start)
+		now = now.Add(-30 * time.Millisecond)
+	}
+	if a.Rate() != 0 {
+		t.Errorf("rate limited to %.0f", a.Rate())
 	}
 }

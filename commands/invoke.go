@@ -30,7 +30,7 @@ type Invocation struct {
 func (e *Engine) Invoke(ctx context.Context, in Invocation) Reply {
 	start := time.Now()
 	if a := e.Admission; a != nil && !in.Admitted && !Admitted(ctx) {
-		began, ok := a.enter()
+		began, ok := a.enter(ctx)
 		if !ok {
 			if e.Observe != nil {
 				e.Observe(string(in.User.Platform), "any", "shed", time.Since(start))

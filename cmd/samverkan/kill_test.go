@@ -25,7 +25,7 @@ import (
 type serveProcess struct {
 	cmd  *exec.Cmd
 	addr string
-	log  *strings.Builder
+	log  *lockedWriter
 }
 
 func startServe(t *testing.T, data, mmURL string) *serveProcess {
@@ -36,13 +36,13 @@ func startServe(t *testing.T, data, mmURL string) *serveProcess {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	p := &serveProcess{addr: addr, log: &strings.Builder{}}
+	p := &serveProcess{addr: addr, log: &lockedWriter{}}
 	p.cmd = exec.Command(os.Args[0])
 	p.cmd.Env = append(os.Environ(),
 		"SAMVERKAN_TEST_RUN=serve", "SAMVERKAN_LISTEN="+addr, "SAMVERKAN_DATA="+data, "SAMVERKAN_PUBLIC_URL=http://"+addr,
 		"SAMVERKAN_MATTERMOST_URL="+mmURL, "SAMVERKAN_MATTERMOST_TOKEN=bot-token", "SAMVERKAN_MATTERMOST_COMMAND_TOKENS=tok",
 		"SAMVERKAN_ADMINS=mattermost:u_admin")
-	p.cmd.Stderr, p.cmd.Stdout = &lockedWriter{b: p.log}, &lockedWriter{b: p.log}
+	p.cmd.Stderr, p.cmd.Stdout = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -57,9 +57,16 @@ func startServe(t *testing.T, data, mmURL string) *serveProcess {
 	return nil
 }
 
+// lockedWriter collects a child's output while the test may read it.
 type lockedWriter struct {
 	mu sync.Mutex
-	b  *strings.Builder
+	b  strings.Builder
+}
+
+func (w *lockedWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
 
 func (w *lockedWriter) Write(p []byte) (int, error) {
@@ -178,7 +185,9 @@ func TestSIGKILLInBurstLosesAndDuplicatesNothing(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if n := p.pending(t); n != 0 {
-		t.Fatalf("%d messages still pending after restart", n)
+		_ = p.cmd.Process.Signal(syscall.SIGQUIT)
+		_ = p.cmd.Wait()
+		t.Fatalf("%d messages still pending after restart; the restarted bot said:\n%s", n, p.log)
 	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	if err := p.cmd.Wait(); err != nil {

@@ -53,7 +53,7 @@ func TestSIGTERMFinishesWorkInFlightAndLeavesNothing(t *testing.T) {
 		"SAMVERKAN_SLACK_BOT_TOKEN": "xoxb-test", "SAMVERKAN_SLACK_SIGNING_SECRET": "secret", "SAMVERKAN_SLACK_API_URL": sl.APIURL(),
 		"SAMVERKAN_ADMINS": "mattermost:u_admin,slack:U_ADMIN",
 	}
-	logs := &lockedWriter{b: &strings.Builder{}}
+	logs := &lockedWriter{}
 	exit := make(chan int, 1)
 	go func() { exit <- run([]string{"serve"}, nil, logs, logs, env(vars)) }()
 	for i := 0; ; i++ {
@@ -62,7 +62,7 @@ func TestSIGTERMFinishesWorkInFlightAndLeavesNothing(t *testing.T) {
 			break
 		}
 		if i == 200 {
-			t.Fatalf("serve did not start:\n%s", logs.b.String())
+			t.Fatalf("serve did not start:\n%s", logs.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -84,7 +84,7 @@ func TestSIGTERMFinishesWorkInFlightAndLeavesNothing(t *testing.T) {
 	cmd("u_admin", "forum anslut big sl", nil)
 	sc.Command("U_ADMIN", "C_FORUM", "medlem lägg-till <@U_SL|sl> aktör=sl roll=tib", sl.HookURL())
 	if out := cmd("u00", "aktivera big", nil); !strings.Contains(out, "är aktiverat") {
-		t.Fatalf("activate: %s\n%s", out, logs.b.String())
+		t.Fatalf("activate: %s\n%s", out, logs.String())
 	}
 	// Slack is slow now: the forms opened after each answer take a while.
 	sl.SetDelay(300 * time.Millisecond)
@@ -119,7 +119,7 @@ func TestSIGTERMFinishesWorkInFlightAndLeavesNothing(t *testing.T) {
 	close(answers)
 	code := <-exit
 	if code != 0 {
-		t.Fatalf("serve exited %d:\n%s", code, logs.b.String())
+		t.Fatalf("serve exited %d:\n%s", code, logs.String())
 	}
 	acked, forms := map[string]bool{}, 0
 	for _, a := range append(early, collect(answers)...) {
