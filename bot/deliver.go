@@ -17,7 +17,7 @@ import (
 // order their next items were queued (urgent ones first), so the first
 // call-ins of a fan-out go out first; a destination's items go in order.
 func (o *Outbox) DeliverDue(ctx context.Context) (time.Time, error) {
-	ctx = delivering(ctx)
+	ctx = Delivering(ctx, false)
 	heads, err := o.heads()
 	if err != nil {
 		return time.Time{}, err
@@ -121,6 +121,9 @@ func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (tim
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if it.Urgent {
+		actx = Delivering(actx, true)
+	}
 	if it.Attempts > 0 || (it.CreatedAt.Before(o.started) && o.firstFor(it.To)) {
 		// Only the first item of a destination can have been on its way
 		// when the process before died: the rest were waiting behind it.

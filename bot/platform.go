@@ -83,13 +83,26 @@ type Preparer interface {
 
 type deliveryKey struct{}
 
+// delivery is what ctx says about the outbox delivering.
+type delivery struct{ urgent bool }
+
 // IsDelivery reports whether ctx is the outbox delivering: adapters that
 // share a platform's rate limit between deliveries and what people wait
 // for tell the two apart by it.
-func IsDelivery(ctx context.Context) bool { d, _ := ctx.Value(deliveryKey{}).(bool); return d }
+func IsDelivery(ctx context.Context) bool { _, ok := ctx.Value(deliveryKey{}).(delivery); return ok }
 
-func delivering(ctx context.Context) context.Context {
-	return context.WithValue(ctx, deliveryKey{}, true)
+// IsUrgentDelivery reports whether ctx delivers an urgent message (a
+// call-in, the agenda on its minute, a release): it goes ahead of other
+// deliveries under a platform's rate limit.
+func IsUrgentDelivery(ctx context.Context) bool {
+	d, _ := ctx.Value(deliveryKey{}).(delivery)
+	return d.urgent
+}
+
+// Delivering marks ctx as the outbox delivering (IsDelivery), urgently
+// or not (IsUrgentDelivery).
+func Delivering(ctx context.Context, urgent bool) context.Context {
+	return context.WithValue(ctx, deliveryKey{}, delivery{urgent: urgent})
 }
 
 type resendKey struct{}

@@ -37,9 +37,9 @@ const minLoad = 10
 // Admission bounds the commands in flight, and when the machine is
 // saturated — commands take longer than Target, or goroutines wait longer
 // than Saturated for a CPU, so that requests queue before they even reach
-// the door — also the rate at which commands are let in: after a window
-// (50 ms) with at least minLoad commands that shows saturation it is cut
-// to seven tenths of what was let in, and while the machine keeps up it
+// the door — also the rate at which commands are let in: after two
+// windows (50 ms each) with at least minLoad commands that show
+// saturation it is cut to seven tenths of what was let in, and while the machine keeps up it
 // grows back by a twentieth a window. Turning a request away costs about
 // what a bare handler does, so the bot keeps up with those it lets in.
 type Admission struct {
@@ -61,6 +61,7 @@ type Admission struct {
 	windowAt  time.Time
 	admitted  int // in this window
 	saturated bool
+	strikes   int             // saturated windows in a row
 	waiting   []chan struct{} // first come, first served
 	sched     schedProbe
 }
@@ -145,9 +146,11 @@ func (a *Admission) refuse() (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// adjust closes a window when one has passed: a saturated one under load
-// cuts the rate to seven tenths of what was admitted in it; a calm one
-// lets a twentieth more in, until no limit is needed.
+// adjust closes a window when one has passed. Two saturated windows
+// under load in a row (one may be a garbage collection) cut the rate to
+// seven tenths of what was admitted in the last; once limited, each
+// saturated window cuts it again, and each calm one lets a twentieth
+// more in, until no limit is needed.
 func (a *Admission) adjust(now time.Time) {
 	if a.windowAt.IsZero() {
 		a.windowAt = now
@@ -158,8 +161,14 @@ func (a *Admission) adjust(now time.Time) {
 		return
 	}
 	admittedRate := float64(a.admitted) / span.Seconds()
+	saturated := a.saturated && a.admitted >= minLoad
+	if saturated {
+		a.strikes++
+	} else {
+		a.strikes = 0
+	}
 	switch {
-	case a.saturated && a.admitted >= minLoad:
+	case saturated && (a.rate > 0 || a.strikes >= 2):
 		if a.rate == 0 { // a new limit starts with a full bucket
 			a.tokens, a.filled = burst(0.7*admittedRate), now
 		}

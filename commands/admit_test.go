@@ -84,8 +84,8 @@ func TestCommandsBeyondTheBoundWaitAndBeyondTheQueueAreShed(t *testing.T) {
 	}
 }
 
-// When the machine is saturated the rate let in is cut to seven tenths of
-// what came in; while it keeps up it grows back by a twentieth a window,
+// When the machine stays saturated for two windows the rate let in is cut
+// to seven tenths of what came in; while it keeps up it grows back by a twentieth a window,
 // and the limit goes once it is far above what comes.
 func TestAdmissionRateFollowsSaturation(t *testing.T) {
 	now := time.Unix(1000, 0)
@@ -113,10 +113,15 @@ func TestAdmissionRateFollowsSaturation(t *testing.T) {
 		t.Fatalf("calm: rate %v, shed %d", a.Rate(), a.Shed())
 	}
 	saturated = true
-	run(50, time.Millisecond) // a saturated window at 1000/s
+	run(50, time.Millisecond) // one saturated window at 1000/s (a garbage collection, say)
 	run(1, 0)                 // the next request closes it
+	if r := a.Rate(); r != 0 {
+		t.Fatalf("after one saturated window the rate is limited to %.0f", r)
+	}
+	run(50, time.Millisecond) // a second one in a row
+	run(1, 0)
 	if r := a.Rate(); r < 650 || r > 750 {
-		t.Fatalf("after a saturated window at 1000/s the rate is %.0f, want about 700", r)
+		t.Fatalf("after two saturated windows at 1000/s the rate is %.0f, want about 700", r)
 	}
 	if got := run(1000, time.Millisecond); got > 800 {
 		t.Errorf("saturated at 1000/s for a second: %d let in, want at most about 700", got)

@@ -12,7 +12,9 @@ import (
 // token (RateLimitSettings: PerSec, MaxBurst), keeping a tenth of the
 // burst in hand. Deliveries (calls the outbox makes, bot.IsDelivery) use
 // the whole rate but leave a fifth of the burst for what people wait for,
-// so a fan-out of call-ins never makes a form wait. Should the server
+// so a fan-out never makes a form wait; urgent deliveries (the agenda on
+// its minute, call-ins, a release) leave only half of that, so they go
+// ahead of ordinary notices. Should the server
 // still answer 429, the bucket is drained and the answer goes back as it
 // is: the outbox holds every delivery to the platform for the time the
 // server names.
@@ -30,7 +32,10 @@ func newThrottle(base http.RoundTripper, perSec, burst int) *throttle {
 
 func (t *throttle) RoundTrip(req *http.Request) (*http.Response, error) {
 	floor := 0.0
-	if bot.IsDelivery(req.Context()) {
+	switch {
+	case bot.IsUrgentDelivery(req.Context()):
+		floor = t.floor / 2
+	case bot.IsDelivery(req.Context()):
 		floor = t.floor
 	}
 	if err := t.bucket.WaitAbove(req.Context(), floor); err != nil {

@@ -61,12 +61,20 @@ func (b *Bucket) Wait(ctx context.Context) error { return b.WaitAbove(ctx, 0) }
 
 // WaitAbove takes a token when more than floor are left: calls that can
 // wait leave floor tokens for those that cannot, yet use the whole rate
-// while nobody else calls.
+// while nobody else calls. A call whose ctx would end before its turn
+// comes fails at once with context.DeadlineExceeded instead of waiting
+// for nothing.
 func (b *Bucket) WaitAbove(ctx context.Context, floor float64) error {
 	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		d := b.Take(floor)
 		if d <= 0 {
-			return ctx.Err()
+			return nil
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+			return context.DeadlineExceeded
 		}
 		t := time.NewTimer(d)
 		select {
