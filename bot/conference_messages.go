@@ -109,16 +109,26 @@ func (c *Conference) attendee(actor string) *Attendee {
 	return nil
 }
 
+// agendaShown is how many decisions, and how many open action items, the
+// agenda shows: the latest decisions and the oldest open items, and how
+// many more there are. A meeting rarely has more; the bound keeps the
+// post within the platforms' size limits and the cost of drawing it the
+// same whatever the meeting's length. The minutes hold everything.
+const agendaShown = 25
+
 func (k *core) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[string]string) (string, error) {
 	var lines []string
-	decisions, err := ConferenceDecisions(tx, c)
+	first, decisions, err := recentDecisions(tx, c, agendaShown)
 	if err != nil {
 		return "", err
 	}
-	for i, d := range decisions {
-		lines = append(lines, k.T("minutes.decision", "N", i+1, "Text", d.Text))
+	if first > 1 {
+		lines = append(lines, k.T("agenda.6_earlier", "N", first-1, "Forum", f.ID))
 	}
-	open, err := OpenActions(tx, f.ID)
+	for i, d := range decisions {
+		lines = append(lines, k.T("minutes.decision", "N", first+i, "Text", d.Text))
+	}
+	open, more, err := openActionsUpTo(tx, f.ID, agendaShown)
 	if err != nil {
 		return "", err
 	}
@@ -134,6 +144,9 @@ func (k *core) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[str
 	if len(earlier) > 0 {
 		lines = append(lines, k.T("agenda.6_open"))
 		lines = append(lines, earlier...)
+	}
+	if more > 0 {
+		lines = append(lines, k.T("agenda.6_more_actions", "N", more))
 	}
 	if len(lines) == 0 {
 		return k.T("agenda.6_text"), nil

@@ -113,7 +113,8 @@ func TestScheduledConferenceOnceAndMissed(t *testing.T) {
 }
 
 // Entries made while an agenda edit waits ride on it: thirty decisions
-// make one edit per channel, showing all thirty, and an entry made while
+// make one edit per channel, showing the latest 25 and how many came
+// before, and an entry made while
 // that edit is being delivered gets an edit of its own.
 func TestManyEntriesMakeOneAgendaEditPerChannel(t *testing.T) {
 	ctx := context.Background()
@@ -132,8 +133,9 @@ func TestManyEntriesMakeOneAgendaEditPerChannel(t *testing.T) {
 	}
 	env.Deliver(t)
 	edits := updatesTo(env, start, bottest.ForumChannel)
-	if len(edits) != 1 || !strings.Contains(edits[0], "1. Beslut nummer 1\n") || !strings.Contains(edits[0], "30. Beslut nummer 30") {
-		t.Fatalf("%d agenda edits for 30 decisions, want 1 showing all:\n%s", len(edits), strings.Join(edits, "\n---\n"))
+	if len(edits) != 1 || !strings.Contains(edits[0], "5 tidigare beslut") || !strings.Contains(edits[0], "6. Beslut nummer 6\n") ||
+		!strings.Contains(edits[0], "30. Beslut nummer 30") || strings.Contains(edits[0], "5. Beslut nummer 5") {
+		t.Fatalf("%d agenda edits for 30 decisions, want 1 showing the latest 25:\n%s", len(edits), strings.Join(edits, "\n---\n"))
 	}
 	// One more decision, made while the next edit is on its way.
 	start = len(env.Platform.Sent())

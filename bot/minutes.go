@@ -103,6 +103,30 @@ func ConferenceActions(tx Tx, c *Conference) ([]ActionItem, error) {
 	return out, nil
 }
 
+// recentDecisions returns a meeting's last n decisions (at most) and the
+// number of the first of them, reading only those.
+func recentDecisions(tx Tx, c *Conference, n int) (int, []Entry, error) {
+	first := max(1, c.DecisionCount()-n+1)
+	var out []Entry
+	if first <= len(c.Decisions) { // kept in the record before entries were their own
+		out = append(out, c.Decisions[first-1:]...)
+	}
+	from := max(first, len(c.Decisions)+1)
+	prefix := SeqKey(c.ID) + "|" + string(entryDecision) + "|"
+	err := tx.ForEach(BucketMinutes, minutesKey(c.ID, entryDecision, uint64(from)), func(k string, decode func(any) error) error {
+		if !strings.HasPrefix(k, prefix) {
+			return ErrStop
+		}
+		var e Entry
+		if err := decode(&e); err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
+	return first, out, err
+}
+
 func eachEntry(tx Tx, conf uint64, kind byte, fn func(decode func(any) error) error) error {
 	prefix := SeqKey(conf) + "|" + string(kind) + "|"
 	return tx.ForEach(BucketMinutes, prefix, func(k string, decode func(any) error) error {
@@ -133,6 +157,34 @@ func OpenActions(tx Tx, forum string) ([]ActionItem, error) {
 		return nil
 	})
 	return out, err
+}
+
+// openActionsUpTo returns a forum's first n open action items, oldest
+// first, and how many more are open (counted by key, not read).
+func openActionsUpTo(tx Tx, forum string, n int) ([]ActionItem, int, error) {
+	var out []ActionItem
+	more := 0
+	prefix := forum + "|"
+	err := tx.ForEach(BucketOpenActions, prefix, func(k string, decode func(any) error) error {
+		if !strings.HasPrefix(k, prefix) {
+			return ErrStop
+		}
+		if len(out) == n {
+			more++
+			return nil
+		}
+		var num uint64
+		if err := decode(&num); err != nil {
+			return err
+		}
+		var a ActionItem
+		if err := tx.Get(BucketActions, SeqKey(num), &a); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	})
+	return out, more, err
 }
 
 // indexOpenActions builds the open-actions index for a store written

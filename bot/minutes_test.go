@@ -16,7 +16,17 @@ import (
 // machine.
 type meter struct {
 	bot.Store
-	last int // bytes read and written by the latest run of an update
+	last   int // bytes read and written by the latest run of an update
+	viewed int // bytes read by views, all told
+}
+
+func (m *meter) View(fn func(bot.Tx) error) error {
+	return m.Store.View(func(tx bot.Tx) error {
+		mt := &meteredTx{Tx: tx}
+		err := fn(mt)
+		m.viewed += mt.n
+		return err
+	})
 }
 
 func (m *meter) Update(fn func(bot.Tx) error) error {
@@ -94,6 +104,50 @@ func TestTheThousandthDecisionCostsWhatTheFirstDoes(t *testing.T) {
 	t.Logf("bytes read and written: decision 1 %d, 10 %d, 100 %d, 1000 %d", cost[1], cost[10], cost[100], cost[1000])
 	if cost[1000] > 2*cost[1] {
 		t.Errorf("decision 1000 costs %d bytes, decision 1 %d: more than twice", cost[1000], cost[1])
+	}
+}
+
+// The agenda of a long meeting shows its latest 25 decisions and says how
+// many came before; drawing it for delivery reads no more after 1000
+// decisions than after 25.
+func TestTheAgendaOfALongMeetingShowsItsLatestDecisions(t *testing.T) {
+	ctx := context.Background()
+	m := &meter{}
+	env := bottest.NewEnvOn(t, func(s bot.Store) bot.Store { m.Store = s; return m })
+	env.Fixture(t)
+	rasmus := env.Who(t, "rasmus")
+	if _, err := env.Bot.Conferences.Start(ctx, rasmus, bottest.Forum); err != nil {
+		t.Fatal(err)
+	}
+	env.Deliver(t)
+	decided := 0
+	edit := func(upTo int) (string, int) {
+		t.Helper()
+		for ; decided < upTo; decided++ {
+			if _, err := env.Bot.Conferences.Decide(ctx, rasmus, bottest.Forum, fmt.Sprintf("Beslut %d", decided+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start, before := len(env.Platform.Sent()), m.viewed
+		env.Deliver(t)
+		edits := updatesTo(env, start, bottest.ForumChannel)
+		if len(edits) != 1 {
+			t.Fatalf("after %d decisions, %d agenda edits", upTo, len(edits))
+		}
+		return edits[0], m.viewed - before
+	}
+	short, cost25 := edit(25)
+	if !strings.Contains(short, "1. Beslut 1\n") || !strings.Contains(short, "25. Beslut 25") || strings.Contains(short, "tidigare beslut") {
+		t.Errorf("the agenda after 25 decisions:\n%s", short)
+	}
+	long, cost1000 := edit(1000)
+	if !strings.Contains(long, "975 tidigare beslut") || !strings.Contains(long, "konferens protokoll "+bottest.Forum) ||
+		!strings.Contains(long, "976. Beslut 976\n") || !strings.Contains(long, "1000. Beslut 1000") || strings.Contains(long, "975. Beslut 975") {
+		t.Errorf("the agenda after 1000 decisions:\n%s", long)
+	}
+	t.Logf("bytes read to deliver the agenda edit: after 25 decisions %d, after 1000 %d", cost25, cost1000)
+	if cost1000 > 2*cost25 {
+		t.Errorf("delivering the agenda after 1000 decisions read %d bytes, after 25 %d: more than twice", cost1000, cost25)
 	}
 }
 
