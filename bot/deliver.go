@@ -88,8 +88,13 @@ func (o *Outbox) DeliverDue(ctx context.Context) (time.Time, error) {
 }
 
 // deliverDest delivers one destination's items in order until one must
-// wait; it returns when to come back (zero when none waits).
+// wait; it returns when to come back (zero when none waits, or when
+// another pass serves the destination).
 func (o *Outbox) deliverDest(ctx context.Context, plat Platform, d Destination) time.Time {
+	if !o.claim(d) {
+		return time.Time{}
+	}
+	defer o.release(d)
 	for ctx.Err() == nil {
 		if until := o.pausedUntil(d.Platform); until.After(o.k.Clock.Now()) {
 			return until

@@ -218,6 +218,36 @@ type Outbox struct {
 	retries map[uint64]retry
 	paused  map[PlatformID]time.Time
 	touched map[string]bool // destinations attempted by this process
+	claimed map[string]bool // destinations a pass serves now: true if another pass passed it by
+}
+
+// claim reserves destination d for the calling pass; false when another
+// pass serves it (and will take what is new there, in order).
+func (o *Outbox) claim(d Destination) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, ok := o.claimed[d.key()]; ok {
+		o.claimed[d.key()] = true
+		return false
+	}
+	if o.claimed == nil {
+		o.claimed = map[string]bool{}
+	}
+	o.claimed[d.key()] = false
+	return true
+}
+
+// release ends a pass's claim on d; if another pass passed d by meanwhile,
+// what it came for may have been queued after the claimant last looked,
+// so the outbox goes round once more.
+func (o *Outbox) release(d Destination) {
+	o.mu.Lock()
+	passedBy := o.claimed[d.key()]
+	delete(o.claimed, d.key())
+	o.mu.Unlock()
+	if passedBy {
+		o.Notify()
+	}
 }
 
 // retry is what the outbox remembers of an item's failed attempts.
@@ -372,28 +402,54 @@ func (o *Outbox) next(d Destination) (OutboxItem, bool, error) {
 	return o.withRetry(it), found, err
 }
 
-// Run delivers until ctx ends, waking on Notify and when retries fall due.
+// Run delivers until ctx ends, waking on Notify and when retries fall
+// due. A pass can last while a platform's rate limit holds a backlog; a
+// message queued meanwhile (the agenda on its minute) does not wait for
+// it: a second pass starts at once and serves every destination the first
+// is not serving (that one takes what is new in its destinations, urgent
+// first).
 func (o *Outbox) Run(ctx context.Context) {
 	o.init()
+	const maxPasses = 2
+	done := make(chan time.Time, maxPasses)
+	running, again := 0, true
+	var due time.Time // when a waiting item falls due
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
 	for {
-		next, err := o.DeliverDue(ctx)
-		if err != nil {
-			o.log().Error("outbox", "err", err)
-			next = o.k.Clock.Now().Add(time.Second)
+		if again && running < maxPasses {
+			running, again = running+1, false
+			go func() {
+				next, err := o.DeliverDue(ctx)
+				if err != nil {
+					o.log().Error("outbox", "err", err)
+					next = o.k.Clock.Now().Add(time.Second)
+				}
+				done <- next
+			}()
 		}
-		wait := 30 * time.Second // safety net
-		if !next.IsZero() {
-			wait = max(next.Sub(o.k.Clock.Now()), 10*time.Millisecond)
+		if running == 0 && due.IsZero() {
+			due = o.k.Clock.Now().Add(30 * time.Second) // safety net
 		}
-		t := time.NewTimer(wait)
+		if !due.IsZero() {
+			timer.Reset(max(due.Sub(o.k.Clock.Now()), 10*time.Millisecond))
+		}
 		select {
 		case <-ctx.Done():
-			t.Stop()
+			for ; running > 0; running-- {
+				<-done
+			}
 			return
 		case <-o.wake:
-		case <-t.C:
+			again = true
+		case next := <-done:
+			running--
+			if !next.IsZero() && (due.IsZero() || next.Before(due)) {
+				due = next
+			}
+		case <-timer.C:
+			again, due = true, time.Time{}
 		}
-		t.Stop()
 	}
 }
 

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,5 +200,53 @@ func TestResendIsMarkedWhereAnItemMayHaveGoneOut(t *testing.T) {
 		if got, ok := resend[text]; !ok || got != w {
 			t.Errorf("%q: delivered %v, resend %v; want resend %v", text, ok, got, w)
 		}
+	}
+}
+
+// A message queued while a pass is held up by one slow destination (a
+// platform's rate limit, a hanging call) goes out at once to its own
+// destination: the agenda on its minute does not wait for a backlog.
+func TestAMessageElsewhereDoesNotWaitForASlowDelivery(t *testing.T) {
+	env := bottest.NewEnv(t)
+	env.BareForum(t)
+	held, release, other := make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
+	env.Platform.During = func(s bottest.Sent) {
+		switch s.Channel {
+		case "c1":
+			if s.Message.Text == "slow" {
+				close(held)
+				<-release
+			}
+		case "c2":
+			other <- struct{}{}
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan struct{})
+	go func() { env.Outbox.Run(ctx); close(ran) }()
+	enqueue(t, env, post("slow", "c1", "slow"), post("after", "c1", "after slow"))
+	<-held
+	enqueue(t, env, post("agenda", "c2", "agenda"))
+	select {
+	case <-other:
+	case <-time.After(10 * time.Second):
+		close(release)
+		cancel()
+		t.Fatal("the message to c2 waited for the slow delivery to c1")
+	}
+	close(release)
+	cancel()
+	<-ran
+	env.Deliver(t) // whatever the stopped pass left
+	var c1, c2 []string
+	for _, s := range env.Platform.Sent() {
+		if s.Channel == "c1" {
+			c1 = append(c1, s.Message.Text)
+		} else {
+			c2 = append(c2, s.Message.Text)
+		}
+	}
+	if strings.Join(c1, ",") != "slow,after slow" || strings.Join(c2, ",") != "agenda" {
+		t.Errorf("delivered to c1 %v and to c2 %v", c1, c2)
 	}
 }

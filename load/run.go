@@ -121,8 +121,8 @@ func Run(s Spec) (*Report, error) {
 	}
 	close(stop)
 	wg.Wait()
-	t.Stop()
 	rep.DBGrowth = t.DatabaseSize() - size
+	t.Stop()
 	if rep.Stored, err = t.Stored(); err != nil {
 		return nil, err
 	}

@@ -257,8 +257,15 @@ func (t *Target) Stop() {
 // Remove deletes the run's files.
 func (t *Target) Remove() { os.RemoveAll(t.dir) }
 
-// DatabaseSize is the size of the database file now.
+// DatabaseSize is how much of the database file holds data now (the file
+// itself grows in steps of many megabytes ahead of it); the file's size
+// once the target has stopped.
 func (t *Target) DatabaseSize() int64 {
+	if t.store != nil {
+		if n, err := t.store.Used(); err == nil {
+			return n
+		}
+	}
 	fi, err := os.Stat(t.Path)
 	if err != nil {
 		return 0

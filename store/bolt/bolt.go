@@ -170,6 +170,15 @@ func (s *Store) View(fn func(bot.Tx) error) (err error) {
 	return s.db.View(func(tx *bbolt.Tx) error { return fn(&txn{tx: tx}) })
 }
 
+// Used is how many bytes of the file the data reaches (bbolt's high-water
+// mark, free pages within it included): the file itself grows in large
+// steps ahead of it.
+func (s *Store) Used() (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bbolt.Tx) error { n = tx.Size(); return nil })
+	return n, err
+}
+
 // Backup writes a consistent copy of the database to w while it stays in use.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
