@@ -119,9 +119,10 @@ func fanOut(t *testing.T, rate, burst int) {
 	}
 	calls := w.mm.Requests() - before
 	// The fastest the limit allows the bot, which keeps a tenth of the
-	// burst in hand and a fifth of the rest for people: that part of the
-	// burst at once, then the rate.
-	least := time.Duration((float64(calls) - 0.9*0.8*float64(burst)) / float64(rate) * float64(time.Second))
+	// burst in hand, and of the rest a tenth for people while it sends
+	// urgent messages such as call-ins: that part of the burst at once,
+	// then the rate.
+	least := time.Duration((float64(calls) - 0.9*0.9*float64(burst)) / float64(rate) * float64(time.Second))
 	t.Logf("200 call-ins (%d Mattermost, %d Slack) in %s: %d Mattermost calls, least the limit allows %s; 429s: Mattermost %d, Slack %d",
 		mmActors, slActors, took.Round(10*time.Millisecond), calls, least.Round(10*time.Millisecond), w.mm.Limited(), w.sl.Limited())
 	if n := w.mm.Limited(); n != 0 {
