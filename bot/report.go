@@ -161,30 +161,75 @@ func reportClass(tx Tx, r Report) Class {
 	return cl
 }
 
-// File stores a new version of the caller's actor's report. At least one
-// section must have text. to names the people of other actors a TLP:RED
-// report is for; they must be active members of the forum's actors.
+// SharedByDefault reports whether a section goes into the common picture
+// unless its author says otherwise. FSPOS 001 treats the actor's own
+// direction and its communication as its own; the facts, the prognosis
+// and the needs for coordination are what the others need.
+func SharedByDefault(section string) bool {
+	return section != "inriktning" && section != "kommunikation"
+}
+
+// ReportEdit is what one filing of an actor's report says. The report
+// lives: a section the edit does not give keeps its text and sharing
+// from the actor's previous version, and the label stays unless given.
+type ReportEdit struct {
+	// Texts holds the sections given, by key; "" clears a section.
+	Texts map[string]string
+	// Shared holds the sharing given, by key: true for the common picture.
+	Shared map[string]bool
+	// TLP is the label; TLPNone keeps the previous one (AMBER at first).
+	TLP TLP
+	// To names the people of other actors a TLP:RED report is for; none
+	// given keeps those of a previous TLP:RED version.
+	To []Identity
+	// Whole says the edit holds every section (a submitted form, which
+	// starts from the previous version): one it leaves out is cleared.
+	Whole bool
+}
+
+// Filing is a stored version and how it differs from the one before.
+type Filing struct {
+	*Report
+	// Kept names the sections carried over unchanged from the version
+	// before, in template order.
+	Kept []string
+	// Was is the previous version's label when this one has another.
+	Was TLP
+}
+
+// File stores a new version of the caller's actor's report made of
+// exactly sections (a whole report). to names the people of other actors
+// a TLP:RED report is for; they must be active members of the forum's
+// actors.
 func (s *Reports) File(ctx context.Context, c Caller, forumID string, sections []ReportSection, tlp TLP, to []Identity) (*Report, error) {
-	if tlp == TLPNone {
-		tlp = TLPAmber
+	e := ReportEdit{Texts: map[string]string{}, Shared: map[string]bool{}, TLP: tlp, To: to, Whole: true}
+	for _, sec := range sections {
+		e.Texts[sec.Key], e.Shared[sec.Key] = sec.Text, sec.Shared
 	}
-	any := false
-	for i := range sections {
-		sections[i].Text = strings.TrimSpace(CleanText(sections[i].Text))
-		any = any || sections[i].Text != ""
+	f, err := s.Revise(ctx, c, forumID, e)
+	if err != nil {
+		return nil, err
 	}
-	if !any {
-		return nil, Errorf(EINVALID, "err.report_empty").OnField(SectionKeys[0])
+	return f.Report, nil
+}
+
+// Revise stores a new version of the caller's actor's report: the
+// previous version with the edit applied. At least one section must have
+// text afterwards.
+func (s *Reports) Revise(ctx context.Context, c Caller, forumID string, e ReportEdit) (*Filing, error) {
+	for k, t := range e.Texts {
+		e.Texts[k] = strings.TrimSpace(CleanText(t))
 	}
-	var out *Report
+	var out *Filing
 	err := s.Update(ctx, c, func(ch *Change) error {
+		out = nil
 		f, me, err := ch.acting(forumID, PermMember)
 		if err != nil {
 			return err
 		}
 		actor := me.Actor
 		var named []string
-		for _, id := range to {
+		for _, id := range e.To {
 			m, err := activeMember(ch, id)
 			if err != nil {
 				return err
@@ -199,6 +244,22 @@ func (s *Reports) File(ctx context.Context, c Caller, forumID string, sections [
 		prev, err := LatestReport(ch, f.ID, actor)
 		if err != nil {
 			return err
+		}
+		sections, kept := revised(prev, e)
+		if !slices.ContainsFunc(sections, func(s ReportSection) bool { return s.Text != "" }) {
+			return Errorf(EINVALID, "err.report_empty").OnField(SectionKeys[0])
+		}
+		tlp, was := e.TLP, TLP("")
+		switch {
+		case tlp == TLPNone && prev != nil:
+			tlp = prev.TLP
+		case tlp == TLPNone:
+			tlp = TLPAmber
+		case prev != nil && prev.TLP != tlp:
+			was = prev.TLP
+		}
+		if tlp == TLPRed && len(named) == 0 && prev != nil && prev.TLP == TLPRed {
+			named = prev.To
 		}
 		n, err := ch.NextSeq(BucketReportNumbers)
 		if err != nil {
@@ -226,12 +287,72 @@ func (s *Reports) File(ctx context.Context, c Caller, forumID string, sections [
 				return err
 			}
 		}
-		out = r
+		out = &Filing{Report: r, Kept: kept, Was: was}
 		var content strings.Builder
 		for _, s := range sections {
 			fmt.Fprintf(&content, "%s|%v|%s\n", s.Key, s.Shared, s.Text)
 		}
 		return ch.Audit("report.file", f.ID, map[string]string{"actor": actor, "number": itoa(n), "version": fmt.Sprint(r.Version), "tlp": string(tlp), "to": strings.Join(named, ",")}, content.String())
+	})
+	return out, err
+}
+
+// revised applies edit e to the previous version prev (nil for a first
+// report): the template's sections in order, then any others the edit or
+// prev holds. It also names the sections kept with text from prev.
+func revised(prev *Report, e ReportEdit) ([]ReportSection, []string) {
+	before := map[string]ReportSection{}
+	keys := slices.Clone(SectionKeys)
+	if prev != nil {
+		for _, s := range prev.Sections {
+			before[s.Key] = s
+			if !slices.Contains(keys, s.Key) {
+				keys = append(keys, s.Key)
+			}
+		}
+	}
+	for k := range e.Texts {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	var out []ReportSection
+	var kept []string
+	for _, k := range keys {
+		sec := ReportSection{Key: k, Shared: SharedByDefault(k)}
+		p, had := before[k]
+		if had {
+			sec.Shared = p.Shared
+		}
+		if t, given := e.Texts[k]; given {
+			sec.Text = t
+		} else if had && !e.Whole {
+			sec.Text = p.Text
+			if p.Text != "" {
+				kept = append(kept, k)
+			}
+		}
+		if sh, given := e.Shared[k]; given {
+			sec.Shared = sh
+		}
+		if sec.Text != "" || slices.Contains(SectionKeys, k) {
+			out = append(out, sec)
+		}
+	}
+	return out, kept
+}
+
+// Draft is the caller's actor's latest report in the forum, in full, to
+// start the next version from (nil when it has none).
+func (s *Reports) Draft(c Caller, forumID string) (*Report, error) {
+	var out *Report
+	err := s.View(func(tx Tx) error {
+		c, f, err := s.readForum(tx, c, forumID)
+		if err != nil || c.Member == nil {
+			return err
+		}
+		out, err = LatestReport(tx, f.ID, c.Member.Actor)
+		return err
 	})
 	return out, err
 }

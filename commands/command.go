@@ -101,6 +101,9 @@ type Command struct {
 	// carries the action as data and the command table maps it here.
 	Action bot.ActionKind
 	Run    func(ctx context.Context, r *Request, a Args) (Reply, error)
+	// Prefill, when set, gives the form's starting values by field name
+	// (the report's previous version); hidden holds what travels with it.
+	Prefill func(r *Request, hidden map[string]string) map[string]string
 }
 
 // Words returns the command path in lang, e.g. "forum skapa".
@@ -166,6 +169,9 @@ type Request struct {
 	Users UserResolver
 	// CanOpenForms is false where a form cannot be shown (e.g. no trigger).
 	CanOpenForms bool
+	// FromForm says the arguments come from a submitted form, which holds
+	// every field: one left empty was emptied, not left out.
+	FromForm bool
 }
 
 // UserResolver turns a mention as typed (@anna, <@U123|anna>) into an

@@ -76,7 +76,16 @@ func (e *Engine) runCommand(ctx context.Context, req Request, cmd *Command, rest
 		if err := e.checkPerm(ctx, &req, cmd); err != nil {
 			return e.fail(req, cmd, err)
 		}
-		return Reply{Form: e.form(cmd, req.Lang, hidden), Lang: req.Lang}
+		f := e.form(cmd, req.Lang, hidden)
+		if cmd.Prefill != nil {
+			start := cmd.Prefill(&req, hidden)
+			for i := range f.Fields {
+				if v, ok := start[f.Fields[i].Name]; ok {
+					f.Fields[i].Default = v
+				}
+			}
+		}
+		return Reply{Form: f, Lang: req.Lang}
 	}
 	args, err := e.bind(ctx, &req, cmd, rest)
 	if err != nil {
@@ -100,6 +109,7 @@ func (e *Engine) Submit(ctx context.Context, req Request, command string, values
 		return e.unknown(req, toks)
 	}
 	rest := toks[n:]
+	req.FromForm = true
 	for _, p := range cmd.Params {
 		v := strings.TrimSpace(bot.CleanText(values[p.Name.key()]))
 		if p.Kind != KindLong {

@@ -48,13 +48,13 @@ func (e *Engine) registerReports() {
 	for _, w := range sectionWords {
 		params = append(params,
 			Param{Name: w, Meta: Word{"text", "text"}, Kind: KindLong, Optional: true, Help: "section." + w.key() + ".help"},
-			Param{Name: Word{w.Sv + "-delas", w.En + "-shared"}, Meta: Word{"delas|intern", "delas|intern"}, Kind: KindChoice, Choices: shareChoices, Default: "delas", Help: "param.share", Label: "label.share." + w.key()})
+			Param{Name: Word{w.Sv + "-delas", w.En + "-shared"}, Meta: Word{"delas|intern", "delas|intern"}, Kind: KindChoice, Choices: shareChoices, Optional: true, Help: "param.share", Label: "label.share." + w.key()})
 	}
 	params = append(params,
-		Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Default: string(bot.TLPAmber), Help: "param.tlp", Parse: parseTLP},
+		Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Help: "param.tlp", Parse: parseTLP},
 		Param{Name: Word{"till", "to"}, Meta: Word{"@a,@b", "@a,@b"}, Kind: KindText, Optional: true, Help: "param.report_to", Label: "label.report_to",
 			OnlyWhen: &bot.FieldValue{Field: "tlp", Value: string(bot.TLPRed)}})
-	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew, Action: bot.ActNewReport,
+	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew, Action: bot.ActNewReport, Prefill: e.reportDraft,
 		Args: Word{`F [fakta="…"] [prognos="…"] [inriktning="…"] … [fakta-delas=intern] [tlp=AMBER] [till=@a,@b]`, `F [facts="…"] [prognosis="…"] [direction="…"] … [facts-shared=intern] [tlp=AMBER] [to=@a,@b]`}})
 	pActorOpt := Param{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}
 	e.Register(&Command{
@@ -88,20 +88,36 @@ func (e *Engine) people(ctx context.Context, r *Request, list, field string) ([]
 	return out, nil
 }
 
+// reportNew files the next version of the caller's actor's report: the
+// sections typed replace those of the previous version (`-` clears one),
+// the others stay; a submitted form, which starts from the previous
+// version, is the whole report.
 func (e *Engine) reportNew(ctx context.Context, r *Request, a Args) (Reply, error) {
-	var sections []bot.ReportSection
+	edit := bot.ReportEdit{Texts: map[string]string{}, Shared: map[string]bool{}, Whole: r.FromForm}
 	for _, w := range sectionWords {
-		sections = append(sections, bot.ReportSection{Key: w.key(), Text: a.Get(w.key()), Shared: a.Get(w.key()+"-delas") != "intern"})
+		k := w.key()
+		if a.Has(k) {
+			if t := a.Get(k); t != "-" && t != "–" {
+				edit.Texts[k] = t
+			} else {
+				edit.Texts[k] = ""
+			}
+		}
+		if a.Has(k + "-delas") {
+			edit.Shared[k] = a.Get(k+"-delas") != "intern"
+		}
 	}
-	tlp, _ := bot.ParseTLP(a.Get("tlp"))
+	edit.TLP, _ = bot.ParseTLP(a.Get("tlp"))
 	to, err := e.people(ctx, r, a.Get("till"), "till")
 	if err != nil {
 		return Reply{}, err
 	}
-	rep, err := e.Bot.Reports.File(ctx, r.Caller, a.Get("forum"), sections, tlp, to)
+	edit.To = to
+	filed, err := e.Bot.Reports.Revise(ctx, r.Caller, a.Get("forum"), edit)
 	if err != nil {
 		return Reply{}, err
 	}
+	rep := filed.Report
 	shared, internal := 0, 0
 	for _, s := range rep.Sections {
 		switch {
@@ -113,7 +129,44 @@ func (e *Engine) reportNew(ctx context.Context, r *Request, a Args) (Reply, erro
 		}
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{TLP: rep.TLP, Text: p.T("report.saved", "N", rep.Number, "Version", rep.Version, "Actor", rep.Actor, "Shared", shared, "Internal", internal, "Forum", rep.Forum)}}, nil
+	text := p.T("report.saved", "N", rep.Number, "Version", rep.Version, "Actor", rep.Actor, "Shared", shared, "Internal", internal, "Forum", rep.Forum)
+	if len(filed.Kept) > 0 {
+		var names []string
+		for _, k := range filed.Kept {
+			names = append(names, p.T("section."+k))
+		}
+		text += "\n" + p.T("report.kept", "Version", rep.Version-1, "Sections", strings.Join(names, ", "))
+	}
+	if filed.Was != "" {
+		text += "\n" + p.T("report.relabelled", "Label", rep.TLP.Label(), "Was", filed.Was.Label(), "N", shared+internal)
+	}
+	return Reply{Message: bot.Message{TLP: rep.TLP, Text: text}}, nil
+}
+
+// reportDraft starts the report form from the caller's actor's latest
+// version: its texts, sharing and label; a first report from the
+// template's defaults.
+func (e *Engine) reportDraft(r *Request, hidden map[string]string) map[string]string {
+	out := map[string]string{"tlp": string(bot.TLPAmber)}
+	for _, k := range bot.SectionKeys {
+		out[k+"-delas"] = share(bot.SharedByDefault(k))
+	}
+	prev, err := e.Bot.Reports.Draft(r.Caller, hidden["forum"])
+	if err != nil || prev == nil {
+		return out
+	}
+	out["tlp"] = string(prev.TLP)
+	for _, s := range prev.Sections {
+		out[s.Key], out[s.Key+"-delas"] = s.Text, share(s.Shared)
+	}
+	return out
+}
+
+func share(shared bool) string {
+	if shared {
+		return "delas"
+	}
+	return "intern"
 }
 
 func (e *Engine) reportShow(_ context.Context, r *Request, a Args) (Reply, error) {

@@ -184,7 +184,14 @@ func (s *Shell) request(line string, forms bool) (commands.Request, error) {
 	}, nil
 }
 
-// fillForm asks each field in turn; a field error asks that field again.
+// isCancel reports whether a form answer asks to cancel the form.
+func isCancel(v string) bool {
+	v = strings.ToLower(v)
+	return v == "avbryt" || v == "cancel" || v == ":avbryt" || v == ":cancel"
+}
+
+// fillForm asks each field in turn; a field error asks that field again;
+// `avbryt` (or `cancel`) at any field cancels the form with nothing saved.
 func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form, in *bufio.Scanner) commands.Reply {
 	p := catalog.Printer{Lang: s.lang()}
 	values := map[string]string{}
@@ -217,13 +224,26 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 		} else {
 			s.printf("  %s%s: ", ff.Label, opt)
 		}
+		if len(ff.Options) == 0 && ff.Default != "" {
+			// A text that starts from the previous version: Enter keeps it.
+			s.printf("\n    %s\n    %s ", p.T("shell.current", "Text", ff.Default), p.T("shell.keep_or_clear"))
+		}
 		if !in.Scan() {
 			return false
 		}
-		values[ff.Name] = strings.TrimSpace(in.Text())
+		v := strings.TrimSpace(in.Text())
 		if !s.Prompt {
-			s.printf("%s\n", values[ff.Name])
+			s.printf("%s\n", v)
 		}
+		switch {
+		case isCancel(v):
+			return false
+		case v == "" && ff.Default != "":
+			v = ff.Default
+		case v == "-" && len(ff.Options) == 0 && ff.Default != "":
+			v = ""
+		}
+		values[ff.Name] = v
 		return true
 	}
 	// checked holds each answered field as the command reads it.

@@ -265,7 +265,7 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 		"*** ÖVNING ***", "== AKTIVERAT: Regional samverkanskonferens ==",
 		"Kvitterat för SOS Alarm",
 		"== Påminnelse: Regional samverkanskonferens ==", "== Ej kvitterat: Regional samverkanskonferens ==",
-		"Lägesbild #3 (version 2) för sthlm är sparad: 2 avsnitt delas, 1 interna.",
+		"Lägesbild #3 (version 2) för sthlm är sparad: 2 avsnitt delas, 2 interna.", // the form starts from version 1: its direction is kept,
 		"[TLP:GREEN]", "Skolor stängda i Kista.",
 		"== Samverkanskonferens: Regional samverkanskonferens",
 		"[Närvarande – SOS Alarm] → /samverkan närvarande ssr sos",
@@ -407,5 +407,63 @@ func TestCheckConfigProbe(t *testing.T) {
 	out.Reset()
 	if code := run([]string{"check-config", "--probe"}, nil, &out, &errb, env(vars)); code != 1 || !strings.Contains(out.String(), "failed:") {
 		t.Errorf("probe against a server that is gone: exit %d\n%s", code, out.String())
+	}
+}
+
+// A report lives: a new version starts from the previous one, a section
+// typed replaces that section only (`-` clears it), the label stays
+// unless given and a change of it is spelled out; the form starts from
+// the previous version and can be cancelled with nothing saved.
+func TestAReportIsUpdatedSectionBySection(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "r.db")
+	session(t, data, `
+aktör lägg-till lst "Länsstyrelsen"
+aktör lägg-till sos "SOS Alarm"
+forum skapa ssr "Regional" nivå=samordnande värd=lst
+forum kanal ssr
+forum anslut ssr sos
+medlem lägg-till @tove aktör=lst roll=tib
+medlem lägg-till @sam aktör=sos roll=medlem
+`, "--no-demo", "--user", "admin")
+	out := session(t, data, `
+lägesbild ny ssr fakta="Strömavbrott i Solna" prognos="Åter i kväll" inriktning="Prioritera sjukhus"
+lägesbild ny ssr fakta="Strömavbrott i Solna och Sundbyberg"
+lägesbild visa ssr
+lägesbild ny ssr prognos=-
+lägesbild ny ssr tlp=GREEN
+`, "--no-demo", "--user", "sam")
+	for _, want := range []string{
+		"(version 1) för sos är sparad: 2 avsnitt delas, 1 interna", // direction is the actor's own by default
+		"(version 2) för sos är sparad: 2 avsnitt delas, 1 interna",
+		"Oförändrat från version 1: Prognos, Inriktning och åtgärder.",
+		"Strömavbrott i Solna och Sundbyberg",
+		"Åter i kväll", // kept in version 2
+		"(version 3) för sos är sparad: 1 avsnitt delas, 1 interna",
+		"Oförändrat från version 2: Fakta, Inriktning och åtgärder.",
+		"(version 4) för sos är sparad",
+		"Etiketten gäller hela lägesbilden: nu TLP:GREEN för alla 2 avsnitt (förut TLP:AMBER).",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("session output lacks %q\n%s", want, out)
+		}
+	}
+	// The form starts from version 4; cancelled at the third field, it
+	// saves nothing.
+	out = session(t, data, "lägesbild ny ssr\n\n\navbryt\nlägesbild visa ssr\n", "--no-demo", "--user", "sam")
+	if !strings.Contains(out, "nu: Strömavbrott i Solna och Sundbyberg") || !strings.Contains(out, "Formuläret avbröts; inget sparades.") ||
+		!strings.Contains(out, "v4 ") || strings.Contains(out, "v5 ") || strings.Contains(out, "version 5") {
+		t.Errorf("the cancelled form:\n%s", out)
+	}
+	// Filled in: Enter keeps a field, a new text replaces it.
+	out = session(t, data, "lägesbild ny ssr\n\n\nNy prognos\n"+strings.Repeat("\n", 10)+"lägesbild visa ssr\n", "--no-demo", "--user", "sam")
+	for _, want := range []string{"(version 5) för sos är sparad: 2 avsnitt delas, 1 interna", "Strömavbrott i Solna och Sundbyberg", "Ny prognos", "Prioritera sjukhus"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the filled-in form lacks %q\n%s", want, out)
+		}
+	}
+	// In English too.
+	out = session(t, data, "report new ssr prognosis=-\n", "--no-demo", "--user", "sam")
+	if !strings.Contains(out, "Unchanged from version 5: Facts, Direction") {
+		t.Errorf("in English:\n%s", out)
 	}
 }
