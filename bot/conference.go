@@ -545,6 +545,9 @@ func (cs *Conferences) AddAction(ctx context.Context, c Caller, forumID, text, o
 		if !f.HasActor(owner) {
 			return Errorf(EINVALID, "err.actor_not_in_forum", "Actor", owner, "Forum", f.ID).OnField("ansvarig")
 		}
+		if today := ch.Now.In(f.location()).Format("2006-01-02"); due < today {
+			return Errorf(EINVALID, "err.date_past", "Value", due, "Today", today).OnField("senast")
+		}
 		n, err := ch.NextSeq(BucketActions)
 		if err != nil {
 			return err

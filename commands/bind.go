@@ -207,17 +207,37 @@ func fieldOf(err error, field string) error {
 	return err
 }
 
+// exists checks that forum or actor id is registered; when it is not and
+// one registered is a slip of the keyboard away, the error names it.
 func (e *Engine) exists(kind Kind, id string) error {
 	if kind == KindForum {
-		if !e.Bot.Registry.ForumExists(id) {
-			return bot.Errorf(bot.ENOTFOUND, "err.unknown_forum", "Forum", id)
+		if e.Bot.Registry.ForumExists(id) {
+			return nil
 		}
+		var ids []string
+		if fs, err := e.Bot.Registry.Forums(); err == nil {
+			for _, f := range fs {
+				ids = append(ids, f.ID)
+			}
+		}
+		if near := nearest(id, ids); near != "" {
+			return bot.Errorf(bot.ENOTFOUND, "err.unknown_forum_near", "Forum", id, "Near", near)
+		}
+		return bot.Errorf(bot.ENOTFOUND, "err.unknown_forum", "Forum", id)
+	}
+	if e.Bot.Registry.ActorExists(id) {
 		return nil
 	}
-	if !e.Bot.Registry.ActorExists(id) {
-		return bot.Errorf(bot.ENOTFOUND, "err.unknown_actor", "Actor", id)
+	var ids []string
+	if as, err := e.Bot.Registry.Actors(); err == nil {
+		for _, a := range as {
+			ids = append(ids, a.ID)
+		}
 	}
-	return nil
+	if near := nearest(id, ids); near != "" {
+		return bot.Errorf(bot.ENOTFOUND, "err.unknown_actor_near", "Actor", id, "Near", near)
+	}
+	return bot.Errorf(bot.ENOTFOUND, "err.unknown_actor", "Actor", id)
 }
 
 func (e *Engine) forumExists(id string) bool { return e.exists(KindForum, strings.ToLower(id)) == nil }

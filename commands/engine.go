@@ -218,6 +218,25 @@ func (e *Engine) unknown(req Request, toks []Token) Reply {
 	}
 	p := catalog.Printer{Lang: req.Lang}
 	if len(group) == 0 {
+		var words []string
+		for _, c := range e.cmds {
+			if !c.Alias && bot.Allowed(req.Caller, c.Perm, nil) {
+				words = append(words, c.Path[0].Sv, c.Path[0].En)
+			}
+		}
+		if near := nearest(toks[0].Text, words); near != "" {
+			for _, c := range e.cmds {
+				if c.Path[0].En == near && c.Path[0].Sv != near {
+					req.Lang = "en" // a slip of an English word: answer in English
+					p = catalog.Printer{Lang: req.Lang}
+				}
+			}
+			rest := ""
+			for _, t := range toks[1:] {
+				rest += " " + t.Text
+			}
+			return Reply{Failed: true, Lang: req.Lang, Message: bot.Message{Text: p.T("err.unknown_command_near", "Text", toks[0].Text, "Near", near+rest)}}
+		}
 		return Reply{Failed: true, Lang: req.Lang, Message: bot.Message{Text: p.T("err.unknown_command", "Text", toks[0].Text, "Root", e.Root)}}
 	}
 	var lines []string
@@ -231,6 +250,15 @@ func (e *Engine) unknown(req Request, toks []Token) Reply {
 		sub = toks[1].Text
 	}
 	text := p.T("err.unknown_subcommand", "Group", toks[0].Text, "Sub", sub)
+	var subs []string
+	for _, c := range group {
+		if bot.Allowed(req.Caller, c.Perm, nil) {
+			subs = append(subs, c.Path[1].Sv, c.Path[1].En)
+		}
+	}
+	if near := nearest(sub, subs); near != "" {
+		text += " " + p.T("err.did_you_mean", "Text", toks[0].Text+" "+near)
+	}
 	if len(lines) > 0 {
 		text += "\n" + p.T("usage.one_of") + "\n" + strings.Join(lines, "\n")
 	}

@@ -220,6 +220,7 @@ func TestConfiguredConferenceScheduleApplies(t *testing.T) {
 // coordinated statement from draft to release.
 func TestShellWholeFlow(t *testing.T) {
 	dir := t.TempDir()
+	due := time.Now().AddDate(0, 0, 8).Format("2006-01-02") // the terminal runs on the real clock
 	script := `
 :som sven
 begär-aktivering ssr Elavbrott i Norrort
@@ -250,7 +251,7 @@ konferens starta ssr
 närvarande
 :som rasmus
 beslut Länsstyrelsen samordnar informationen
-åtgärd Informationsblad till föräldrar ansvarig=sthlm senast=2026-12-01
+åtgärd Informationsblad till föräldrar ansvarig=sthlm senast=DUE
 konferens avsluta
 :som klara
 budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
@@ -259,6 +260,7 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 		script += ":som " + u + "\nbudskap godkänn 1 rev=1\n"
 	}
 	script += ":som klara\nbudskap publicera 1\n:som tove\navaktivera ssr\n"
+	script = strings.Replace(script, "DUE", due, 1)
 	out := session(t, filepath.Join(dir, "flow.db"), script)
 	for _, want := range []string{
 		"[DM → tove", "Begäran om aktivering",
@@ -270,7 +272,7 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 		"== Samverkanskonferens: Regional samverkanskonferens",
 		"[Närvarande – SOS Alarm] → /samverkan närvarande ssr sos",
 		"== Protokoll: Regional samverkanskonferens",
-		"#1 Informationsblad till föräldrar – ansvarig Stockholms stad, senast 2026-12-01",
+		"#1 Informationsblad till föräldrar – ansvarig Stockholms stad, senast " + due,
 		"Budskap #1 är skapat. Godkännare (5)",
 		"[Godkänn] → /samverkan budskap godkänn 1 rev=1",
 		"== Samordnat budskap till Allmänheten ==", "Undvik onödiga resor i Norrort i kväll.",
@@ -465,5 +467,43 @@ lägesbild ny ssr tlp=GREEN
 	out = session(t, data, "report new ssr prognosis=-\n", "--no-demo", "--user", "sam")
 	if !strings.Contains(out, "Unchanged from version 5: Facts, Direction") {
 		t.Errorf("in English:\n%s", out)
+	}
+}
+
+// Slips of the keyboard get a "did you mean" naming what to type, in
+// both languages: commands, subcommands, forums and actors.
+func TestDidYouMean(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "d.db")
+	out := session(t, data, "lägesbld samlad ssr\nlägesbild samlda ssr\nforum visa srr\nforum anslut ssr elevio\nreprot compiled ssr\nxyzzy\n:som sam\nkvitera\n")
+	for _, want := range []string{
+		"Okänt kommando: ”lägesbld”. Menade du `lägesbild samlad ssr`?",
+		"”lägesbild samlda” finns inte. Menade du `lägesbild samlad`?",
+		"Okänt forum: srr. Menade du `ssr`?",
+		"Okänd aktör: elevio. Menade du `ellevio`?",
+		"Unknown command: “reprot”. Did you mean `report compiled ssr`?",
+		"Okänt kommando: ”xyzzy”. Skriv `/samverkan hjälp`",
+		"Okänt kommando: ”kvitera”. Menade du `kvittera`?",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+}
+
+// A due date that has passed is refused with what to type instead; today
+// is fine.
+func TestActionDueInThePastIsRefused(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "a.db")
+	loc, _ := time.LoadLocation("Europe/Stockholm")
+	today := time.Now().In(loc)
+	yesterday := today.AddDate(0, 0, -1).Format("2006-01-02")
+	out := session(t, data, ":som rasmus\nkonferens starta ssr\nåtgärd Info ansvarig=sthlm senast="+yesterday+"\nåtgärd Info i dag ansvarig=sthlm senast="+today.Format("2006-01-02")+"\n")
+	for _, want := range []string{
+		yesterday + " har redan varit (i dag är det " + today.Format("2006-01-02") + "). Ange i dag eller ett senare datum",
+		"#1 Info i dag",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
 	}
 }
