@@ -479,14 +479,9 @@ func (s *Activations) deadlineDue(ch *Change, t Timer) error {
 	if len(outstanding) == 0 {
 		return nil
 	}
-	names := actorNames(ch, a.Actors)
-	var list []string
-	for _, act := range outstanding {
-		list = append(list, names[act])
-	}
 	msg := Message{
 		Title:   s.T("activation.escalation_title", "Forum", f.Name),
-		Text:    s.T("activation.escalation_text", "Forum", f.Name, "Deadline", s.clock(a.Deadline), "Actors", strings.Join(list, ", ")),
+		Text:    s.T("activation.escalation_text", "Forum", f.Name, "Deadline", s.clock(a.Deadline), "Actors", contactList(ch, outstanding, s.Lang, "• ")),
 		Colour:  "#D0021B",
 		Buttons: []Button{{Label: s.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
 	}

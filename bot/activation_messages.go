@@ -144,6 +144,11 @@ func (k *core) status(tx Tx, f *Forum, now time.Time) (Message, error) {
 		m = k.banner(f, a, actorNames(tx, a.Actors), now)
 	}
 	m.Title = k.T("status.title", "Forum", f.Name, "ID", f.ID)
+	if a != nil && a.EndedAt.IsZero() {
+		if out := a.Outstanding(); len(out) > 0 {
+			m.Fields = append(m.Fields, Field{Title: k.T("activation.reach_title", "N", len(out)), Value: contactList(tx, out, k.Lang, "")})
+		}
+	}
 	open, err := k.openItems(tx, f)
 	if err != nil {
 		return Message{}, err

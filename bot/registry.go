@@ -3,10 +3,13 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"samverkan/catalog"
 )
 
 // Registry is the service for forums, actors and members.
@@ -344,6 +347,68 @@ func (r *Registry) AddActor(ctx context.Context, c Caller, a Actor) error {
 		}
 		return ch.Audit("actor.add", a.ID, map[string]string{"name": a.Name}, "")
 	})
+}
+
+// Contacts is the forum's contact list: each actor's 24/7 contact, for
+// when chat is not enough; for the forum's members.
+func (r *Registry) Contacts(c Caller, forumID, lang string) (Message, error) {
+	var m Message
+	err := r.View(func(tx Tx) error {
+		_, f, err := r.readForum(tx, c, forumID)
+		if err != nil {
+			return err
+		}
+		m = Message{Title: catalog.T(lang, "forum.contacts_title", "Forum", f.Name), Text: catalog.T(lang, "forum.contacts_text", "Forum", f.ID) + "\n" + contactList(tx, f.Actors, lang, "")}
+		return nil
+	})
+	return m, err
+}
+
+// contactList is one line per actor with its contact, each starting with
+// prefix.
+func contactList(tx Tx, actors []string, lang, prefix string) string {
+	var lines []string
+	for _, id := range actors {
+		a, err := GetActor(tx, id)
+		if err != nil {
+			continue
+		}
+		c := a.Contact.Line(lang)
+		if c == "" {
+			c = catalog.T(lang, "contact.none", "Actor", a.ID)
+		}
+		lines = append(lines, fmt.Sprintf("%s%s: %s", prefix, a.Name, c))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// SetContact changes the given parts of an actor's contact (key as in
+// ContactFields; "" clears a part). An admin may, and so may the actor's
+// own members: each organisation keeps its own numbers current.
+func (r *Registry) SetContact(ctx context.Context, c Caller, actorID string, parts map[string]string) (*Actor, error) {
+	var out *Actor
+	err := r.Update(ctx, c, func(ch *Change) error {
+		a, err := GetActor(ch, actorID)
+		if err != nil {
+			return err
+		}
+		if !ch.Caller.Admin && (ch.Caller.Member == nil || ch.Caller.Member.Actor != a.ID) {
+			return Errorf(EFORBIDDEN, "err.contact_own_actor", "Actor", a.ID)
+		}
+		for k, v := range parts {
+			f := a.Contact.Field(k)
+			if f == nil {
+				return Errorf(EINVALID, "err.bad_contact_field", "Value", k)
+			}
+			*f = CleanLine(v)
+		}
+		if err := ch.Put(BucketActors, a.ID, a); err != nil {
+			return err
+		}
+		out = a
+		return ch.Audit("actor.contact", a.ID, map[string]string{"contact": a.Contact.Line("sv")}, "")
+	})
+	return out, err
 }
 
 // AddMember maps a platform identity to an actor and roles. When the

@@ -372,6 +372,9 @@ type Compiled struct {
 	Missing  []string // actors with no report
 	Stale    []string // actors whose latest report is older than the limit
 	Names    map[string]string
+	// Contacts, when set, is the forum's contact list, one actor a line:
+	// exports carry it for when chat is down.
+	Contacts string
 }
 
 // Overdue names the actors with no report or only an old one.
@@ -666,6 +669,7 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID string) (string,
 		}
 		comment := Message{TLP: cl.TLP, Text: s.T("report.export_comment", "Forum", f.Name)}
 		to := Destination{Platform: ch.Caller.Identity.Platform, User: ch.Caller.Identity.UserID}
+		comp.Contacts = contactList(ch, f.Actors, s.Lang, "- ")
 		doc := s.CompiledMarkdown(comp)
 		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: []byte(doc)}, Message: comment}); err != nil {
 			return err

@@ -107,6 +107,9 @@ func (k *core) CompiledMarkdown(c *Compiled) string {
 		missing = append(missing, c.Names[a])
 	}
 	fmt.Fprintf(&w, "\n## %s\n\n%s\n", k.T("report.missing"), orDash(strings.Join(missing, ", ")))
+	if c.Contacts != "" {
+		fmt.Fprintf(&w, "\n## %s\n\n%s\n", k.T("report.contacts"), c.Contacts)
+	}
 	if c.Exercise {
 		fmt.Fprintf(&w, "\n**%s**\n", marker)
 	}

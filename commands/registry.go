@@ -49,6 +49,17 @@ func (e *Engine) registerRegistry() {
 	})
 	e.Register(&Command{Path: []Word{wActor, {"lista", "list"}}, Perm: bot.PermAnyone, Help: "help.actor_list", Run: e.actorList})
 	e.Register(&Command{
+		Path: []Word{wActor, {"kontakt", "contact"}},
+		Params: []Param{pActorArg,
+			{Name: Word{"telefon", "phone"}, Meta: Word{"nummer", "number"}, Kind: KindText, Optional: true, Help: "param.contact_phone"},
+			{Name: Word{"rakel", "rakel"}, Meta: Word{"talgrupp", "talk-group"}, Kind: KindText, Optional: true, Help: "param.contact_rakel"},
+			{Name: Word{"epost", "email"}, Meta: Word{"adress", "address"}, Kind: KindText, Optional: true, Help: "param.contact_email"},
+			{Name: Word{"alternativ", "other"}, Meta: Word{"text", "text"}, Kind: KindText, Optional: true, Help: "param.contact_other"},
+		},
+		Perm: bot.PermMember, Help: "help.actor_contact", Run: e.actorContact,
+	})
+	e.Register(&Command{Path: []Word{wForum, {"kontakter", "contacts"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.forum_contacts", Run: e.forumContacts})
+	e.Register(&Command{
 		Path: []Word{wMember, {"lägg-till", "add"}},
 		Params: []Param{
 			{Name: Word{"användare", "user"}, Meta: Word{"@användare", "@user"}, Kind: KindUser, Positional: true, Help: "param.user"},
@@ -216,9 +227,48 @@ func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error)
 	}
 	var lines []string
 	for _, act := range actors {
-		lines = append(lines, fmt.Sprintf("`%s` %s", act.ID, act.Name))
+		line := fmt.Sprintf("`%s` %s", act.ID, act.Name)
+		if c := act.Contact.Line(r.Lang); c != "" {
+			line += " — " + c
+		}
+		lines = append(lines, line)
 	}
 	return Reply{Message: bot.Message{Title: p.T("actor.list_title"), Text: strings.Join(lines, "\n")}}, nil
+}
+
+// actorContact sets the parts of an actor's 24/7 contact that are given
+// (`-` clears one) and shows the whole.
+func (e *Engine) actorContact(ctx context.Context, r *Request, a Args) (Reply, error) {
+	parts := map[string]string{}
+	for _, k := range bot.ContactFields {
+		if a.Has(k) {
+			v := a.Get(k)
+			if v == "-" || v == "–" {
+				v = ""
+			}
+			parts[k] = v
+		}
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	if len(parts) == 0 {
+		return Reply{}, bot.Errorf(bot.EINVALID, "err.contact_nothing")
+	}
+	act, err := e.Bot.Registry.SetContact(ctx, r.Caller, a.Get("aktor"), parts)
+	if err != nil {
+		return Reply{}, err
+	}
+	line := act.Contact.Line(r.Lang)
+	if line == "" {
+		line = "–"
+	}
+	return Reply{Message: bot.Message{Text: p.T("actor.contact_saved", "Name", act.Name, "Actor", act.ID, "Line", line)}}, nil
+}
+
+// forumContacts lists how each of the forum's actors is reached without
+// chat.
+func (e *Engine) forumContacts(_ context.Context, r *Request, a Args) (Reply, error) {
+	m, err := e.Bot.Registry.Contacts(r.Caller, a.Get("forum"), r.Lang)
+	return Reply{Message: m}, err
 }
 
 func (e *Engine) memberAdd(ctx context.Context, r *Request, a Args) (Reply, error) {

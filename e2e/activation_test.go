@@ -121,7 +121,7 @@ func TestFullActivationAcrossPlatforms(t *testing.T) {
 			esc += mmtest.Text(p)
 		}
 	}
-	if !strings.Contains(esc, "inte svarat: Länsstyrelsen Stockholm, Ellevio.") {
+	if !strings.Contains(esc, "inte svarat; kontakta dem på annat sätt:\n• Länsstyrelsen Stockholm: ingen kontakt registrerad") || !strings.Contains(esc, "\n• Ellevio: ") {
 		t.Errorf("escalation = %q", esc)
 	}
 	if countMM(w.mmDM("u_sam"), "Ej kvitterat") != 0 {

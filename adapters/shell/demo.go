@@ -61,11 +61,12 @@ func SeedDemo(ctx context.Context, b *bot.Bot) (bool, error) {
 		return false, err
 	}
 	sys := bot.SystemCaller()
+	// Made-up numbers; Ellevio has none yet, to show how that looks.
 	actors := []bot.Actor{
-		{ID: "lst", Name: "Länsstyrelsen Stockholm"},
-		{ID: "sos", Name: "SOS Alarm"},
-		{ID: "pol", Name: "Polisen Region Stockholm"},
-		{ID: "sthlm", Name: "Stockholms stad"},
+		{ID: "lst", Name: "Länsstyrelsen Stockholm", Contact: bot.Contact{Phone: "010-000 00 01", Rakel: "AB LST TiB", Email: "tib@lst.example"}},
+		{ID: "sos", Name: "SOS Alarm", Contact: bot.Contact{Phone: "010-000 00 02", Rakel: "AB SOS Vakthavande"}},
+		{ID: "pol", Name: "Polisen Region Stockholm", Contact: bot.Contact{Phone: "010-000 00 03", Rakel: "AB POL RLC", Alternate: "satellittelefon 00870 000 000"}},
+		{ID: "sthlm", Name: "Stockholms stad", Contact: bot.Contact{Phone: "08-000 00 04", Email: "tib@stockholm.example"}},
 		{ID: "ellevio", Name: "Ellevio"},
 	}
 	for _, a := range actors {

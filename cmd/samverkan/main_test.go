@@ -507,3 +507,50 @@ func TestActionDueInThePastIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// Each actor's 24/7 contact is in the registry; the contact list, status
+// during an activation, the deadline escalation and the export name it
+// for those who have not answered, and say where none is known.
+func TestContactFallBack(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir) // the terminal writes files it is sent to the working directory
+	out := session(t, filepath.Join(dir, "c.db"), `
+forum kontakter ssr
+:som elin
+aktör kontakt ellevio telefon="020-000 00 05" rakel="AB ELLEVIO Drift"
+aktör kontakt sos telefon=1
+:som tove
+aktivera ssr lägesbild
+status
+:spola 16m
+:som sam
+kvittera
+lägesbild export ssr
+:som admin
+actor contact ellevio rakel=-
+`)
+	for _, want := range []string{
+		"Kontaktlista: Regional samverkanskonferens",
+		"Polisen Region Stockholm: tel 010-000 00 03 · Rakel AB POL RLC · annat: satellittelefon 00870 000 000",
+		"Ellevio: ingen kontakt registrerad (`aktör kontakt ellevio telefon=…`)",
+		"Kontakt för Ellevio (ellevio): tel 020-000 00 05 · Rakel AB ELLEVIO Drift",
+		"Bara en admin eller en medlem av sos får ändra dess kontaktuppgifter.",
+		"Nå dem som inte svarat (5):\n  Länsstyrelsen Stockholm: tel 010-000 00 01",
+		"Dessa aktörer har inte svarat; kontakta dem på annat sätt:\n• Länsstyrelsen Stockholm: tel 010-000 00 01",
+		"• SOS Alarm: tel 010-000 00 02",
+		"• Ellevio: tel 020-000 00 05 · Rakel AB ELLEVIO Drift",
+		"Contact for Ellevio (ellevio): phone 020-000 00 05",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "lagesbild-ssr-*.md"))
+	if len(files) != 1 {
+		t.Fatalf("export files: %v", files)
+	}
+	doc, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(doc), "## Kontaktlista (24/7)") || !strings.Contains(string(doc), "- Länsstyrelsen Stockholm: tel 010-000 00 01 · Rakel AB LST TiB · e-post tib@lst.example") {
+		t.Errorf("the export lacks the contact list:\n%s", doc)
+	}
+}
