@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -186,7 +187,7 @@ func (cs *Conferences) ApplySchedules(ctx context.Context, want map[string]*Sche
 			cs.log().Warn("configured conference for an unknown forum", "forum", forum)
 			continue
 		}
-		if (cur.Schedule == nil && s == nil) || (cur.Schedule != nil && s != nil && *cur.Schedule == *s) {
+		if (cur.Schedule == nil && s == nil) || (cur.Schedule != nil && s != nil && cur.Schedule.Equal(*s)) {
 			continue
 		}
 		if err := cs.SetSchedule(ctx, sys, forum, s); err != nil {
@@ -667,11 +668,16 @@ func (cs *Conferences) ListMinutes(c Caller, forumID string) ([]MinutesLine, *ti
 	return out, loc, err
 }
 
-// Minutes returns the minutes of the last conference held on date
-// (YYYY-MM-DD, the forum's local time), for its members.
-func (cs *Conferences) Minutes(c Caller, forumID, date string) (Message, error) {
-	if _, err := time.Parse("2006-01-02", date); err != nil {
-		return Message{}, Errorf(EINVALID, "err.bad_date", "Value", date).OnField("datum")
+// Minutes returns the minutes of one ended conference, for its members:
+// which is its number ("#5" or "5") or a date (YYYY-MM-DD, the forum's
+// local time). A date with several meetings — twice a day during a large
+// event, or an extra one — lists them by number to choose from.
+func (cs *Conferences) Minutes(c Caller, forumID, which string) (Message, error) {
+	number, byNumber := uint64(0), false
+	if n, err := strconv.ParseUint(strings.TrimPrefix(which, "#"), 10, 64); err == nil {
+		number, byNumber = n, true
+	} else if _, err := time.Parse("2006-01-02", which); err != nil {
+		return Message{}, Errorf(EINVALID, "err.bad_minutes_ref", "Value", which).OnField("datum")
 	}
 	var m Message
 	err := cs.View(func(tx Tx) error {
@@ -683,16 +689,35 @@ func (cs *Conferences) Minutes(c Caller, forumID, date string) (Message, error) 
 		if err != nil {
 			return err
 		}
-		for i := len(confs) - 1; i >= 0; i-- {
-			if conf := confs[i]; !conf.EndedAt.IsZero() && conf.Scheduled.In(f.location()).Format("2006-01-02") == date {
-				if err := permitCaller(tx, c, f, conf.class(KindMinutes)); err != nil {
-					return err
-				}
-				m, err = cs.minutes(tx, f, &conf)
-				return err
+		var found []Conference
+		for _, conf := range confs {
+			if conf.EndedAt.IsZero() {
+				continue
+			}
+			if (byNumber && conf.ID == number) || (!byNumber && conf.Scheduled.In(f.location()).Format("2006-01-02") == which) {
+				found = append(found, conf)
 			}
 		}
-		return Errorf(ENOTFOUND, "err.no_minutes", "Date", date, "Forum", f.ID)
+		switch len(found) {
+		case 0:
+			if byNumber {
+				return Errorf(ENOTFOUND, "err.no_minutes_number", "N", number, "Forum", f.ID)
+			}
+			return Errorf(ENOTFOUND, "err.no_minutes", "Date", which, "Forum", f.ID)
+		case 1:
+			if err := permitCaller(tx, c, f, found[0].class(KindMinutes)); err != nil {
+				return err
+			}
+			m, err = cs.minutes(tx, f, &found[0])
+			return err
+		}
+		var lines []string
+		for _, conf := range found {
+			lines = append(lines, cs.T("conference.day_line", "N", conf.ID, "Time", conf.Scheduled.In(f.location()).Format("15:04"), "Decisions", conf.DecisionCount()))
+		}
+		m = Message{Title: cs.T("conference.day_title", "Forum", f.Name, "Date", which, "Count", len(found)),
+			Text: strings.Join(lines, "\n") + "\n" + cs.T("conference.day_pick", "Forum", f.ID, "N", found[0].ID)}
+		return nil
 	})
 	return m, err
 }

@@ -40,3 +40,38 @@ func TestParseSchedule(t *testing.T) {
 		}
 	}
 }
+
+// Twice a day during a large event: the times are kept in order, each is
+// an occurrence of its own, on one weekday or every day.
+func TestSeveralTimesADay(t *testing.T) {
+	s, err := bot.ParseSchedule("torsdag", "16:00,08:00", "")
+	if err != nil || s.Describe("sv") != "torsdag 08:00, 16:00 (Europe/Stockholm)" {
+		t.Fatalf("ParseSchedule = %+v, %v", s, err)
+	}
+	loc := s.Location()
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, loc) }
+	daily, err := bot.ParseSchedule("dagligen", "08:00,16:00", "")
+	if err != nil || daily.Describe("en") != "daily 08:00, 16:00 (Europe/Stockholm)" {
+		t.Fatalf("ParseSchedule daily = %+v, %v", daily, err)
+	}
+	for _, tt := range []struct {
+		s           *bot.Schedule
+		after, want time.Time
+	}{
+		{s, at(26, 7, 0), at(26, 8, 0)},    // Thursday morning
+		{s, at(26, 9, 0), at(26, 16, 0)},   // then the afternoon
+		{s, at(26, 16, 0), at(3+30, 8, 0)}, // then next Thursday (December 3)
+		{daily, at(26, 17, 0), at(27, 8, 0)},
+		{daily, at(27, 8, 0), at(27, 16, 0)},
+	} {
+		if got := tt.s.Next(tt.after); !got.Equal(tt.want) {
+			t.Errorf("%s: Next(%s) = %s, want %s", tt.s.Describe("sv"), tt.after, got, tt.want)
+		}
+	}
+	if s.OccurrenceID("ssr", at(26, 8, 0)) == s.OccurrenceID("ssr", at(26, 16, 0)) {
+		t.Error("the two meetings of a day share an occurrence")
+	}
+	if _, err := bot.ParseSchedule("torsdag", "08:00,08:00", ""); err == nil {
+		t.Error("the same time twice was accepted")
+	}
+}

@@ -30,7 +30,7 @@ func (e *Engine) registerConference() {
 	e.Register(&Command{Path: []Word{wConf, {"avsluta", "end"}}, Params: []Param{pForumOptional}, Perm: bot.PermEndConference, Help: "help.conference_end", Run: e.confEnd})
 	e.Register(&Command{
 		Path:   []Word{wConf, {"protokoll", "minutes"}},
-		Params: []Param{pForum, {Name: Word{"datum", "date"}, Meta: Word{"ÅÅÅÅ-MM-DD", "YYYY-MM-DD"}, Kind: KindText, Positional: true, Optional: true, Help: "param.date"}},
+		Params: []Param{pForum, {Name: Word{"datum", "date"}, Meta: Word{"ÅÅÅÅ-MM-DD|#N", "YYYY-MM-DD|#N"}, Kind: KindText, Positional: true, Optional: true, Help: "param.date"}},
 		Perm:   bot.PermMember, Help: "help.conference_minutes", Run: e.confMinutes,
 	})
 	e.Register(&Command{Path: []Word{{"närvarande", "present"}}, Params: []Param{pForumOptional, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}}, Perm: bot.PermMember, Help: "help.present", Run: e.confPresent, Action: bot.ActPresent})

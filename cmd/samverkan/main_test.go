@@ -554,3 +554,38 @@ actor contact ellevio rakel=-
 		t.Errorf("the export lacks the contact list:\n%s", doc)
 	}
 }
+
+// Twice a day: the schedule takes several times; two meetings held the
+// same day keep their own minutes, listed by date and shown by number.
+func TestTwoMeetingsInOneDayKeepTheirMinutes(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "m.db")
+	today := time.Now().In(bot.Stockholm()).Format("2006-01-02")
+	out := session(t, data, `:som rasmus
+konferens schema ssr dagligen 08:00,16:00
+konferens starta ssr
+beslut Förmiddagens beslut
+konferens avsluta
+konferens starta ssr
+beslut Eftermiddagens beslut
+konferens avsluta
+konferens protokoll ssr `+today+`
+konferens protokoll ssr #2
+konferens protokoll ssr #9
+`)
+	for _, want := range []string{
+		"dagligen 08:00, 16:00 (Europe/Stockholm)",
+		"Regional samverkanskonferens " + today + ": 2 möten",
+		"#1 kl ", "#2 kl ",
+		"Visa ett med `konferens protokoll ssr #1`.",
+		"Protokoll: Regional samverkanskonferens",
+		"1. Eftermiddagens beslut",
+		"Inget avslutat möte #9 i forum ssr.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	if i := strings.Index(out, "konferens protokoll ssr #1`."); i < 0 || strings.Contains(out[i:], "Förmiddagens beslut") {
+		t.Errorf("#2 showed the morning's minutes:\n%s", out)
+	}
+}
