@@ -109,7 +109,7 @@ func TestPermissionRefusalsNameTheRule(t *testing.T) {
 	env.Fixture(t)
 	var e *bot.Error
 	_, err := env.Bot.Activations.Activate(ctx, env.Who(t, "sam"), bottest.Forum, nil, false)
-	if !asError(err, &e) || e.ID != "err.forbidden" {
+	if !asError(err, &e) || e.ID != "err.activate_forbidden" || e.Data["Host"] != "lst" {
 		t.Errorf("sos's duty officer activating lst's forum: %v", err)
 	}
 	_, err = env.Bot.Activations.Activate(ctx, env.Who(t, "otto"), bottest.Forum, nil, false)

@@ -81,5 +81,13 @@ func Require(c Caller, p Permission, f *Forum) error {
 	if len(p.Roles) == 0 {
 		return Errorf(EFORBIDDEN, "err.admin_only")
 	}
+	if p.Name == PermActivate.Name && f != nil {
+		// Say which rule applies (the host's duty officer, not any) and
+		// what a member may do instead: ask for activation.
+		if f.Host != "" {
+			return Errorf(EFORBIDDEN, "err.activate_forbidden", "Forum", f.ID, "Host", f.Host)
+		}
+		return Errorf(EFORBIDDEN, "err.activate_forbidden_nohost", "Forum", f.ID)
+	}
 	return Errorf(EFORBIDDEN, "err.forbidden", "Roles", p.Roles)
 }

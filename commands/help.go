@@ -32,8 +32,36 @@ func (e *Engine) helpForum(r *Request) *bot.Forum {
 	return f
 }
 
+// paramHelp explains each parameter of c on a line of its own, with the
+// values it takes where they are fixed.
+func (e *Engine) paramHelp(c *Command, p catalog.Printer) []string {
+	var out []string
+	for _, prm := range c.Params {
+		if prm.Help == "" || prm.Name.key() == "forum" {
+			continue
+		}
+		line := "    " + prm.Name.In(p.Lang) + ": " + p.T(prm.Help)
+		var values []string
+		switch prm.Kind {
+		case KindChoice:
+			for _, o := range prm.Choices {
+				values = append(values, o.Value)
+			}
+		case KindLevel:
+			for _, l := range bot.Levels() {
+				values = append(values, l.Word(p.Lang))
+			}
+		}
+		if len(values) > 0 {
+			line += " (" + strings.Join(values, " | ") + ")"
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
 // help lists the commands the caller may run, optionally only those that
-// start with word.
+// start with word, then with what each of their parameters takes.
 func (e *Engine) help(_ context.Context, r *Request, word string) Reply {
 	p := catalog.Printer{Lang: r.Lang}
 	var lines []string
@@ -47,6 +75,9 @@ func (e *Engine) help(_ context.Context, r *Request, word string) Reply {
 			continue
 		}
 		lines = append(lines, "`"+e.Root+" "+c.Usage(r.Lang)+"` — "+p.T(c.Help))
+		if word != "" {
+			lines = append(lines, e.paramHelp(c, p)...)
+		}
 	}
 	if len(lines) == 0 {
 		lines = append(lines, p.T("help.nothing", "Word", word))

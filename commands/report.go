@@ -129,7 +129,8 @@ func (e *Engine) reportNew(ctx context.Context, r *Request, a Args) (Reply, erro
 		}
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	text := p.T("report.saved", "N", rep.Number, "Version", rep.Version, "Actor", rep.Actor, "Shared", shared, "Internal", internal, "Forum", rep.Forum)
+	text := p.T("report.saved", "N", rep.Number, "Version", rep.Version, "Actor", rep.Actor, "Forum", rep.Forum,
+		"Shared", p.T("report.n_shared", "Count", shared), "Internal", p.T("report.n_internal", "Count", internal))
 	if len(filed.Kept) > 0 {
 		var names []string
 		for _, k := range filed.Kept {

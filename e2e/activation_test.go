@@ -199,10 +199,10 @@ func TestActivationRefusalsChangeNothing(t *testing.T) {
 	}
 	before := snapshot()
 	// Sam is a duty officer, but not of the host actor.
-	if txt, _ := w.mmCmd("u_sam", "aktivera ssr"); !strings.Contains(txt, "behörighet") {
+	if txt, _ := w.mmCmd("u_sam", "aktivera ssr"); !strings.Contains(txt, "värdaktörens (lst) tjänsteman i beredskap") || !strings.Contains(txt, "begär-aktivering ssr") {
 		t.Errorf("sam activating: %s", txt)
 	}
-	if txt, _ := w.mmCmd("u_per", "aktivera ssr"); !strings.Contains(txt, "behörighet") {
+	if txt, _ := w.mmCmd("u_per", "aktivera ssr"); !strings.Contains(txt, "begär-aktivering ssr") {
 		t.Errorf("per activating: %s", txt)
 	}
 	if txt := w.slCmd("U_NOBODY", "kvittera ssr"); !strings.Contains(txt, "inte registrerad") {

@@ -163,6 +163,9 @@ func (s *Shell) Line(ctx context.Context, line string, more *bufio.Scanner) {
 	}
 	r := s.Engine.Run(ctx, req)
 	if r.Form != nil && more != nil {
+		if r.Lang != "" {
+			req.Lang = r.Lang // an English command gets an English form
+		}
 		r = s.fillForm(ctx, req, r.Form, more)
 	}
 	s.show(r)
@@ -184,6 +187,18 @@ func (s *Shell) request(line string, forms bool) (commands.Request, error) {
 	}, nil
 }
 
+// optionValue is the value of the option whose label (or the part before
+// " – ") or value the answer names, in any case; else the answer as it is.
+func optionValue(ff bot.FormField, answer string) string {
+	for _, o := range ff.Options {
+		label, _, _ := strings.Cut(o.Label, " – ")
+		if strings.EqualFold(answer, o.Label) || strings.EqualFold(answer, label) || strings.EqualFold(answer, o.Value) {
+			return o.Value
+		}
+	}
+	return answer
+}
+
 // isCancel reports whether a form answer asks to cancel the form.
 func isCancel(v string) bool {
 	v = strings.ToLower(v)
@@ -193,7 +208,11 @@ func isCancel(v string) bool {
 // fillForm asks each field in turn; a field error asks that field again;
 // `avbryt` (or `cancel`) at any field cancels the form with nothing saved.
 func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form, in *bufio.Scanner) commands.Reply {
-	p := catalog.Printer{Lang: s.lang()}
+	lang := req.Lang
+	if lang == "" {
+		lang = s.lang()
+	}
+	p := catalog.Printer{Lang: lang}
 	values := map[string]string{}
 	for k, v := range f.Hidden {
 		values[k] = v
@@ -242,6 +261,8 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 			v = ff.Default
 		case v == "-" && len(ff.Options) == 0 && ff.Default != "":
 			v = ""
+		case len(ff.Options) > 0:
+			v = optionValue(ff, v)
 		}
 		values[ff.Name] = v
 		return true

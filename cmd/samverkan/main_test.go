@@ -435,12 +435,12 @@ lägesbild ny ssr prognos=-
 lägesbild ny ssr tlp=GREEN
 `, "--no-demo", "--user", "sam")
 	for _, want := range []string{
-		"(version 1) för sos är sparad: 2 avsnitt delas, 1 interna", // direction is the actor's own by default
-		"(version 2) för sos är sparad: 2 avsnitt delas, 1 interna",
+		"(version 1) för sos är sparad: 2 avsnitt delas, 1 internt", // direction is the actor's own by default
+		"(version 2) för sos är sparad: 2 avsnitt delas, 1 internt",
 		"Oförändrat från version 1: Prognos, Inriktning och åtgärder.",
 		"Strömavbrott i Solna och Sundbyberg",
 		"Åter i kväll", // kept in version 2
-		"(version 3) för sos är sparad: 1 avsnitt delas, 1 interna",
+		"(version 3) för sos är sparad: 1 avsnitt delas, 1 internt",
 		"Oförändrat från version 2: Fakta, Inriktning och åtgärder.",
 		"(version 4) för sos är sparad",
 		"Etiketten gäller hela lägesbilden: nu TLP:GREEN för alla 2 avsnitt (förut TLP:AMBER).",
@@ -458,7 +458,7 @@ lägesbild ny ssr tlp=GREEN
 	}
 	// Filled in: Enter keeps a field, a new text replaces it.
 	out = session(t, data, "lägesbild ny ssr\n\n\nNy prognos\n"+strings.Repeat("\n", 10)+"lägesbild visa ssr\n", "--no-demo", "--user", "sam")
-	for _, want := range []string{"(version 5) för sos är sparad: 2 avsnitt delas, 1 interna", "Strömavbrott i Solna och Sundbyberg", "Ny prognos", "Prioritera sjukhus"} {
+	for _, want := range []string{"(version 5) för sos är sparad: 2 avsnitt delas, 1 internt", "Strömavbrott i Solna och Sundbyberg", "Ny prognos", "Prioritera sjukhus"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the filled-in form lacks %q\n%s", want, out)
 		}
@@ -587,5 +587,46 @@ konferens protokoll ssr #9
 	}
 	if i := strings.Index(out, "konferens protokoll ssr #1`."); i < 0 || strings.Contains(out[i:], "Förmiddagens beslut") {
 		t.Errorf("#2 showed the morning's minutes:\n%s", out)
+	}
+}
+
+// An English command gets an English form: its prompts, options typed
+// as shown (Internal), and the confirmation.
+func TestEnglishFormIsEnglish(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "e.db")
+	out := session(t, data, ":as sam\nreport new ssr\nPower cut in Kista\nInternal\n"+strings.Repeat("\n", 11))
+	for _, want := range []string{"fill in the fields", "(optional)", "Report #3 (version 2) for sos is saved: 1 section shared, 2 internal."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	for _, swedish := range []string{"fyll i fälten", "(valfritt)", "är sparad"} {
+		if strings.Contains(out, swedish) {
+			t.Errorf("the English form says %q\n%s", swedish, out)
+		}
+	}
+}
+
+// Help for a command explains each of its parameters, with the values it
+// takes.
+func TestHelpForACommandListsItsValues(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "h.db"), ":som tove\nhjälp aktivera\nhelp report\n")
+	for _, want := range []string{
+		"    syfte: information, lägesbild, åtgärder, budskap (kommaseparerat)",
+		"    tlp: ", "(CLEAR | GREEN | AMBER | AMBER+STRICT | RED)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q\n%s", want, out)
+		}
+	}
+}
+
+// A duty officer of another actor is told which rule applies and what to
+// do instead.
+func TestActivationRefusalSaysTheRuleAndTheWayOut(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "r.db"), ":som sam\naktivera ssr\n")
+	want := "Forum ssr aktiveras av värdaktörens (lst) tjänsteman i beredskap, en samordnare (rsib), ordföranden eller en admin. Be om aktivering med `begär-aktivering ssr skäl…`"
+	if !strings.Contains(out, want) {
+		t.Errorf("output lacks %q\n%s", want, out)
 	}
 }
