@@ -9,9 +9,20 @@ import (
 // clock shows t as local wall time, e.g. "14:05".
 func (k *core) clock(t time.Time) string { return t.In(k.loc()).Format("15:04") }
 
-// Since shows a duration as people say it: "12 min", "1 h 5 min".
+// span shows from and to as clock times, with dates when they are not on
+// the same local day ("2026-11-23 14:39", "2026-11-26 16:05").
+func (k *core) span(from, to time.Time) (string, string) {
+	f, t := from.In(k.loc()), to.In(k.loc())
+	if f.Format("2006-01-02") == t.Format("2006-01-02") {
+		return f.Format("15:04"), t.Format("15:04")
+	}
+	return f.Format("2006-01-02 15:04"), t.Format("2006-01-02 15:04")
+}
+
+// Since shows a duration as people say it: "12 min", "1 h 5 min". A
+// negative one (the clock was set back) shows as 0 min.
 func Since(d time.Duration) string {
-	d = d.Round(time.Minute)
+	d = max(d, 0).Round(time.Minute)
 	h, m := int(d.Hours()), int(d.Minutes())%60
 	switch {
 	case h == 0:
@@ -55,7 +66,8 @@ func (k *core) banner(f *Forum, a *Activation, names map[string]string, now time
 	if !a.EndedAt.IsZero() {
 		title = k.T("activation.banner_ended_title", "Forum", f.Name)
 		colour = "#7A7A7A"
-		text += "\n" + k.T("activation.banner_ended", "By", a.EndedBy, "Time", k.clock(a.EndedAt), "Duration", Since(a.EndedAt.Sub(a.At)))
+		_, ended := k.span(a.At, a.EndedAt)
+		text += "\n" + k.T("activation.banner_ended", "By", a.EndedBy, "Time", ended, "Duration", Since(a.EndedAt.Sub(a.At)))
 	} else {
 		text += "\n" + k.T("activation.banner_elapsed", "Time", k.clock(now), "Elapsed", Since(now.Sub(a.At)))
 	}
@@ -118,9 +130,10 @@ func (k *core) summary(f *Forum, a *Activation, names map[string]string) Message
 	for _, x := range a.Extra {
 		extra = append(extra, fmt.Sprintf("%s (%s, %s)", x.Name, names[x.Actor], k.clock(x.At)))
 	}
+	from, to := k.span(a.At, a.EndedAt)
 	m := Message{
 		Title: k.T("activation.summary_title", "Forum", f.Name),
-		Text:  k.T("activation.summary_text", "From", k.clock(a.At), "To", k.clock(a.EndedAt), "Duration", Since(a.EndedAt.Sub(a.At)), "By", a.ByName, "EndedBy", a.EndedBy, "Purposes", k.purposes(a.Purposes)),
+		Text:  k.T("activation.summary_text", "From", from, "To", to, "Duration", Since(a.EndedAt.Sub(a.At)), "By", a.ByName, "EndedBy", a.EndedBy, "Purposes", k.purposes(a.Purposes)),
 		Fields: []Field{
 			{Title: k.T("activation.acked", "N", len(acked), "Of", len(a.Actors)), Value: orDash(strings.Join(acked, "\n"))},
 			{Title: k.T("activation.never", "N", len(never)), Value: orDash(strings.Join(never, "\n"))},

@@ -100,6 +100,19 @@ func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 	return k.labelled(m), nil
 }
 
+// actionLine shows an action item with its owner and due date, marked
+// done, or overdue when its date has passed (today is the forum's date).
+func (k *core) actionLine(a ActionItem, names map[string]string, today string) string {
+	line := k.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due)
+	switch {
+	case a.Done:
+		line += " " + k.T("minutes.action_done", "Date", a.DoneAt.In(k.loc()).Format("2006-01-02"))
+	case a.Due < today:
+		line += " " + k.T("minutes.action_overdue")
+	}
+	return line
+}
+
 func (c *Conference) attendee(actor string) *Attendee {
 	for i := range c.Attendance {
 		if c.Attendance[i].Actor == actor {
@@ -133,8 +146,9 @@ func (k *core) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[str
 		return "", err
 	}
 	var earlier []string
+	today := k.Clock.Now().In(f.location()).Format("2006-01-02")
 	for _, a := range open {
-		line := k.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due)
+		line := k.actionLine(a, names, today)
 		if a.Conference == c.ID {
 			lines = append(lines, line)
 		} else {
@@ -179,8 +193,9 @@ func (k *core) minutes(tx Tx, f *Forum, c *Conference) (Message, error) {
 		return Message{}, err
 	}
 	var actions []string
+	today := k.Clock.Now().In(f.location()).Format("2006-01-02")
 	for _, a := range items {
-		actions = append(actions, k.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due))
+		actions = append(actions, k.actionLine(a, names, today))
 	}
 	next := "–"
 	if c.Next != nil {

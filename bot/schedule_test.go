@@ -75,3 +75,12 @@ func TestSeveralTimesADay(t *testing.T) {
 		t.Error("the same time twice was accepted")
 	}
 }
+
+// A clock set back never shows a negative duration.
+func TestSinceIsNeverNegative(t *testing.T) {
+	for d, want := range map[time.Duration]string{-73*time.Hour - 19*time.Minute: "0 min", 65 * time.Minute: "1 h 5 min", 12 * time.Minute: "12 min"} {
+		if got := bot.Since(d); got != want {
+			t.Errorf("Since(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -136,14 +137,14 @@ func (s *Shell) meta(line string) bool {
 	case "vem", "who":
 		s.printf("%s\n", p.T("shell.who", "User", s.User, "Channel", s.Channel))
 	case "spola", "advance":
-		d, err := time.ParseDuration(strings.ReplaceAll(arg, " ", ""))
+		d, err := parseSpan(arg)
 		if err != nil || d <= 0 || s.Clock == nil {
 			s.printf("%s\n", p.T("shell.advance_usage"))
 			return false
 		}
-		s.Clock.Advance(d)
-		s.printf("%s\n", p.T("shell.advanced", "D", d.String(), "Time", s.Engine.Bot.LocalTime(s.Clock.Now())))
-		s.Tick(context.Background())
+		target := s.Clock.Now().Add(d)
+		s.printf("%s\n", p.T("shell.advanced", "D", arg, "Time", s.Engine.Bot.LocalTime(target)))
+		s.advance(context.Background(), target)
 	case "avsluta", "quit", "exit", "q":
 		return true
 	default:
@@ -324,6 +325,49 @@ func (s *Shell) show(r commands.Reply) {
 // flush fires due timers and delivers what is queued, so posts show right
 // after the answer that caused them.
 func (s *Shell) flush(ctx context.Context) { s.Tick(ctx) }
+
+// advance lets time pass until target: each timer fires at its own time
+// and what it sends is delivered then, so that moving the clock over
+// 16:00 holds the meeting on time (not as if the bot had been down) and
+// a reminder comes before its deadline.
+func (s *Shell) advance(ctx context.Context, target time.Time) {
+	s.tickMu.Lock()
+	defer s.tickMu.Unlock()
+	for range 10000 {
+		next, _ := s.Engine.Bot.RunTimers(ctx)
+		if s.Outbox != nil {
+			_, _ = s.Outbox.DeliverDue(ctx)
+		}
+		if next.IsZero() || next.After(target) {
+			break
+		}
+		s.Clock.Advance(next.Sub(s.Clock.Now()))
+	}
+	s.Clock.Advance(target.Sub(s.Clock.Now()))
+	_, _ = s.Engine.Bot.RunTimers(ctx)
+	if s.Outbox != nil {
+		_, _ = s.Outbox.DeliverDue(ctx)
+	}
+}
+
+// parseSpan reads a span of time as Go does ("90m", "1h30m") and also in
+// days ("3d", "1d12h").
+func parseSpan(s string) (time.Duration, error) {
+	s = strings.ReplaceAll(s, " ", "")
+	days := time.Duration(0)
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		n, err := strconv.Atoi(s[:i])
+		if err != nil {
+			return 0, err
+		}
+		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
+	}
+	if s == "" {
+		return days, nil
+	}
+	d, err := time.ParseDuration(s)
+	return days + d, err
+}
 
 // Tick fires due timers (reminders, deadlines) and delivers the outbox.
 func (s *Shell) Tick(ctx context.Context) {

@@ -630,3 +630,35 @@ func TestActivationRefusalSaysTheRuleAndTheWayOut(t *testing.T) {
 		t.Errorf("output lacks %q\n%s", want, out)
 	}
 }
+
+// Time in the terminal passes as it would: a week's jump holds Thursday's
+// meeting on its minute (not FÖRSENAD, since the bot was not down),
+// reminders come before their deadline, days are accepted, and an action
+// item whose date has passed is marked.
+func TestTimePassesInOrder(t *testing.T) {
+	today := time.Now().In(bot.Stockholm()).Format("2006-01-02")
+	out := session(t, filepath.Join(t.TempDir(), "t.db"), `:som rasmus
+konferens starta ssr
+åtgärd Informationsblad ansvarig=sthlm senast=`+today+`
+:spola 1d
+konferens avsluta
+:som tove
+aktivera ssr
+:spola 1h
+avaktivera ssr
+:spola 7d
+`)
+	reminder, escalation := strings.Index(out, "Påminnelse: Regional"), strings.Index(out, "Ej kvitterat: Regional")
+	if reminder < 0 || escalation < 0 || reminder > escalation {
+		t.Errorf("reminder at %d, escalation at %d: want the reminder first\n%s", reminder, escalation, out)
+	}
+	if !strings.Contains(out, "Samverkanskonferens: Regional samverkanskonferens") || strings.Contains(out, "(FÖRSENAD)") {
+		t.Errorf("the week's meeting was not held on time:\n%s", out)
+	}
+	if !strings.Contains(out, "senast "+today+" – **FÖRSENAD**") {
+		t.Errorf("the overdue action item is not marked:\n%s", out)
+	}
+	if strings.Contains(out, "Skriv `:spola 10m`") {
+		t.Errorf(":spola 7d was refused:\n%s", out)
+	}
+}
