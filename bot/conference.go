@@ -67,6 +67,19 @@ type Conference struct {
 	Version    int       `json:"version"`
 	EndedAt    time.Time `json:"ended_at,omitzero"`
 	EndedBy    string    `json:"ended_by,omitempty"`
+	// Picture is the common picture the meeting worked from: each
+	// actor's report version as it stood when the meeting ended.
+	Picture []PictureRef `json:"picture,omitempty"`
+}
+
+// PictureRef names the version of one actor's report a meeting worked
+// from; versions never change, so the reference is the snapshot.
+type PictureRef struct {
+	Actor   string    `json:"actor"`
+	Number  uint64    `json:"number"`
+	Version int       `json:"version"`
+	TLP     TLP       `json:"tlp"`
+	At      time.Time `json:"at"`
 }
 
 // Label is the label of what the meeting writes.
@@ -607,6 +620,16 @@ func (cs *Conferences) End(ctx context.Context, c Caller, forumID string) (*Conf
 			return err
 		}
 		conf.EndedAt, conf.EndedBy = ch.Now, ch.Caller.Name()
+		conf.Picture = nil
+		for _, a := range f.Actors {
+			r, err := LatestReport(ch, f.ID, a)
+			if err != nil {
+				return err
+			}
+			if r != nil {
+				conf.Picture = append(conf.Picture, PictureRef{Actor: a, Number: r.Number, Version: r.Version, TLP: r.TLP, At: r.At})
+			}
+		}
 		f.Conference = 0
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err

@@ -113,6 +113,27 @@ func (k *core) actionLine(a ActionItem, names map[string]string, today string) s
 	return line
 }
 
+// pictureRefs lists the report versions a meeting worked from, each with
+// the command that shows it, and the actors that had none.
+func (k *core) pictureRefs(f *Forum, c *Conference, names map[string]string) string {
+	var lines, none []string
+	have := map[string]bool{}
+	for _, r := range c.Picture {
+		have[r.Actor] = true
+		lines = append(lines, k.T("minutes.picture_line", "Actor", names[r.Actor], "N", r.Number, "Version", r.Version, "Label", r.TLP.Label(),
+			"Time", r.At.In(k.loc()).Format("2006-01-02 15:04"), "Forum", f.ID, "A", r.Actor))
+	}
+	for _, a := range f.Actors {
+		if !have[a] {
+			none = append(none, names[a])
+		}
+	}
+	if len(none) > 0 {
+		lines = append(lines, k.T("minutes.picture_none", "Actors", strings.Join(none, ", ")))
+	}
+	return strings.Join(lines, "\n")
+}
+
 func (c *Conference) attendee(actor string) *Attendee {
 	for i := range c.Attendance {
 		if c.Attendance[i].Actor == actor {
@@ -219,6 +240,9 @@ func (k *core) minutes(tx Tx, f *Forum, c *Conference) (Message, error) {
 		},
 		Colour: "#1F6FB2",
 		TLP:    c.Label(),
+	}
+	if !c.EndedAt.IsZero() {
+		m.Sections = append(m.Sections, Section{Title: k.T("minutes.picture"), Text: k.pictureRefs(f, c, names)})
 	}
 	if c.Exercise {
 		m.Exercise = k.T("exercise.marker")

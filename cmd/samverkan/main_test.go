@@ -662,3 +662,33 @@ avaktivera ssr
 		t.Errorf(":spola 7d was refused:\n%s", out)
 	}
 }
+
+// The minutes keep the common picture the meeting worked from: each
+// actor's version as it stood at the end, unchanged by later versions.
+func TestMinutesKeepThePictureAsItStood(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "p.db"), `:som stina
+lägesbild ny ssr fakta="Skolor stängda"
+:som rasmus
+konferens starta ssr
+konferens avsluta
+:som stina
+lägesbild ny ssr fakta="Skolor öppna igen"
+:som rasmus
+konferens protokoll ssr #1
+`)
+	minutes := out[strings.LastIndex(out, "== Protokoll: "):]
+	for _, want := range []string{
+		"Lägesbilden mötet utgick från",
+		"SOS Alarm: #1 version 1, TLP:GREEN",
+		"Stockholms stad: #3 version 2, TLP:AMBER",
+		"`lägesbild visa ssr sthlm version=2`",
+		"Ingen lägesbild: Länsstyrelsen Stockholm, Polisen Region Stockholm, Ellevio",
+	} {
+		if !strings.Contains(minutes, want) {
+			t.Errorf("the minutes lack %q\n%s", want, minutes)
+		}
+	}
+	if strings.Contains(minutes, "version 3") {
+		t.Errorf("the minutes follow a later version:\n%s", minutes)
+	}
+}
