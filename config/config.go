@@ -5,12 +5,14 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -336,29 +338,60 @@ func (c *Config) MattermostEnabled() bool { return c.Mattermost.URL != "" }
 // SlackEnabled reports whether Slack is configured.
 func (c *Config) SlackEnabled() bool { return c.Slack.BotToken != "" }
 
-// Print writes the effective configuration with every secret masked.
+// Print writes the effective configuration with every secret masked:
+// each key with its value and where the value came from.
 func (c *Config) Print(w io.Writer) {
-	rows := [][2]string{
+	type row struct{ key, value, source string }
+	var rows []row
+	add := func(key, value string) { rows = append(rows, row{key, value, c.sources[key]}) }
+	for _, r := range [][2]string{
 		{"listen", c.Listen}, {"data", c.Data}, {"public_url", c.PublicURL}, {"locale", c.Locale},
 		{"admins", strings.Join(c.Admins, ",")},
 		{"mattermost.url", c.Mattermost.URL}, {"mattermost.token", c.Mattermost.Token},
 		{"mattermost.command_tokens", strings.Join(c.Mattermost.CommandTokens, ",")},
 		{"slack.bot_token", c.Slack.BotToken}, {"slack.signing_secret", c.Slack.SigningSecret},
 		{"slack.app_token", c.Slack.AppToken}, {"slack.api_url", c.Slack.APIURL},
+		{"max_in_flight", strconv.Itoa(c.MaxInFlight)},
+		{"mattermost.requests_per_second", strconv.Itoa(c.Mattermost.RequestsPerSecond)},
+		{"mattermost.burst", strconv.Itoa(c.Mattermost.Burst)},
+	} {
+		add(r[0], r[1])
+	}
+	// The call-in deadline of every level, configured or not, and each
+	// configured conference schedule as the bot reads it.
+	deadlines := c.Deadlines()
+	for _, l := range bot.Levels() {
+		key := "call_in_deadlines." + l.Word("sv") // as the configuration names it
+		d, src := bot.DefaultDeadlines[l], ""
+		if v, ok := deadlines[l]; ok {
+			d, src = v, cmp.Or(c.sources[key], c.sources["call_in_deadlines"])
+		}
+		rows = append(rows, row{key, fmt.Sprintf("%d min", int(d.Minutes())), src})
+	}
+	forums := make([]string, 0, len(c.Conferences))
+	for f := range c.Conferences {
+		forums = append(forums, f)
+	}
+	sort.Strings(forums)
+	for _, f := range forums {
+		key, v := "conferences."+f, c.Conferences[f]
+		if s, err := ParseConference(v); err == nil {
+			v = "off"
+			if s != nil {
+				v = s.Describe("en")
+			}
+		}
+		rows = append(rows, row{key, v, cmp.Or(c.sources[key], c.sources["conferences"])})
 	}
 	for _, r := range rows {
-		v := r[1]
-		if secrets[r[0]] {
+		v := r.value
+		if secrets[r.key] {
 			v = mask(v)
 		}
 		if v == "" {
 			v = "(unset)"
 		}
-		src := c.sources[r[0]]
-		if src == "" {
-			src = "default"
-		}
-		fmt.Fprintf(w, "%-26s %-40s # %s\n", r[0], v, src)
+		fmt.Fprintf(w, "%-31s %-40s # %s\n", r.key, v, cmp.Or(r.source, "default"))
 	}
 }
 

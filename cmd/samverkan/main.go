@@ -55,7 +55,7 @@ func flagSet(o *options, getenv func(string) string, stderr io.Writer) *flag.Fla
 	fs.BoolVar(&o.noDemo, "no-demo", false, "shell: do not create the demo forum in an empty database")
 	fs.BoolVar(&o.probe, "probe", false, "check-config: try the platforms with the configured credentials")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -86,6 +86,13 @@ var commandOnly = map[string]string{"user": "shell", "no-demo": "shell", "probe"
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	var o options
 	fs := flagSet(&o, getenv, stderr)
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout) // asked for: the answer, not an error
+			fs.Usage()
+			return 0
+		}
+	}
 	words, err := parse(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {

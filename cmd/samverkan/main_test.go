@@ -692,3 +692,41 @@ konferens protokoll ssr #1
 		t.Errorf("the minutes follow a later version:\n%s", minutes)
 	}
 }
+
+// check-config shows everything it reads: the call-in deadline of every
+// level and each conference schedule, with where each came from.
+func TestCheckConfigShowsDeadlinesAndConferences(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "samverkan.yaml")
+	if err := os.WriteFile(cfgPath, []byte("call_in_deadlines:\n  samordnande: 20\nconferences:\n  ssr: dagligen 08:00,16:00\n  tfn: av\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"check-config", "--config", cfgPath}, nil, &out, &errb, env(nil)); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{
+		"call_in_deadlines.samordnande   20 min", cfgPath + ":2",
+		"call_in_deadlines.inriktande    60 min", "# default",
+		"conferences.ssr                 daily 08:00, 16:00 (Europe/Stockholm)",
+		"conferences.tfn                 off",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check-config lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// --help is an answer: it goes to standard output and exits 0; a wrong
+// flag is an error: usage to standard error, exit 2.
+func TestHelpGoesToStandardOutput(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"--help"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Usage:") || errb.Len() != 0 {
+		t.Errorf("--help: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"--nonsense"}, nil, &out, &errb, env(nil)); code != 2 || !strings.Contains(errb.String(), "Usage:") || out.Len() != 0 {
+		t.Errorf("--nonsense: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
