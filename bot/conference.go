@@ -67,6 +67,22 @@ type Conference struct {
 	Version    int       `json:"version"`
 	EndedAt    time.Time `json:"ended_at,omitzero"`
 	EndedBy    string    `json:"ended_by,omitempty"`
+	// Convener is the actor that convened the meeting (the host for a
+	// scheduled one); it appoints the meeting's chair and secretary.
+	Convener      string `json:"convener,omitempty"`
+	Chair         string `json:"chair,omitempty"` // member IDs
+	Secretary     string `json:"secretary,omitempty"`
+	ChairName     string `json:"chair_name,omitempty"`
+	SecretaryName string `json:"secretary_name,omitempty"`
+	StartedByID   string `json:"started_by_id,omitempty"`
+	// Form is how the meeting is held (telefon, webb, video, fysiskt) and
+	// Join how to take part: a link, a dial-in number, meeting codes.
+	Form string `json:"form,omitempty"`
+	Join string `json:"join,omitempty"`
+	// Summary is the chair's summary against the purpose; Direction the
+	// common direction agreed ("beslut i stort").
+	Summary   *Entry `json:"summary,omitempty"`
+	Direction *Entry `json:"direction,omitempty"`
 	// Picture is the common picture the meeting worked from: each
 	// actor's report version as it stood when the meeting ended.
 	Picture []PictureRef `json:"picture,omitempty"`
@@ -318,7 +334,7 @@ func (cs *Conferences) holdOccurrence(ch *Change, f *Forum, when time.Time) erro
 			return err
 		}
 	}
-	conf, err := cs.startConference(ch, f, when, occ, lateness > time.Minute, "")
+	conf, err := cs.startConference(ch, f, when, occ, lateness > time.Minute, "", Convening{})
 	if err != nil {
 		return err
 	}
@@ -369,12 +385,19 @@ func chairs(tx Tx, f *Forum) []Member {
 }
 
 // startConference opens a conference and posts its agenda everywhere.
-func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time, occ string, late bool, by string) (*Conference, error) {
+func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time, occ string, late bool, by string, cv Convening) (*Conference, error) {
 	id, err := ch.NextSeq(BucketConferences)
 	if err != nil {
 		return nil, err
 	}
-	conf := &Conference{ID: id, Forum: f.ID, Occurrence: occ, Scheduled: scheduled, Started: ch.Now, Late: late, StartedBy: by, Exercise: f.Exercise, TLP: TLPAmber, Purposes: []Purpose{PurposeInformation, PurposePicture}}
+	conf := &Conference{ID: id, Forum: f.ID, Occurrence: occ, Scheduled: scheduled, Started: ch.Now, Late: late, StartedBy: by, Exercise: f.Exercise, TLP: TLPAmber, Purposes: []Purpose{PurposeInformation, PurposePicture},
+		Convener: f.Host, Form: cv.Form, Join: CleanLine(cv.Join)}
+	if m := ch.Caller.Member; m != nil && by != "" {
+		conf.Convener, conf.StartedByID = m.Actor, m.ID
+	}
+	if err := cs.appoint(ch, f, conf, cv); err != nil {
+		return nil, err
+	}
 	if a, _ := CurrentActivation(ch, f); a != nil {
 		conf.Purposes, conf.Exercise = a.Purposes, conf.Exercise || a.Exercise
 	}
@@ -399,8 +422,18 @@ func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time
 
 func agendaRef(id uint64) string { return "conference:" + itoa(id) + ":agenda" }
 
-// StartConference opens an ad-hoc conference now.
+// Start opens an ad-hoc conference now, convened by the caller's actor
+// with the default chair and secretary.
 func (cs *Conferences) Start(ctx context.Context, c Caller, forumID string) (*Conference, error) {
+	return cs.Convene(ctx, c, forumID, Convening{})
+}
+
+// Convene opens a conference now, convened by the caller's actor as cv
+// says.
+func (cs *Conferences) Convene(ctx context.Context, c Caller, forumID string, cv Convening) (*Conference, error) {
+	if cv.Form != "" && !slices.Contains(Forms, cv.Form) {
+		return nil, Errorf(EINVALID, "err.bad_form", "Value", cv.Form).OnField("form")
+	}
 	var out *Conference
 	err := cs.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermConference)
@@ -412,15 +445,86 @@ func (cs *Conferences) Start(ctx context.Context, c Caller, forumID string) (*Co
 		} else if cur != nil {
 			return Errorf(ECONFLICT, "err.conference_running", "Forum", f.ID, "N", cur.ID)
 		}
-		out, err = cs.startConference(ch, f, ch.Now, "", false, ch.Caller.Name())
+		out, err = cs.startConference(ch, f, ch.Now, "", false, ch.Caller.Name(), cv)
 		return err
 	})
 	return out, err
 }
 
-// running loads the forum's running conference for a minutes command.
-func running(ch *Change, forumID string, p Permission) (*Forum, *Conference, error) {
-	f, err := ch.forum(forumID, p)
+// Convening is what the one who convenes a meeting says about it: whom
+// the convening actor appoints chair and secretary (by default its
+// members with those roles, else the convener), how it is held and how to
+// take part.
+type Convening struct {
+	Chair, Secretary *Identity
+	Form             string // telefon, webb, video, fysiskt
+	Join             string
+}
+
+// Forms are how a meeting can be held.
+var Forms = []string{"telefon", "webb", "video", "fysiskt"}
+
+// appoint names the meeting's chair and secretary: those given, who must
+// be active members of the forum's actors, or by default the convening
+// actor's members with the role, or the one who convened it.
+func (cs *Conferences) appoint(ch *Change, f *Forum, conf *Conference, cv Convening) error {
+	pick := func(given *Identity, role Role, field string) (*Member, error) {
+		if given != nil {
+			m, err := activeMember(ch, *given)
+			if err != nil {
+				return nil, err
+			}
+			if m == nil || !f.HasActor(m.Actor) {
+				return nil, Errorf(EINVALID, "err.not_forum_member", "User", given.String(), "Forum", f.ID).OnField(field)
+			}
+			return m, nil
+		}
+		ms, err := ListMembers(ch)
+		if err != nil {
+			return nil, err
+		}
+		for i := range ms {
+			if ms[i].Actor == conf.Convener && ms[i].Has(role) && !ms[i].Retired {
+				return &ms[i], nil
+			}
+		}
+		return ch.Caller.Member, nil
+	}
+	chair, err := pick(cv.Chair, RoleChair, "ordforande")
+	if err != nil {
+		return err
+	}
+	sec, err := pick(cv.Secretary, RoleSecretary, "sekreterare")
+	if err != nil {
+		return err
+	}
+	if chair != nil {
+		conf.Chair, conf.ChairName = chair.ID, chair.Name
+	}
+	if sec != nil {
+		conf.Secretary, conf.SecretaryName = sec.ID, sec.Name
+	}
+	return nil
+}
+
+// keepsMinutes reports whether c may write the running meeting's minutes
+// and end it: its chair, its secretary, the one who convened it, an admin,
+// or anyone with the chair's or secretary's role.
+func (conf *Conference) keepsMinutes(c Caller) bool {
+	if c.Admin {
+		return true
+	}
+	m := c.Member
+	if m == nil {
+		return false
+	}
+	return m.ID == conf.Chair || m.ID == conf.Secretary || (conf.StartedByID != "" && m.ID == conf.StartedByID) || m.Has(RoleChair) || m.Has(RoleSecretary)
+}
+
+// running loads the forum's running conference for a minutes command,
+// which its chair, secretary or convener may give (keepsMinutes).
+func running(ch *Change, forumID string) (*Forum, *Conference, error) {
+	f, err := ch.forum(forumID, PermMember)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -430,6 +534,9 @@ func running(ch *Change, forumID string, p Permission) (*Forum, *Conference, err
 	}
 	if conf == nil {
 		return nil, nil, Errorf(ECONFLICT, "err.no_conference", "Forum", f.ID)
+	}
+	if !conf.keepsMinutes(ch.Caller) {
+		return nil, nil, Errorf(EFORBIDDEN, "err.not_minutes_keeper", "N", conf.ID, "Chair", orDash(conf.ChairName), "Secretary", orDash(conf.SecretaryName))
 	}
 	return f, conf, nil
 }
@@ -508,6 +615,24 @@ func (cs *Conferences) Present(ctx context.Context, c Caller, forumID, actor str
 	return out, first, err
 }
 
+// Summarize records the chair's summary against the meeting's purpose
+// (agenda item 5), replacing an earlier one.
+func (cs *Conferences) Summarize(ctx context.Context, c Caller, forumID, text string) (*Conference, error) {
+	return cs.minute(ctx, c, forumID, text, "summed_up", func(_ *Change, conf *Conference, e Entry) error {
+		conf.Summary = &e
+		return nil
+	})
+}
+
+// Direct records the common direction the meeting agreed ("beslut i
+// stort"), replacing an earlier one.
+func (cs *Conferences) Direct(ctx context.Context, c Caller, forumID, text string) (*Conference, error) {
+	return cs.minute(ctx, c, forumID, text, "direction_set", func(_ *Change, conf *Conference, e Entry) error {
+		conf.Direction = &e
+		return nil
+	})
+}
+
 // Decide adds a decision to the minutes.
 func (cs *Conferences) Decide(ctx context.Context, c Caller, forumID, text string) (*Conference, error) {
 	return cs.minute(ctx, c, forumID, text, "decided", func(ch *Change, conf *Conference, e Entry) error {
@@ -525,7 +650,7 @@ func (cs *Conferences) minute(ctx context.Context, c Caller, forumID, text, acti
 	}
 	var out *Conference
 	err := cs.Update(ctx, c, func(ch *Change) error {
-		f, conf, err := running(ch, forumID, PermMinutes)
+		f, conf, err := running(ch, forumID)
 		if err != nil {
 			return err
 		}
@@ -552,7 +677,7 @@ func (cs *Conferences) AddAction(ctx context.Context, c Caller, forumID, text, o
 	}
 	var out *ActionItem
 	err := cs.Update(ctx, c, func(ch *Change) error {
-		f, conf, err := running(ch, forumID, PermMinutes)
+		f, conf, err := running(ch, forumID)
 		if err != nil {
 			return err
 		}
@@ -615,7 +740,7 @@ func (cs *Conferences) SetNext(ctx context.Context, c Caller, forumID, text stri
 func (cs *Conferences) End(ctx context.Context, c Caller, forumID string) (*Conference, error) {
 	var out *Conference
 	err := cs.Update(ctx, c, func(ch *Change) error {
-		f, conf, err := running(ch, forumID, PermEndConference)
+		f, conf, err := running(ch, forumID)
 		if err != nil {
 			return err
 		}

@@ -27,9 +27,12 @@ func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 		title = k.T("conference.ended_prefix") + " " + title
 	}
 	m := Message{Title: title, Colour: "#1F6FB2", TLP: c.Label()}
+	var intro []string
 	if c.Late {
-		m.Text = k.T("conference.late_text", "When", k.confTime(f, c.Scheduled), "Now", k.confTime(f, c.Started))
+		intro = append(intro, k.T("conference.late_text", "When", k.confTime(f, c.Scheduled), "Now", k.confTime(f, c.Started)))
 	}
+	intro = append(intro, k.convened(c, names))
+	m.Text = strings.Join(intro, "\n")
 	// 1. Roll call.
 	var present, absent []string
 	for _, a := range f.Actors {
@@ -73,12 +76,15 @@ func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 	}
 	m.Sections = append(m.Sections,
 		Section{Title: k.T("agenda.4"), Text: turn},
-		Section{Title: k.T("agenda.5"), Text: k.T("agenda.5_text")},
+		Section{Title: k.T("agenda.5"), Text: k.confSummary(c)},
 	)
 	// 6. Decisions and actions, with open ones from earlier meetings.
 	dec, err := k.decisionsAndActions(tx, f, c, names)
 	if err != nil {
 		return m, err
+	}
+	if c.Direction != nil {
+		dec = k.T("conference.direction", "Text", c.Direction.Text) + "\n" + dec
 	}
 	m.Sections = append(m.Sections, Section{Title: k.T("agenda.6"), Text: dec})
 	// 7. Next meeting.
@@ -98,6 +104,44 @@ func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 		m.Exercise = k.T("exercise.marker")
 	}
 	return k.labelled(m), nil
+}
+
+// convened says who convened the meeting, who chairs it and keeps its
+// minutes, how it is held and how to take part.
+func (k *core) convened(c *Conference, names map[string]string) string {
+	line := k.T("conference.roles", "Chair", orDash(c.ChairName), "Secretary", orDash(c.SecretaryName))
+	if c.Convener != "" {
+		line = k.T("conference.convened_by", "Actor", cmpOr(names[c.Convener], c.Convener)) + " " + line
+	}
+	if c.Form != "" {
+		line += " " + k.T("conference.form", "Form", k.T("form."+c.Form))
+	}
+	if c.Join != "" {
+		line += "\n" + k.T("conference.join", "Join", c.Join)
+	}
+	return line
+}
+
+// confSummary is the chair's summary against the purpose, or how to give it.
+func (k *core) confSummary(c *Conference) string {
+	if c.Summary == nil {
+		return k.T("agenda.5_text", "Purposes", k.purposes(c.Purposes))
+	}
+	return k.T("conference.summary_line", "Purposes", k.purposes(c.Purposes), "Text", c.Summary.Text)
+}
+
+func entryText(e *Entry) string {
+	if e == nil {
+		return ""
+	}
+	return e.Text
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // actionLine shows an action item with its owner and due date, marked
@@ -234,6 +278,9 @@ func (k *core) minutes(tx Tx, f *Forum, c *Conference) (Message, error) {
 			{Title: k.T("minutes.absent", "N", len(absent)), Value: orDash(strings.Join(absent, "\n"))},
 		},
 		Sections: []Section{
+			{Title: k.T("minutes.convened"), Text: k.convened(c, names)},
+			{Title: k.T("minutes.summary"), Text: k.confSummary(c)},
+			{Title: k.T("minutes.direction"), Text: orDash(entryText(c.Direction))},
 			{Title: k.T("minutes.decisions"), Text: orDash(strings.Join(decisions, "\n"))},
 			{Title: k.T("minutes.actions"), Text: orDash(strings.Join(actions, "\n"))},
 			{Title: k.T("minutes.next"), Text: next},

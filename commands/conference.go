@@ -24,27 +24,41 @@ func (e *Engine) registerConference() {
 			{Name: Word{"zon", "zone"}, Meta: Word{"Europe/Stockholm", "Europe/Stockholm"}, Kind: KindText, Positional: true, Optional: true, Help: "param.zone"}},
 		Perm: bot.PermConference, Help: "help.conference_schedule", Run: e.confSchedule,
 	})
-	for i, w := range []Word{{"starta", "start"}, {"agenda", "agenda"}} {
-		e.Register(&Command{Path: []Word{wConf, w}, Params: []Param{pForum}, Perm: bot.PermConference, Help: "help.conference_start", Run: e.confStart, Alias: i > 0})
+	var formChoices []bot.Option
+	for _, f := range bot.Forms {
+		formChoices = append(formChoices, bot.Option{Label: "form." + f, Value: f})
 	}
-	e.Register(&Command{Path: []Word{wConf, {"avsluta", "end"}}, Params: []Param{pForumOptional}, Perm: bot.PermEndConference, Help: "help.conference_end", Run: e.confEnd})
+	convene := []Param{pForum,
+		{Name: Word{"ordförande", "chair"}, Meta: Word{"@person", "@person"}, Kind: KindUser, Optional: true, Help: "param.chair"},
+		{Name: Word{"sekreterare", "secretary"}, Meta: Word{"@person", "@person"}, Kind: KindUser, Optional: true, Help: "param.secretary"},
+		{Name: Word{"form", "form"}, Meta: Word{"video", "video"}, Kind: KindChoice, Choices: formChoices, Optional: true, Help: "param.form"},
+		{Name: Word{"anslut", "join"}, Meta: Word{`"länk, kod"`, `"link, code"`}, Kind: KindText, Optional: true, Help: "param.join"},
+	}
+	for i, w := range []Word{{"starta", "start"}, {"agenda", "agenda"}} {
+		e.Register(&Command{Path: []Word{wConf, w}, Params: convene, Perm: bot.PermConference, Help: "help.conference_start", Run: e.confStart, Alias: i > 0})
+	}
+	// The minutes are kept by the meeting's chair and secretary, whom the
+	// convening actor appoints: the bot checks that, per meeting.
+	e.Register(&Command{Path: []Word{wConf, {"avsluta", "end"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.conference_end", Run: e.confEnd})
+	e.Register(&Command{Path: []Word{{"sammanfattning", "summary"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.summary", Run: e.confSummary})
+	e.Register(&Command{Path: []Word{{"beslut-i-stort", "direction"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.direction", Run: e.confDirection})
 	e.Register(&Command{
 		Path:   []Word{wConf, {"protokoll", "minutes"}},
 		Params: []Param{pForum, {Name: Word{"datum", "date"}, Meta: Word{"ÅÅÅÅ-MM-DD|#N", "YYYY-MM-DD|#N"}, Kind: KindText, Positional: true, Optional: true, Help: "param.date"}},
 		Perm:   bot.PermMember, Help: "help.conference_minutes", Run: e.confMinutes,
 	})
 	e.Register(&Command{Path: []Word{{"närvarande", "present"}}, Params: []Param{pForumOptional, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}}, Perm: bot.PermMember, Help: "help.present", Run: e.confPresent, Action: bot.ActPresent})
-	e.Register(&Command{Path: []Word{{"beslut", "decision"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMinutes, Help: "help.decision", Run: e.confDecision})
+	e.Register(&Command{Path: []Word{{"beslut", "decision"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.decision", Run: e.confDecision})
 	e.Register(&Command{
 		Path: []Word{{"åtgärd", "action"}},
 		Params: []Param{pText,
 			{Name: Word{"ansvarig", "owner"}, Meta: Word{"A", "A"}, Kind: KindActor, Help: "param.owner"},
 			{Name: Word{"senast", "due"}, Meta: Word{"ÅÅÅÅ-MM-DD", "YYYY-MM-DD"}, Kind: KindText, Help: "param.due"},
 			pForumKeyed},
-		Perm: bot.PermMinutes, Help: "help.action", Run: e.confAction,
+		Perm: bot.PermMember, Help: "help.action", Run: e.confAction,
 	})
 	e.Register(&Command{Path: []Word{{"åtgärd", "action"}, {"klar", "done"}}, Params: []Param{{Name: Word{"nummer", "number"}, Meta: Word{"N", "N"}, Kind: KindText, Positional: true, Help: "param.number"}}, Perm: bot.PermMinutes, Help: "help.action_done", Run: e.confActionDone})
-	e.Register(&Command{Path: []Word{{"nästa-möte", "next"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMinutes, Help: "help.next", Run: e.confNext})
+	e.Register(&Command{Path: []Word{{"nästa-möte", "next"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.next", Run: e.confNext})
 }
 
 func (e *Engine) confSchedule(ctx context.Context, r *Request, a Args) (Reply, error) {
@@ -70,12 +84,52 @@ func (e *Engine) confSchedule(ctx context.Context, r *Request, a Args) (Reply, e
 }
 
 func (e *Engine) confStart(ctx context.Context, r *Request, a Args) (Reply, error) {
-	c, err := e.Bot.Conferences.Start(ctx, r.Caller, a.Get("forum"))
+	cv := bot.Convening{Form: a.Get("form"), Join: a.Get("anslut")}
+	for _, role := range []struct {
+		key string
+		to  **bot.Identity
+	}{{"ordforande", &cv.Chair}, {"sekreterare", &cv.Secretary}} {
+		if a.Has(role.key) { // bound as identity|username, as for `medlem lägg-till`
+			key, username, _ := strings.Cut(a.Get(role.key), "|")
+			id, err := bot.ParseIdentity(key)
+			if err != nil {
+				return Reply{}, fieldOf(err, role.key)
+			}
+			id.Username = username
+			*role.to = &id
+		}
+	}
+	c, err := e.Bot.Conferences.Convene(ctx, r.Caller, a.Get("forum"), cv)
 	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("conference.started", "Forum", c.Forum, "N", c.ID)}}, nil
+	roles := p.T("conference.roles", "Chair", orNone(c.ChairName, "–"), "Secretary", orNone(c.SecretaryName, "–"))
+	return Reply{Message: bot.Message{Text: p.T("conference.started", "Forum", c.Forum, "N", c.ID, "Roles", roles)}}, nil
+}
+
+func (e *Engine) confSummary(ctx context.Context, r *Request, a Args) (Reply, error) {
+	forum, err := e.minutesForum(r, a)
+	if err != nil {
+		return Reply{}, err
+	}
+	c, err := e.Bot.Conferences.Summarize(ctx, r.Caller, forum, strings.Join(a["text"], " "))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Message: bot.Message{Text: catalog.Printer{Lang: r.Lang}.T("conference.summarized", "N", c.ID)}}, nil
+}
+
+func (e *Engine) confDirection(ctx context.Context, r *Request, a Args) (Reply, error) {
+	forum, err := e.minutesForum(r, a)
+	if err != nil {
+		return Reply{}, err
+	}
+	c, err := e.Bot.Conferences.Direct(ctx, r.Caller, forum, strings.Join(a["text"], " "))
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Message: bot.Message{Text: catalog.Printer{Lang: r.Lang}.T("conference.directed", "N", c.ID)}}, nil
 }
 
 func (e *Engine) confEnd(ctx context.Context, r *Request, a Args) (Reply, error) {

@@ -193,7 +193,7 @@ func TestCheckConfigMasksSecrets(t *testing.T) {
 			t.Errorf("check-config printed secret %q:\n%s", secret, s)
 		}
 	}
-	for _, want := range []string{"https://chat.example.org", "SAMVERKAN_MATTERMOST_TOKEN", "******** (2 set)", "configuration OK", "autocomplete hint:        [hjälp|forum|aktör|medlem|begär-aktivering|aktivera|kvittera|status|avaktivera|lägesbild|konferens|närvarande|beslut|åtgärd|nästa-möte|budskap] …"} {
+	for _, want := range []string{"https://chat.example.org", "SAMVERKAN_MATTERMOST_TOKEN", "******** (2 set)", "configuration OK", "autocomplete hint:        [hjälp|forum|aktör|medlem|begär-aktivering|aktivera|kvittera|status|avaktivera|lägesbild|konferens|sammanfattning|beslut-i-stort|närvarande|beslut|åtgärd|nästa-möte|budskap] …"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("check-config lacks %q:\n%s", want, s)
 		}
@@ -728,5 +728,45 @@ func TestHelpGoesToStandardOutput(t *testing.T) {
 	errb.Reset()
 	if code := run([]string{"--nonsense"}, nil, &out, &errb, env(nil)); code != 2 || !strings.Contains(errb.String(), "Usage:") || out.Len() != 0 {
 		t.Errorf("--nonsense: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
+
+// A meeting is convened: the convening actor appoints chair and secretary
+// (by default its own), says how it is held and how to join; they keep the
+// minutes, with the summary against the purpose and the common direction,
+// and someone else is told who does.
+func TestAConvenedMeeting(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "c.db"), `:som tove
+konferens starta ssr ordförande=@klara sekreterare=@stina form=video anslut="https://möte.example/ssr kod 4711"
+:som stina
+beslut Skolorna i Kista håller stängt i morgon
+:som sven
+beslut Något annat
+:som tove
+sammanfattning Läget är under kontroll; elen åter i kväll
+:som klara
+beslut-i-stort Samordnad information via krisinformation.se
+:som stina
+konferens avsluta
+:som rasmus
+konferens starta ssr
+`)
+	for _, want := range []string{
+		"Ordförande: Klara Kommunikatör · sekreterare: Stina Stad.",
+		"Sammankallad av Länsstyrelsen Stockholm. Ordförande: Klara Kommunikatör · sekreterare: Stina Stad. Form: video.",
+		"Anslut: https://möte.example/ssr kod 4711",
+		"! Protokollet för möte #1 förs av ordföranden (Klara Kommunikatör), sekreteraren (Stina Stad) eller den som sammankallade mötet.",
+		"Mot syftet (", "): Läget är under kontroll; elen åter i kväll",
+		"**Beslut i stort:** Samordnad information via krisinformation.se",
+		"-- Beslut i stort --", "-- Sammanfattning mot syftet --",
+		"1. Skolorna i Kista håller stängt i morgon",
+		"Konferens #2 i ssr är öppnad; dagordningen är postad i forumets kanaler. Ordförande: Rasmus Samordnare · sekreterare: Selma Sekreterare.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Något annat") && !strings.Contains(out, "förs av ordföranden") {
+		t.Error("a member without a part in the meeting minuted a decision")
 	}
 }
