@@ -80,6 +80,14 @@ func SeedDemo(ctx context.Context, b *bot.Bot) (bool, error) {
 	if _, err := b.Registry.JoinForum(ctx, sys, "ssr", []string{"sos", "pol", "sthlm", "ellevio"}); err != nil {
 		return false, err
 	}
+	// During the demo's large event the forum meets twice on Thursdays.
+	twice, err := bot.ParseSchedule("torsdag", "08:00,16:00", "Europe/Stockholm")
+	if err != nil {
+		return false, err
+	}
+	if err := b.Conferences.SetSchedule(ctx, sys, "ssr", twice); err != nil {
+		return false, err
+	}
 	for _, m := range demoMembers {
 		id := bot.Identity{Platform: bot.Shell, UserID: m.user, Username: m.user}
 		if _, _, err := b.Registry.AddMember(ctx, sys, bot.Member{ID: m.user, Name: m.name, Actor: m.actor, Roles: m.roles}, id); err != nil {

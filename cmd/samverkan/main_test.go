@@ -114,7 +114,7 @@ func TestAuditVerify(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "a.db")
 	session(t, data, "forum visa\n") // the demo writes audit events
 	var out, errb bytes.Buffer
-	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "OK: 22 records") {
+	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "OK: 23 records") {
 		t.Fatalf("untouched log: exit %d %s %s", code, out.String(), errb.String())
 	}
 	// Edit record 4 in the file.
@@ -768,5 +768,39 @@ konferens starta ssr
 	}
 	if strings.Contains(out, "Något annat") && !strings.Contains(out, "förs av ordföranden") {
 		t.Error("a member without a part in the meeting minuted a decision")
+	}
+}
+
+// The README's crisis day runs as written: nothing refused, and each part
+// shows what the README says it shows.
+func TestTheREADMECrisisDayRuns(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	start := strings.Index(doc, "### A crisis day in the terminal")
+	if start < 0 {
+		t.Fatal("the README has no crisis day")
+	}
+	block := doc[start:]
+	block = block[strings.Index(block, "```\n")+4:]
+	block = block[:strings.Index(block, "```")]
+	out := session(t, filepath.Join(t.TempDir(), "day.db"), block)
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "! ") {
+			t.Errorf("refused: %s", line)
+		}
+	}
+	for _, want := range []string{
+		"Dessa aktörer har inte svarat; kontakta dem på annat sätt:\n• Länsstyrelsen Stockholm: tel 010-000 00 01",
+		"Kontaktlista: Regional samverkanskonferens",
+		"Oförändrat från version 1:",
+		"Ordförande: Klara Kommunikatör · sekreterare: Stina Stad.",
+		"== Protokoll: Regional samverkanskonferens", "(#1) ==", "(#2) ==",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the crisis day lacks %q\n%s", want, out)
+		}
 	}
 }
