@@ -81,6 +81,10 @@ func T(lang, id string, kv ...any) string {
 		}
 	}
 	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if err != nil && count != nil {
+		// A message without plural forms is the same for every count.
+		s, err = loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	}
 	if err != nil {
 		return id
 	}

@@ -85,3 +85,24 @@ func TestTemplatesRender(t *testing.T) {
 		}
 	}
 }
+
+// Counts choose a message's plural form; a message without plural forms
+// reads the same for every count.
+func TestPluralForms(t *testing.T) {
+	for _, c := range []struct {
+		lang, id string
+		count    int
+		want     string
+	}{
+		{"sv", "conference.present_noted", 1, "Närvaro noterad för x (1 aktör närvarande)."},
+		{"sv", "conference.present_noted", 3, "Närvaro noterad för x (3 aktörer närvarande)."},
+		{"en", "conference.present_noted", 1, "Presence noted for x (1 actor present)."},
+		{"sv", "report.n_internal", 1, "1 internt"},
+		{"sv", "report.n_internal", 2, "2 interna"},
+		{"sv", "conference.present_already", 1, "x är redan anmäld som närvarande."},
+	} {
+		if got := catalog.T(c.lang, c.id, "Actor", "x", "N", c.count, "Count", c.count); got != c.want {
+			t.Errorf("T(%s, %s, %d) = %q, want %q", c.lang, c.id, c.count, got, c.want)
+		}
+	}
+}

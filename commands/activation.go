@@ -85,7 +85,7 @@ func (e *Engine) activate(ctx context.Context, r *Request, a Args) (Reply, error
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	m := bot.Message{Text: p.T("activation.activated", "Forum", act.Forum, "ID", act.Forum, "N", len(act.Actors), "Deadline", e.Bot.LocalTime(act.Deadline))}
+	m := bot.Message{Text: p.T("activation.activated", "Forum", act.Forum, "ID", act.Forum, "N", len(act.Actors), "Count", len(act.Actors), "Deadline", e.Bot.LocalTime(act.Deadline))}
 	if act.Exercise {
 		m.Exercise = p.T("exercise.marker")
 	}

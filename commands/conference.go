@@ -186,7 +186,7 @@ func (e *Engine) confPresent(ctx context.Context, r *Request, a Args) (Reply, er
 	if r.Caller.Member != nil {
 		actor = r.Caller.Member.Actor
 	}
-	return Reply{Message: bot.Message{Text: p.T(id, "Actor", actor, "N", len(c.Attendance))}}, nil
+	return Reply{Message: bot.Message{Text: p.T(id, "Actor", actor, "N", len(c.Attendance), "Count", len(c.Attendance))}}, nil
 }
 
 func (e *Engine) minutesForum(r *Request, a Args) (string, error) {

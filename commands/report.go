@@ -47,11 +47,11 @@ func (e *Engine) registerReports() {
 	params := []Param{pForum}
 	for _, w := range sectionWords {
 		params = append(params,
-			Param{Name: w, Meta: Word{"text", "text"}, Kind: KindLong, Optional: true, Help: "section." + w.key() + ".help"},
+			Param{Name: w, Meta: Word{"text", "text"}, Kind: KindLong, Optional: true, Help: "section." + w.key() + ".help", Label: "label.section." + w.key()},
 			Param{Name: Word{w.Sv + "-delas", w.En + "-shared"}, Meta: Word{"delas|intern", "delas|intern"}, Kind: KindChoice, Choices: shareChoices, Optional: true, Help: "param.share", Label: "label.share." + w.key()})
 	}
 	params = append(params,
-		Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Help: "param.tlp", Parse: parseTLP},
+		Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Help: "param.tlp", Parse: parseTLP, Label: "label.tlp"},
 		Param{Name: Word{"till", "to"}, Meta: Word{"@a,@b", "@a,@b"}, Kind: KindText, Optional: true, Help: "param.report_to", Label: "label.report_to",
 			OnlyWhen: &bot.FieldValue{Field: "tlp", Value: string(bot.TLPRed)}})
 	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew, Action: bot.ActNewReport, Prefill: e.reportDraft,
@@ -228,7 +228,7 @@ func (e *Engine) reportRequest(ctx context.Context, r *Request, a Args) (Reply, 
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("report.requested", "N", n, "Forum", a.Get("forum"))}}, nil
+	return Reply{Message: bot.Message{Text: p.T("report.requested", "N", n, "Count", n, "Forum", a.Get("forum"))}}, nil
 }
 
 // reportExport sends the compiled picture as a Markdown file to the

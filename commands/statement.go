@@ -175,6 +175,9 @@ func (e *Engine) stmtApprove(ctx context.Context, r *Request, a Args) (Reply, er
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
+	if len(t.Missing) == 0 {
+		return Reply{Message: bot.Message{Text: p.T("statement.approved_all", "N", n, "Rev", s.Current().N)}}, nil
+	}
 	return Reply{Message: bot.Message{Text: p.T("statement.approved", "N", n, "Rev", s.Current().N, "Missing", len(t.Missing))}}, nil
 }
 
@@ -268,7 +271,7 @@ func (e *Engine) stmtRelease(ctx context.Context, r *Request, a Args) (Reply, er
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("statement.released", "N", n, "Rev", s.Current().N, "Channels", len(s.Current().Targets))}}, nil
+	return Reply{Message: bot.Message{Text: p.T("statement.released", "N", n, "Rev", s.Current().N, "Channels", len(s.Current().Targets), "Count", len(s.Current().Targets))}}, nil
 }
 
 func (e *Engine) stmtWithdraw(ctx context.Context, r *Request, a Args) (Reply, error) {
