@@ -401,6 +401,9 @@ func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time
 	if a, _ := CurrentActivation(ch, f); a != nil {
 		conf.Purposes, conf.Exercise = a.Purposes, conf.Exercise || a.Exercise
 	}
+	if len(cv.Purposes) > 0 {
+		conf.Purposes = cv.Purposes
+	}
 	f.Conference = id
 	if err := ch.Put(BucketForums, f.ID, f); err != nil {
 		return nil, err
@@ -459,6 +462,9 @@ type Convening struct {
 	Chair, Secretary *Identity
 	Form             string // telefon, webb, video, fysiskt
 	Join             string
+	// Purposes, when given, choose the agenda's points (else those of the
+	// running activation, or information sharing and a common picture).
+	Purposes []Purpose
 }
 
 // Forms are how a meeting can be held.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -75,7 +76,7 @@ func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 		turn = strings.TrimSpace(turn + "\n" + k.T("agenda.4_none") + " " + strings.Join(none, ", "))
 	}
 	m.Sections = append(m.Sections,
-		Section{Title: k.T("agenda.4"), Text: turn},
+		Section{Title: k.T("agenda.4", "Parts", k.roundParts(c.Purposes)), Text: turn},
 		Section{Title: k.T("agenda.5"), Text: k.confSummary(c)},
 	)
 	// 6. Decisions and actions, with open ones from earlier meetings.
@@ -85,6 +86,9 @@ func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 	}
 	if c.Direction != nil {
 		dec = k.T("conference.direction", "Text", c.Direction.Text) + "\n" + dec
+	}
+	if slices.Contains(c.Purposes, PurposeMessages) {
+		dec += "\n" + k.T("agenda.6_messages", "Forum", f.ID)
 	}
 	m.Sections = append(m.Sections, Section{Title: k.T("agenda.6"), Text: dec})
 	// 7. Next meeting.
@@ -104,6 +108,37 @@ func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 		m.Exercise = k.T("exercise.marker")
 	}
 	return k.labelled(m), nil
+}
+
+// roundParts is what each actor reports in the round (agenda item 4),
+// chosen by the meeting's purpose: facts to share information, facts and
+// prognosis for a common picture, needs for coordination of actions or
+// of messages when those are the purpose.
+func (k *core) roundParts(purposes []Purpose) string {
+	var parts []string
+	add := func(key string) {
+		if p := k.T(key); !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	for _, p := range purposes {
+		switch p {
+		case PurposeInformation:
+			add("round.facts")
+		case PurposePicture:
+			add("round.facts")
+			add("round.prognosis")
+		case PurposeActions:
+			add("round.actions")
+		case PurposeMessages:
+			add("round.messages")
+		}
+	}
+	if len(parts) == 0 {
+		add("round.facts")
+		add("round.prognosis")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // convened says who convened the meeting, who chairs it and keeps its

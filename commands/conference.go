@@ -33,6 +33,7 @@ func (e *Engine) registerConference() {
 		{Name: Word{"sekreterare", "secretary"}, Meta: Word{"@person", "@person"}, Kind: KindUser, Optional: true, Help: "param.secretary"},
 		{Name: Word{"form", "form"}, Meta: Word{"video", "video"}, Kind: KindChoice, Choices: formChoices, Optional: true, Help: "param.form"},
 		{Name: Word{"anslut", "join"}, Meta: Word{`"länk, kod"`, `"link, code"`}, Kind: KindText, Optional: true, Help: "param.join"},
+		{Name: Word{"syfte", "purpose"}, Meta: Word{"åtgärder,budskap", "actions,messages"}, Kind: KindText, Optional: true, Help: "param.purpose"},
 	}
 	for i, w := range []Word{{"starta", "start"}, {"agenda", "agenda"}} {
 		e.Register(&Command{Path: []Word{wConf, w}, Params: convene, Perm: bot.PermConference, Help: "help.conference_start", Run: e.confStart, Alias: i > 0})
@@ -85,6 +86,13 @@ func (e *Engine) confSchedule(ctx context.Context, r *Request, a Args) (Reply, e
 
 func (e *Engine) confStart(ctx context.Context, r *Request, a Args) (Reply, error) {
 	cv := bot.Convening{Form: a.Get("form"), Join: a.Get("anslut")}
+	if a.Has("syfte") {
+		purposes, bad := bot.ParsePurposes(a.Get("syfte"))
+		if bad != "" {
+			return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_purpose", "Value", bad).OnField("syfte")
+		}
+		cv.Purposes = purposes
+	}
 	for _, role := range []struct {
 		key string
 		to  **bot.Identity

@@ -804,3 +804,26 @@ func TestTheREADMECrisisDayRuns(t *testing.T) {
 		}
 	}
 }
+
+// The purpose chooses the agenda's points: the actor round asks for what
+// the purpose needs, and coordinating messages brings the statements in.
+func TestTheAgendaFollowsThePurpose(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "s.db"), `:som rasmus
+konferens starta ssr
+konferens avsluta
+konferens starta ssr syfte=åtgärder,budskap
+`)
+	for _, want := range []string{
+		"-- 4. Aktörsrunda: fakta, prognos --",
+		"-- 4. Aktörsrunda: behov av samordning av åtgärder, behov av samordning av budskap --",
+		"Budskap att samordna: `budskap lista ssr`",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	second := strings.Index(out, "Konferens #2 i ssr är öppnad")
+	if second < 0 || strings.Contains(out[:second], "Budskap att samordna") {
+		t.Errorf("a meeting without messages as its purpose lists statements (second meeting at %d)", second)
+	}
+}
