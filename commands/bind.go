@@ -63,7 +63,18 @@ func (e *Engine) bind(ctx context.Context, req *Request, cmd *Command, toks []To
 		positional = positional[1:]
 	}
 	if len(positional) > 0 {
-		return nil, bot.Errorf(bot.EINVALID, "err.too_many_args", "Text", positional[0].Text)
+		extra := positional[0]
+		if extra.Quoted {
+			// Quoted already: what is missing is the name of the field it
+			// was meant for, the first text field not yet given.
+			for i := range cmd.Params {
+				p := &cmd.Params[i]
+				if !p.Positional && (p.Kind == KindText || p.Kind == KindLong) && !args.Has(p.Name.key()) {
+					return nil, bot.Errorf(bot.EINVALID, "err.unnamed_value", "Text", extra.Text, "Key", p.Name.In(req.Lang))
+				}
+			}
+		}
+		return nil, bot.Errorf(bot.EINVALID, "err.too_many_args", "Text", extra.Text)
 	}
 	for i := range cmd.Params {
 		p := &cmd.Params[i]
@@ -220,7 +231,7 @@ func (e *Engine) exists(kind Kind, id string) error {
 				ids = append(ids, f.ID)
 			}
 		}
-		if near := nearest(id, ids); near != "" {
+		if near := Nearest(id, ids); near != "" {
 			return bot.Errorf(bot.ENOTFOUND, "err.unknown_forum_near", "Forum", id, "Near", near)
 		}
 		return bot.Errorf(bot.ENOTFOUND, "err.unknown_forum", "Forum", id)
@@ -234,7 +245,7 @@ func (e *Engine) exists(kind Kind, id string) error {
 			ids = append(ids, a.ID)
 		}
 	}
-	if near := nearest(id, ids); near != "" {
+	if near := Nearest(id, ids); near != "" {
 		return bot.Errorf(bot.ENOTFOUND, "err.unknown_actor_near", "Actor", id, "Near", near)
 	}
 	return bot.Errorf(bot.ENOTFOUND, "err.unknown_actor", "Actor", id)

@@ -54,7 +54,17 @@ func (e *Engine) Run(ctx context.Context, req Request) Reply {
 	if err != nil {
 		var pe *ParseError
 		errors.As(err, &pe)
-		return e.fail(req, nil, bot.Errorf(bot.EINVALID, pe.ID))
+		// Name the command by its first words, so that the answer shows
+		// its usage line next to what is wrong with the quoting.
+		var words []Token
+		for _, w := range strings.Fields(req.Text) {
+			if strings.ContainsAny(w, `"'”“=`) {
+				break
+			}
+			words = append(words, Token{Text: w})
+		}
+		cmd, _, _ := e.match(words)
+		return e.fail(req, cmd, bot.Errorf(bot.EINVALID, pe.ID))
 	}
 	if len(toks) == 0 {
 		return e.help(ctx, &req, "")
@@ -224,7 +234,7 @@ func (e *Engine) unknown(req Request, toks []Token) Reply {
 				words = append(words, c.Path[0].Sv, c.Path[0].En)
 			}
 		}
-		if near := nearest(toks[0].Text, words); near != "" {
+		if near := Nearest(toks[0].Text, words); near != "" {
 			for _, c := range e.cmds {
 				if c.Path[0].En == near && c.Path[0].Sv != near {
 					req.Lang = "en" // a slip of an English word: answer in English
@@ -256,7 +266,7 @@ func (e *Engine) unknown(req Request, toks []Token) Reply {
 			subs = append(subs, c.Path[1].Sv, c.Path[1].En)
 		}
 	}
-	if near := nearest(sub, subs); near != "" {
+	if near := Nearest(sub, subs); near != "" {
 		text += " " + p.T("err.did_you_mean", "Text", toks[0].Text+" "+near)
 	}
 	if len(lines) > 0 {

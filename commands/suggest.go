@@ -5,11 +5,11 @@ import (
 	"unicode/utf8"
 )
 
-// nearest returns the candidate closest to word when it is close enough
+// Nearest returns the candidate closest to word when it is close enough
 // to be a slip of the keyboard — one letter wrong, missing, extra or two
 // swapped in a short word, two in a longer one — and unambiguous; "" when
 // none is.
-func nearest(word string, candidates []string) string {
+func Nearest(word string, candidates []string) string {
 	word = strings.ToLower(word)
 	limit := 1
 	if utf8.RuneCountInString(word) > 5 {

@@ -16,11 +16,11 @@ func TestNearestFindsSlipsOnly(t *testing.T) {
 		"xyz":      "",
 		"bild":     "",
 	} {
-		if got := nearest(typed, words); got != want {
-			t.Errorf("nearest(%q) = %q, want %q", typed, got, want)
+		if got := Nearest(typed, words); got != want {
+			t.Errorf("Nearest(%q) = %q, want %q", typed, got, want)
 		}
 	}
-	if got := nearest("tsr", []string{"ssr", "tsa"}); got != "" {
+	if got := Nearest("tsr", []string{"ssr", "tsa"}); got != "" {
 		t.Errorf("an ambiguous slip suggested %q", got)
 	}
 }

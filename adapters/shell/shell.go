@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -124,6 +125,19 @@ func (s *Shell) meta(line string) bool {
 		if err != nil {
 			s.printf("%s\n", p.T("shell.as_usage"))
 			return false
+		}
+		var known []string
+		if ids, err := s.Engine.Bot.Registry.Identities(bot.Shell); err == nil {
+			for _, i := range ids {
+				known = append(known, i.UserID)
+			}
+		}
+		if len(known) > 0 && !slices.Contains(known, id.UserID) {
+			if near := commands.Nearest(id.UserID, known); near != "" {
+				s.printf("%s\n", p.T("shell.as_near", "User", id.UserID, "Near", near))
+				return false
+			}
+			s.printf("%s\n", p.T("shell.as_unknown", "User", id.UserID))
 		}
 		s.User = id.UserID
 		s.printf("%s\n", p.T("shell.now_as", "User", s.User))

@@ -827,3 +827,31 @@ konferens starta ssr syfte=åtgärder,budskap
 		t.Errorf("a meeting without messages as its purpose lists statements (second meeting at %d)", second)
 	}
 }
+
+// `:som` a slip of a registered name asks what was meant instead of
+// silently becoming someone unknown; a new name is allowed, with a note.
+func TestSwitchingToAnUnknownPerson(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "u.db"), ":som svenne\n:vem\n:som nyfiken\n")
+	for _, want := range []string{"Ingen svenne i registret. Menade du `:som sven`?", "Obs: nyfiken finns inte i registret", "Du är nu nyfiken."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Du är nu svenne.") {
+		t.Errorf("became svenne:\n%s", out)
+	}
+}
+
+// An unbalanced quote is named, with the command's usage line; a quoted
+// value without its name gets the name to write.
+func TestUnbalancedQuoteShowsTheUsage(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "q.db"), ":som klara\nbudskap utkast ssr text=\"Undvik området\nbudskap utkast ssr \"x\"\n")
+	for _, want := range []string{
+		"! Ett citattecken saknar sin avslutning.\nSå här: `/samverkan budskap utkast F",
+		"! ”x” står utan namn. Skriv text=\"x\".\nSå här: `/samverkan budskap utkast F",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+}
