@@ -49,16 +49,30 @@ func (k *core) purposes(ps []Purpose) string {
 	return strings.Join(words, ", ")
 }
 
+// ackLine shows an actor's acknowledgement: when, how long after the
+// activation, by whom, and marked when it came after the deadline.
+func (k *core) ackLine(a *Activation, ack Ack, names map[string]string) string {
+	line := k.T("activation.ack_line", "Actor", names[ack.Actor], "Time", k.clock(ack.At), "After", Since(ack.At.Sub(a.At)), "Name", ack.Name)
+	if ack.At.After(a.Deadline) {
+		line += " " + k.T("activation.ack_late")
+	}
+	return line
+}
+
 // banner is the activation's post in the forum's channels, edited in place
 // as actors acknowledge.
 func (k *core) banner(f *Forum, a *Activation, names map[string]string, now time.Time) Message {
 	var acked, waiting []string
 	for _, act := range a.Actors {
 		if ack := a.AckOf(act); ack != nil {
-			acked = append(acked, k.T("activation.ack_line", "Actor", names[act], "Time", k.clock(ack.At), "After", Since(ack.At.Sub(a.At)), "Name", ack.Name))
+			acked = append(acked, k.ackLine(a, *ack, names))
 		} else {
 			waiting = append(waiting, names[act])
 		}
+	}
+	answered := len(acked)
+	for _, x := range a.Extra { // more people of an actor that already answered
+		acked = append(acked, "  + "+k.T("activation.extra_line", "Name", x.Name, "Actor", names[x.Actor], "Time", k.clock(x.At)))
 	}
 	title := k.T("activation.banner_title", "Forum", f.Name)
 	colour := "#D0021B"
@@ -76,7 +90,7 @@ func (k *core) banner(f *Forum, a *Activation, names map[string]string, now time
 		Text:   text,
 		Colour: colour,
 		Fields: []Field{
-			{Title: k.T("activation.acked", "N", len(acked), "Of", len(a.Actors)), Value: orDash(strings.Join(acked, "\n"))},
+			{Title: k.T("activation.acked", "N", answered, "Of", len(a.Actors)), Value: orDash(strings.Join(acked, "\n"))},
 			{Title: k.T("activation.waiting", "N", len(waiting)), Value: orDash(strings.Join(waiting, "\n"))},
 		},
 	}
@@ -121,7 +135,7 @@ func (k *core) summary(f *Forum, a *Activation, names map[string]string) Message
 	var acked, never []string
 	for _, act := range a.Actors {
 		if ack := a.AckOf(act); ack != nil {
-			acked = append(acked, k.T("activation.ack_line", "Actor", names[act], "Time", k.clock(ack.At), "After", Since(ack.At.Sub(a.At)), "Name", ack.Name))
+			acked = append(acked, k.ackLine(a, *ack, names))
 		} else {
 			never = append(never, names[act])
 		}

@@ -855,3 +855,22 @@ func TestUnbalancedQuoteShowsTheUsage(t *testing.T) {
 		}
 	}
 }
+
+// An acknowledgement after the deadline is marked late, and more people
+// of an actor that already answered are shown as taking part too.
+func TestLateAndExtraAcknowledgements(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "a.db"), ":som tove\naktivera ssr\n:som sam\nkvittera\n:spola 20m\n:som per\nkvittera\n:som kim\nkvittera\n:som tove\nstatus\n")
+	status := out[strings.LastIndex(out, "== Status: "):]
+	for _, want := range []string{
+		"Polisen Region Stockholm – kl ", "(+20 min), Per Polis – efter tidsgränsen",
+		"  + Kim Kommunikatör (SOS Alarm, kl ",
+		"Kvitterat (2 av 5)",
+	} {
+		if !strings.Contains(status, want) {
+			t.Errorf("status lacks %q\n%s", want, status)
+		}
+	}
+	if strings.Contains(status, "Sam SOS – efter tidsgränsen") {
+		t.Errorf("an answer in time is marked late:\n%s", status)
+	}
+}
