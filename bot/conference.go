@@ -127,12 +127,29 @@ const (
 	BucketConferences = "conferences"
 	BucketOccurrences = "occurrences"
 	BucketActions     = "actions"
+	// BucketPlanned holds the next meeting each meeting decided, by the
+	// deciding meeting's number.
+	BucketPlanned = "planned_meetings"
 )
 
 const (
 	timerConference         = "conference"
 	timerConferenceReminder = "conference-reminder"
+	timerPlanned            = "conference-planned"
 )
+
+// PlannedMeeting is a meeting decided at an earlier one ("beslut om nästa
+// samling: tid, form, syfte och agenda"): it opens on its own at At,
+// convened by the same actor.
+type PlannedMeeting struct {
+	Forum    string    `json:"forum"`
+	From     uint64    `json:"from"` // the meeting that decided it
+	Convener string    `json:"convener"`
+	At       time.Time `json:"at"`
+	Form     string    `json:"form,omitempty"`
+	Join     string    `json:"join,omitempty"`
+	Purposes []Purpose `json:"purposes,omitempty"`
+}
 
 // GetConference returns conference id.
 func GetConference(tx Tx, id uint64) (*Conference, error) {
@@ -391,7 +408,7 @@ func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time
 		return nil, err
 	}
 	conf := &Conference{ID: id, Forum: f.ID, Occurrence: occ, Scheduled: scheduled, Started: ch.Now, Late: late, StartedBy: by, Exercise: f.Exercise, TLP: TLPAmber, Purposes: []Purpose{PurposeInformation, PurposePicture},
-		Convener: f.Host, Form: cv.Form, Join: CleanLine(cv.Join)}
+		Convener: cmpOr(cv.Convener, f.Host), Form: cv.Form, Join: CleanLine(cv.Join)}
 	if m := ch.Caller.Member; m != nil && by != "" {
 		conf.Convener, conf.StartedByID = m.Actor, m.ID
 	}
@@ -465,6 +482,9 @@ type Convening struct {
 	// Purposes, when given, choose the agenda's points (else those of the
 	// running activation, or information sharing and a common picture).
 	Purposes []Purpose
+	// Convener, when set, is the convening actor (else the caller's, or
+	// the host's for a scheduled meeting).
+	Convener string
 }
 
 // Forms are how a meeting can be held.
@@ -734,12 +754,60 @@ func (cs *Conferences) CloseAction(ctx context.Context, c Caller, n uint64) (*Ac
 	return out, err
 }
 
-// SetNext records the next meeting: time, form, purpose, agenda.
-func (cs *Conferences) SetNext(ctx context.Context, c Caller, forumID, text string) (*Conference, error) {
-	return cs.minute(ctx, c, forumID, text, "next_meeting", func(_ *Change, conf *Conference, e Entry) error {
+// SetNext records the next meeting: time, form, purpose, agenda. When
+// plan gives a time, that meeting is also booked: it opens on its own
+// then, with the form, way to join and purpose given (a later decision
+// replaces it).
+func (cs *Conferences) SetNext(ctx context.Context, c Caller, forumID, text string, plan *PlannedMeeting) (*Conference, error) {
+	return cs.minute(ctx, c, forumID, text, "next_meeting", func(ch *Change, conf *Conference, e Entry) error {
 		conf.Next = &e
-		return nil
+		if plan == nil {
+			return nil
+		}
+		if !plan.At.After(ch.Now) {
+			return Errorf(EINVALID, "err.next_past", "When", plan.At.In(Stockholm()).Format("2006-01-02 15:04")).OnField("tid")
+		}
+		if plan.Form != "" && !slices.Contains(Forms, plan.Form) {
+			return Errorf(EINVALID, "err.bad_form", "Value", plan.Form).OnField("form")
+		}
+		p := *plan
+		p.Forum, p.From, p.Convener, p.Join = conf.Forum, conf.ID, conf.Convener, CleanLine(p.Join)
+		ref := conf.Forum + "|" + SeqKey(conf.ID)
+		if err := ch.DeleteTimers(func(t Timer) bool { return t.Kind == timerPlanned && t.Ref == ref }); err != nil {
+			return err
+		}
+		if err := ch.Put(BucketPlanned, ref, p); err != nil {
+			return err
+		}
+		return ch.SetTimer(Timer{Due: p.At, Kind: timerPlanned, Ref: ref})
 	})
+}
+
+// plannedDue opens a meeting an earlier one booked, unless one is
+// running then (its minutes keep the decision either way).
+func (cs *Conferences) plannedDue(ch *Change, t Timer) error {
+	var p PlannedMeeting
+	if err := ch.Get(BucketPlanned, t.Ref, &p); errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	f, err := GetForum(ch, p.Forum)
+	if err != nil {
+		return nil // the forum is gone
+	}
+	if cur, err := RunningConference(ch, f); err != nil || cur != nil {
+		if err == nil {
+			err = ch.Audit("conference.planned_skipped", f.ID, map[string]string{"from": itoa(p.From), "running": itoa(cur.ID)}, "")
+		}
+		return err
+	}
+	// The deciding meeting's convener convenes this one.
+	conf, err := cs.startConference(ch, f, p.At, "", false, "", Convening{Form: p.Form, Join: p.Join, Purposes: p.Purposes, Convener: p.Convener})
+	if err != nil {
+		return err
+	}
+	return ch.Audit("conference.planned_held", f.ID, map[string]string{"from": itoa(p.From), "conference": itoa(conf.ID)}, "")
 }
 
 // EndConference closes the conference, stores the minutes and posts them.

@@ -49,7 +49,7 @@ func TestConferenceRollCallMinutesAndReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Bot.Conferences.SetNext(ctx, rasmus, bottest.Forum, "Torsdag 16:00"); err != nil {
+	if _, err := env.Bot.Conferences.SetNext(ctx, rasmus, bottest.Forum, "Torsdag 16:00", nil); err != nil {
 		t.Fatal(err)
 	}
 	start := len(env.Platform.Sent())

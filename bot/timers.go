@@ -60,6 +60,7 @@ func (b *Bot) timerKinds() map[string]TimerFunc {
 		timerActivationDeadline: b.Activations.deadlineDue,
 		timerConference:         b.Conferences.conferenceDue,
 		timerConferenceReminder: b.Conferences.conferenceReminder,
+		timerPlanned:            b.Conferences.plannedDue,
 		timerStatementReminder:  b.Statements.reminderDue,
 		timerStatementDeadline:  b.Statements.deadlineDue,
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"samverkan/bot"
 	"samverkan/catalog"
@@ -59,7 +60,12 @@ func (e *Engine) registerConference() {
 		Perm: bot.PermMember, Help: "help.action", Run: e.confAction,
 	})
 	e.Register(&Command{Path: []Word{{"åtgärd", "action"}, {"klar", "done"}}, Params: []Param{{Name: Word{"nummer", "number"}, Meta: Word{"N", "N"}, Kind: KindText, Positional: true, Help: "param.number"}}, Perm: bot.PermMinutes, Help: "help.action_done", Run: e.confActionDone})
-	e.Register(&Command{Path: []Word{{"nästa-möte", "next"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.next", Run: e.confNext})
+	e.Register(&Command{Path: []Word{{"nästa-möte", "next"}}, Params: []Param{pText,
+		{Name: Word{"tid", "time"}, Meta: Word{`"ÅÅÅÅ-MM-DD HH:MM"`, `"YYYY-MM-DD HH:MM"`}, Kind: KindText, Optional: true, Help: "param.next_time"},
+		{Name: Word{"form", "form"}, Meta: Word{"video", "video"}, Kind: KindChoice, Choices: formChoices, Optional: true, Help: "param.form"},
+		{Name: Word{"anslut", "join"}, Meta: Word{`"länk, kod"`, `"link, code"`}, Kind: KindText, Optional: true, Help: "param.join"},
+		{Name: Word{"syfte", "purpose"}, Meta: Word{"lägesbild", "picture"}, Kind: KindText, Optional: true, Help: "param.purpose"},
+		pForumKeyed}, Perm: bot.PermMember, Help: "help.next", Run: e.confNext})
 }
 
 func (e *Engine) confSchedule(ctx context.Context, r *Request, a Args) (Reply, error) {
@@ -245,9 +251,27 @@ func (e *Engine) confNext(ctx context.Context, r *Request, a Args) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
-	if _, err := e.Bot.Conferences.SetNext(ctx, r.Caller, forum, strings.Join(a["text"], " ")); err != nil {
+	var plan *bot.PlannedMeeting
+	if a.Has("tid") {
+		at, err := time.ParseInLocation("2006-01-02 15:04", a.Get("tid"), bot.Stockholm())
+		if err != nil {
+			return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_next_time", "Value", a.Get("tid")).OnField("tid")
+		}
+		plan = &bot.PlannedMeeting{At: at, Form: a.Get("form"), Join: a.Get("anslut")}
+		if a.Has("syfte") {
+			purposes, bad := bot.ParsePurposes(a.Get("syfte"))
+			if bad != "" {
+				return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_purpose", "Value", bad).OnField("syfte")
+			}
+			plan.Purposes = purposes
+		}
+	}
+	if _, err := e.Bot.Conferences.SetNext(ctx, r.Caller, forum, strings.Join(a["text"], " "), plan); err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
+	if plan != nil {
+		return Reply{Message: bot.Message{Text: p.T("conference.next_booked", "When", a.Get("tid"))}}, nil
+	}
 	return Reply{Message: bot.Message{Text: p.T("conference.next_noted")}}, nil
 }

@@ -874,3 +874,28 @@ func TestLateAndExtraAcknowledgements(t *testing.T) {
 		t.Errorf("an answer in time is marked late:\n%s", status)
 	}
 }
+
+// "Beslut om nästa samling": a next meeting with a time is booked and
+// opens on its own then, with the form, the way to join and the purpose
+// decided; a time that has passed is refused.
+func TestTheNextMeetingIsBooked(t *testing.T) {
+	tomorrow := time.Now().In(bot.Stockholm()).AddDate(0, 0, 1).Format("2006-01-02")
+	out := session(t, filepath.Join(t.TempDir(), "n.db"), `:som rasmus
+konferens starta ssr
+nästa-möte Uppföljning tid="2020-01-01 09:00"
+nästa-möte Uppföljning av elavbrottet tid="`+tomorrow+` 09:00" form=video anslut="https://möte.example/ssr" syfte=åtgärder
+konferens avsluta
+:spola 1d
+`)
+	for _, want := range []string{
+		"2020-01-01 09:00 har redan varit",
+		"Nästa möte är protokollfört och bokat: det öppnas " + tomorrow + " 09:00",
+		"Samverkanskonferens: Regional samverkanskonferens " + tomorrow + " 09:00",
+		"Form: video.", "Anslut: https://möte.example/ssr",
+		"-- 4. Aktörsrunda: behov av samordning av åtgärder --",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+}
