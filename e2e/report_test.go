@@ -68,7 +68,20 @@ func TestReportFormsOnBothPlatformsAndCompiledPicture(t *testing.T) {
 	if sr := submit(d, map[string]any{"fakta": "Strömavbrott i Norrort, 40 000 hushåll.", "prognos": "Reservkraft räcker tolv timmar.", "prognos-delas": "intern", "tlp": "AMBER"}); len(sr.Errors) > 0 || sr.Error != "" {
 		t.Fatalf("first report refused: %+v", sr)
 	}
+	// The next form starts from the version before: texts, sharing, label.
 	d = w.openMMReportForm("u_tove")
+	defaults := map[string]string{}
+	for _, el := range d.Dialog.Elements {
+		defaults[el.Name] = el.Default
+	}
+	for name, want := range map[string]string{"fakta": "Strömavbrott i Norrort, 40 000 hushåll.", "prognos": "Reservkraft räcker tolv timmar.", "prognos-delas": "intern", "inriktning-delas": "intern", "fakta-delas": "delas", "tlp": "AMBER"} {
+		if defaults[name] != want {
+			t.Errorf("the second dialog's %s starts as %q, want %q", name, defaults[name], want)
+		}
+	}
+	if err := d.Dialog.IsValid(); err != nil {
+		t.Fatalf("the pre-filled dialog is invalid: %v", err)
+	}
 	submit(d, map[string]any{"fakta": "Strömavbrott i Norrort, nu 25 000 hushåll.", "fakta-delas": "delas", "tlp": "AMBER"})
 	rs := w.report("ssr", "lst")
 	if len(rs) != 2 || rs[0].Version != 1 || rs[1].Version != 2 || rs[0].Sections[1].Shared || rs[1].Author != "tove" {
@@ -88,6 +101,20 @@ func TestReportFormsOnBothPlatformsAndCompiledPicture(t *testing.T) {
 	}
 	if rs := w.report("ssr", "sthlm"); len(rs) != 1 || rs[0].TLP != bot.TLPGreen || rs[0].AuthorName != "stina" {
 		t.Fatalf("stored sthlm report = %+v", rs)
+	}
+	// Her next modal starts from it too.
+	opened := len(w.sl.Calls("views.open"))
+	if r := w.slc.Command("U_STINA", slChannel, "lägesbild ny ssr", w.sl.HookURL()); r.Status != 200 {
+		t.Fatalf("slack form: %d", r.Status)
+	}
+	for range 500 {
+		if len(w.sl.Calls("views.open")) > opened {
+			break
+		}
+		sleepBriefly()
+	}
+	if raw, _ := json.Marshal(waitView(t, w.sl)); !strings.Contains(string(raw), `"initial_value":"Evakueringsplats öppen i Kista."`) {
+		t.Errorf("the second modal does not start from the first version:\n%s", raw)
 	}
 	// Older versions stay readable; others see shared sections only.
 	if txt, _ := w.mmCmd("u_tove", "lägesbild visa ssr lst version=1"); !strings.Contains(txt, "40 000 hushåll") {
