@@ -27,8 +27,8 @@ Usage:
   samverkan serve [flags]           Mattermost and Slack adapters, scheduler, outbox
   samverkan check-config [--probe]  validate and print the configuration, secrets masked;
                                     --probe also tries what the bot can reach from here
-  samverkan backup FILE [flags]     consistent copy of the database
-  samverkan audit verify [flags]    check the audit log's hash chain
+  samverkan backup FILE [flags]     consistent copy of the database (also while serve runs)
+  samverkan audit verify [flags]    check the audit log's hash chain (also while serve runs)
   samverkan audit list [N] [flags]  show the newest N audit events (default 20)
 
 Flags may come before or after the command:

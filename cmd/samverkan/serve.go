@@ -36,6 +36,11 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	if err := a.Bot.Start(ctx); err != nil {
 		return err
 	}
+	if stopOps, err := serveOps(st, cfg.Data); err != nil {
+		log.Warn("backup and audit will not work while the bot runs", "err", err)
+	} else {
+		defer stopOps()
+	}
 
 	// The workers run under their own context, ended only after the HTTP
 	// server has finished the requests in flight.

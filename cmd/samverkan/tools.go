@@ -1,12 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"net"
+	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"samverkan/bot"
 	"samverkan/config"
@@ -14,7 +19,27 @@ import (
 )
 
 func runBackup(cfg *config.Config, dest string, out io.Writer) error {
-	st, err := bolt.OpenExisting(cfg.Data, 0)
+	st, err := openUnlessServed(cfg.Data)
+	if errors.Is(err, bolt.ErrLocked) {
+		// The bot runs: it writes the copy from its own open store.
+		f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fmt.Errorf("backup to %s: %w", dest, err)
+		}
+		n, code, err := askRunning(cfg.Data, "/backup", f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil && code != 0 {
+			err = fmt.Errorf("the running bot refused (exit %d)", code)
+		}
+		if err != nil {
+			os.Remove(dest)
+			return fmt.Errorf("backup from the running bot: %w", err)
+		}
+		fmt.Fprintf(out, "backup of %s written to %s (%d bytes) by the running bot\n", cfg.Data, dest, n)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -32,12 +57,39 @@ func runAudit(cfg *config.Config, args []string, out, errw io.Writer) int {
 		fmt.Fprintln(errw, "usage: samverkan audit verify | samverkan audit list [N]")
 		return 2
 	}
-	st, err := bolt.OpenExisting(cfg.Data, 0)
+	st, err := openUnlessServed(cfg.Data)
+	if errors.Is(err, bolt.ErrLocked) {
+		// The bot runs: it answers from its own open store.
+		_, code, err := askRunning(cfg.Data, "/audit?"+url.Values{"args": args}.Encode(), out)
+		if err != nil {
+			fmt.Fprintf(errw, "samverkan: %v\n", err)
+			return 1
+		}
+		return code
+	}
 	if err != nil {
 		fmt.Fprintf(errw, "samverkan: %v\n", err)
 		return 1
 	}
 	defer st.Close()
+	return auditReport(st, cfg.Data, args, out, errw)
+}
+
+// openUnlessServed opens the database for a tool, or reports ErrLocked
+// at once when a running bot answers on its operator socket (instead of
+// waiting for the file lock to time out).
+func openUnlessServed(data string) (*bolt.Store, error) {
+	if c, err := net.DialTimeout("unix", opsockPath(data), time.Second); err == nil {
+		c.Close()
+		return nil, bolt.ErrLocked
+	}
+	return bolt.OpenExisting(data, 0)
+}
+
+// auditReport lists or verifies the audit log of an open store; the exit
+// code says how it went.
+func auditReport(st *bolt.Store, data string, args []string, out, errw io.Writer) int {
+	var err error
 	if args[0] == "list" {
 		n := 20
 		if len(args) > 1 {
@@ -85,7 +137,7 @@ func runAudit(cfg *config.Config, args []string, out, errw io.Writer) int {
 		fmt.Fprintf(out, "audit log BROKEN at record %d: %s (%d records before it verify)\n", brk.Seq, brk.Reason, n)
 		return 1
 	}
-	fmt.Fprintf(out, "audit log of %s OK: %d records, chain intact\n", cfg.Data, n)
+	fmt.Fprintf(out, "audit log of %s OK: %d records, chain intact\n", data, n)
 	return 0
 }
 

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"samverkan/store/bolt"
+)
+
+// The operator socket lets `samverkan backup` and `samverkan audit` work
+// while `serve` runs and holds the database: a Unix socket beside the
+// database file (FILE.sock), readable and writable by its owner only, so
+// that it trusts exactly whoever may read the file itself. It answers
+// GET /backup with a consistent copy and GET /audit?args=… with what the
+// audit command prints, its exit code in X-Exit-Code.
+
+func opsockPath(data string) string { return data + ".sock" }
+
+// serveOps listens on the operator socket for the store; the returned
+// function stops it.
+func serveOps(st *bolt.Store, data string) (func(), error) {
+	path := opsockPath(data)
+	_ = os.Remove(path) // left by a process that was killed
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("operator socket %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Exit-Code", "0")
+		_, _ = st.Backup(w)
+	})
+	mux.HandleFunc("GET /audit", func(w http.ResponseWriter, r *http.Request) {
+		var out, errw bytes.Buffer
+		args := r.URL.Query()["args"]
+		code := 2
+		if len(args) > 0 {
+			code = auditReport(st, data, args, &out, &errw)
+		}
+		w.Header().Set("X-Exit-Code", strconv.Itoa(code))
+		_, _ = io.Copy(w, io.MultiReader(&out, &errw))
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		_ = os.Remove(path)
+	}, nil
+}
+
+// askRunning asks the running bot on data's operator socket for path and
+// copies the answer to w; it returns the bytes copied and the exit code.
+func askRunning(data, path string, w io.Writer) (int64, int, error) {
+	sock := opsockPath(data)
+	c := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+	}}}
+	resp, err := c.Get("http://samverkan" + path)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s is in use, and the bot that holds it does not answer on %s: %w", data, sock, err)
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, 0, err
+	}
+	code, err := strconv.Atoi(resp.Header.Get("X-Exit-Code"))
+	if err != nil {
+		return n, 0, fmt.Errorf("the bot on %s gave no answer", sock)
+	}
+	return n, code, nil
+}
