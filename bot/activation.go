@@ -281,6 +281,10 @@ func (s *Activations) Activate(ctx context.Context, c Caller, forumID string, pu
 			ID: id, Forum: f.ID, By: by, ByName: ch.Caller.Name(), At: ch.Now, Purposes: purposes,
 			Exercise: exercise || f.Exercise, Actors: slices.Clone(f.Actors), Deadline: ch.Now.Add(s.deadline(f.Level)),
 		}
+		// The one who activates answers for their own actor at once.
+		if m := ch.Caller.Member; m != nil && slices.Contains(a.Actors, m.Actor) {
+			a.Acks = append(a.Acks, Ack{Actor: m.Actor, Member: m.ID, Name: ch.Caller.Name(), Platform: string(ch.Caller.Identity.Platform), At: ch.Now})
+		}
 		f.Mode, f.Activation = ModeActivated, id
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
@@ -302,6 +306,9 @@ func (s *Activations) Activate(ctx context.Context, c Caller, forumID string, pu
 		for _, act := range a.Actors {
 			msg := s.callIn(f, a, names[act])
 			for _, m := range people[act] {
+				if me := ch.Caller.Member; me != nil && me.ID == m.ID {
+					continue // the one who activates has answered already
+				}
 				if err := ch.toMember(fmt.Sprintf("activation:%d:callin:%s", id, m.ID), m, activationClass(KindCallIn, f, a.Exercise), msg); err != nil {
 					return err
 				}

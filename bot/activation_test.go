@@ -35,12 +35,16 @@ func TestActivationCallsInAcknowledgesAndEscalatesOnce(t *testing.T) {
 		t.Fatalf("activation = %+v", a)
 	}
 	env.Deliver(t)
-	// Each actor's duty officers are called in, marked as exercise.
-	for _, u := range []string{"u_tove", "u_sam", "u_per"} {
+	// Each actor's duty officers are called in, marked as exercise; the
+	// one who activated has answered for her own actor already.
+	for _, u := range []string{"u_sam", "u_per"} {
 		got := sentTo(env, start, u)
 		if len(got) != 1 || !strings.Contains(got[0], "Inkallning") || !strings.HasPrefix(got[0], "ÖVNING") {
 			t.Errorf("%s got %q, want one call-in marked ÖVNING", u, got)
 		}
+	}
+	if got := sentTo(env, start, "u_tove"); len(got) != 0 || a.AckOf("lst") == nil || a.AckOf("lst").Member != "tove" {
+		t.Errorf("tove activated for lst: she got %q and lst's answer is %+v", got, a.AckOf("lst"))
 	}
 	if got := sentTo(env, start, "u_kim"); len(got) != 0 {
 		t.Errorf("kim (not sos's duty officer) was called in: %q", got)
@@ -80,19 +84,19 @@ func TestActivationCallsInAcknowledgesAndEscalatesOnce(t *testing.T) {
 	runTimers(t, env)
 	runTimers(t, env)
 	esc := sentTo(env, before, "u_tove")
-	if len(esc) != 1 || !strings.Contains(esc[0], "Polisen") || !strings.Contains(esc[0], "Länsstyrelsen") || strings.Contains(esc[0], "SOS") {
+	if len(esc) != 1 || !strings.Contains(esc[0], "Polisen") || strings.Contains(esc[0], "Länsstyrelsen") || strings.Contains(esc[0], "SOS") {
 		t.Errorf("escalation to tove: %q", esc)
 	}
 	// Status shows the state to a member; not to an outsider.
 	st, err := env.Bot.Activations.Status(env.Who(t, "per"), bottest.Forum)
-	if err != nil || !strings.Contains(bottest.Text(st), "Kvitterat (1 av 3)") {
+	if err != nil || !strings.Contains(bottest.Text(st), "Kvitterat (2 av 3)") {
 		t.Errorf("status = %s, %v", bottest.Text(st), err)
 	}
 	if _, err := env.Bot.Activations.Status(env.Who(t, "otto"), bottest.Forum); bot.ErrorCode(err) != bot.EFORBIDDEN {
 		t.Errorf("otto reading the status: %v", err)
 	}
 	d, err := env.Bot.Activations.Deactivate(ctx, env.Who(t, "rasmus"), bottest.Forum)
-	if err != nil || d.EndedAt.IsZero() || len(d.Outstanding()) != 2 {
+	if err != nil || d.EndedAt.IsZero() || len(d.Outstanding()) != 1 {
 		t.Fatalf("deactivate = %+v, %v", d, err)
 	}
 	if _, err := env.Bot.Activations.Acknowledge(ctx, env.Who(t, "per"), bottest.Forum); bot.ErrorCode(err) != bot.ECONFLICT {
