@@ -269,6 +269,15 @@ func (e *Engine) channelForum(c bot.Channel) string {
 // member's handle. The platform is asked outside any store transaction.
 func (e *Engine) memberID(ctx context.Context, req *Request, v string) (string, error) {
 	notFound := bot.Errorf(bot.ENOTFOUND, "err.unknown_member", "Member", v)
+	if ms, err := e.Bot.Registry.Members(req.Caller, ""); err == nil {
+		var ids []string
+		for _, m := range ms {
+			ids = append(ids, m.ID)
+		}
+		if near := Nearest(strings.TrimPrefix(v, "@"), ids); near != "" {
+			notFound = bot.Errorf(bot.ENOTFOUND, "err.unknown_member_near", "Member", v, "Near", near)
+		}
+	}
 	if m, err := e.Bot.Registry.Member(strings.TrimPrefix(strings.ToLower(v), "@")); err == nil {
 		return m.ID, nil
 	}

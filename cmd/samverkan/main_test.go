@@ -471,10 +471,10 @@ lägesbild ny ssr tlp=GREEN
 }
 
 // Slips of the keyboard get a "did you mean" naming what to type, in
-// both languages: commands, subcommands, forums and actors.
+// both languages: commands, subcommands, forums, actors and members.
 func TestDidYouMean(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "d.db")
-	out := session(t, data, "lägesbld samlad ssr\nlägesbild samlda ssr\nforum visa srr\nforum anslut ssr elevio\nreprot compiled ssr\nxyzzy\n:som sam\nkvitera\n")
+	out := session(t, data, "lägesbld samlad ssr\nlägesbild samlda ssr\nforum visa srr\nforum anslut ssr elevio\nreprot compiled ssr\nxyzzy\nmedlem ta-bort svenne\n:som sam\nkvitera\n")
 	for _, want := range []string{
 		"Okänt kommando: ”lägesbld”. Menade du `lägesbild samlad ssr`?",
 		"”lägesbild samlda” finns inte. Menade du `lägesbild samlad`?",
@@ -483,6 +483,7 @@ func TestDidYouMean(t *testing.T) {
 		"Unknown command: “reprot”. Did you mean `report compiled ssr`?",
 		"Okänt kommando: ”xyzzy”. Skriv `/samverkan hjälp`",
 		"Okänt kommando: ”kvitera”. Menade du `kvittera`?",
+		"Okänd medlem: svenne. Menade du `sven`?",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
