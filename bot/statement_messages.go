@@ -20,7 +20,7 @@ func approvalButtons(k *core, st *Statement) []Button {
 func (k *core) statementFields(r *Revision) []Field {
 	return []Field{
 		{Title: k.T("statement.audience"), Value: k.T("audience." + string(r.Audience)), Short: true},
-		{Title: "TLP", Value: r.TLP.Label(), Short: true},
+		{Title: k.T("statement.label"), Value: r.TLP.Label(), Short: true},
 		{Title: k.T("statement.targets"), Value: channelNames(r.Targets)},
 		{Title: k.T("statement.release_by"), Value: k.whenOrDash(r.ReleaseBy), Short: true},
 		{Title: k.T("statement.revision"), Value: fmt.Sprintf("%d · %s", r.N, r.Hash[:12]), Short: true},

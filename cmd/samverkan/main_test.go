@@ -276,10 +276,16 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 		"Budskap #1 är skapat. Godkännare (5)",
 		"[Godkänn] → /samverkan budskap godkänn 1 rev=1",
 		"== Samordnat budskap till Allmänheten ==", "Undvik onödiga resor i Norrort i kväll.",
+		"Märkning: TLP:CLEAR",
 		"Aktiveringen avslutad",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the terminal flow lacks %q", want)
+		}
+	}
+	for _, wrong := range []string{"TLP: TLP:", "Väntar på 0 till", " 1 kanaler", " 1 personer", "1 aktörer"} {
+		if strings.Contains(out, wrong) {
+			t.Errorf("the terminal flow says %q", wrong)
 		}
 	}
 	if t.Failed() {
@@ -491,15 +497,17 @@ func TestDidYouMean(t *testing.T) {
 	}
 }
 
-// A due date that has passed is refused with what to type instead; today
-// is fine.
+// A due date or release time that has passed is refused with what to
+// type instead; today is fine.
 func TestActionDueInThePastIsRefused(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "a.db")
 	loc, _ := time.LoadLocation("Europe/Stockholm")
 	today := time.Now().In(loc)
 	yesterday := today.AddDate(0, 0, -1).Format("2006-01-02")
-	out := session(t, data, ":som rasmus\nkonferens starta ssr\nåtgärd Info ansvarig=sthlm senast="+yesterday+"\nåtgärd Info i dag ansvarig=sthlm senast="+today.Format("2006-01-02")+"\n")
+	out := session(t, data, ":som rasmus\nkonferens starta ssr\nåtgärd Info ansvarig=sthlm senast="+yesterday+"\nåtgärd Info i dag ansvarig=sthlm senast="+today.Format("2006-01-02")+"\n"+
+		":som klara\nbudskap utkast ssr text=\"x\" målgrupp=allmänhet tlp=CLEAR senast=00:00\n")
 	for _, want := range []string{
+		"00:00 har redan varit (klockan är ",
 		yesterday + " har redan varit (i dag är det " + today.Format("2006-01-02") + "). Ange i dag eller ett senare datum",
 		"#1 Info i dag",
 	} {
