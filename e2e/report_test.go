@@ -47,6 +47,10 @@ func TestReportFormsOnBothPlatformsAndCompiledPicture(t *testing.T) {
 	if len(d.Dialog.Elements) != 14 || !strings.Contains(d.Dialog.IntroductionText, "Behov av samordning av budskap") {
 		t.Fatalf("dialog has %d elements; intro %q", len(d.Dialog.Elements), d.Dialog.IntroductionText)
 	}
+	// Cancel (or Esc) saves nothing.
+	if r := w.mmc.Cancel(d, "u_tove", mmChannel); r.Status != 200 || len(w.report("ssr", "lst")) != 0 {
+		t.Fatalf("a cancelled dialog: %d %s; stored %d versions", r.Status, r.Body, len(w.report("ssr", "lst")))
+	}
 	var tlpEl model.DialogElement
 	for _, el := range d.Dialog.Elements {
 		if el.Name == "tlp" {

@@ -614,6 +614,19 @@ func (c *Client) Click(a *model.PostAction, userID, username, channel, postID st
 	return c.do(req)
 }
 
+// Cancel closes dialog d as a person pressing Cancel or Esc does: the
+// real server, when the dialog asks to be told (notify_on_cancel), posts
+// cancelled=true with an empty submission.
+func (c *Client) Cancel(d model.OpenDialogRequest, userID, channel string) Reply {
+	body, _ := json.Marshal(model.SubmitDialogRequest{
+		Type: "dialog_submission", CallbackId: d.Dialog.CallbackId, State: d.Dialog.State,
+		UserId: userID, ChannelId: channel, TeamId: "team1", Cancelled: true, Submission: map[string]any{},
+	})
+	req, _ := http.NewRequest(http.MethodPost, d.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	return c.do(req)
+}
+
 // Submit posts a dialog submission as the user.
 func (c *Client) Submit(d model.OpenDialogRequest, userID, channel string, values map[string]any) Reply {
 	body, _ := json.Marshal(model.SubmitDialogRequest{
