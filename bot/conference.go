@@ -351,7 +351,7 @@ func (cs *Conferences) holdOccurrence(ch *Change, f *Forum, when time.Time) erro
 			return err
 		}
 	}
-	conf, err := cs.startConference(ch, f, when, occ, lateness > time.Minute, "", Convening{})
+	conf, err := cs.startConference(ch, f, when, occ, lateness > time.Minute, "", Convening{Form: f.Schedule.Form, Join: f.Schedule.Join})
 	if err != nil {
 		return err
 	}
@@ -374,9 +374,21 @@ func (cs *Conferences) conferenceReminder(ch *Change, t Timer) error {
 		return err
 	}
 	missing := comp.Overdue()
+	text := cs.T("conference.reminder_text", "ID", f.ID, "Missing", orDash(strings.Join(missing, ", ")))
+	if s := f.Schedule; s.Form != "" || s.Join != "" {
+		// The invitation: how the meeting is held and how to take part.
+		var how []string
+		if s.Form != "" {
+			how = append(how, cs.T("conference.form", "Form", cs.T("form."+s.Form)))
+		}
+		if s.Join != "" {
+			how = append(how, cs.T("conference.join", "Join", s.Join))
+		}
+		text = strings.Join(how, " ") + "\n" + text
+	}
 	msg := Message{
 		Title:   cs.T("conference.reminder_title", "Forum", f.Name, "Time", when.In(f.Schedule.Location()).Format("15:04")),
-		Text:    cs.T("conference.reminder_text", "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
+		Text:    text,
 		Buttons: []Button{{Label: cs.T("button.new_report"), Action: Action{Kind: ActNewReport, Forum: f.ID}, Style: "primary"}},
 	}
 	cl := Class{Kind: KindConferenceReminder, Forum: f.ID, TLP: TLPGreen, Exercise: exercising(ch, f)}

@@ -10,12 +10,16 @@ import (
 // Schedule is when a forum's conferences are held: one weekday, or every
 // day (Daily), at one or more times of day, in a time zone.
 type Schedule struct {
-	Weekday  time.Weekday  `json:"weekday"`
-	Daily    bool          `json:"daily,omitempty"`
-	Hour     int           `json:"hour"` // the first time of day
-	Minute   int           `json:"minute"`
-	More     []TimeOfDay   `json:"more,omitempty"` // later times the same day
-	Zone     string        `json:"zone"`
+	Weekday time.Weekday `json:"weekday"`
+	Daily   bool         `json:"daily,omitempty"`
+	Hour    int          `json:"hour"` // the first time of day
+	Minute  int          `json:"minute"`
+	More    []TimeOfDay  `json:"more,omitempty"` // later times the same day
+	Zone    string       `json:"zone"`
+	// Form and Join are how the scheduled meetings are held and how to
+	// take part; the reminder before and the agenda carry them.
+	Form     string        `json:"form,omitempty"`
+	Join     string        `json:"join,omitempty"`
 	Reminder time.Duration `json:"reminder"` // before the meeting
 	Grace    time.Duration `json:"grace"`    // how late an agenda may still go out
 }
@@ -35,6 +39,7 @@ func (s Schedule) Times() []TimeOfDay {
 // times with the same reminder and grace.
 func (s Schedule) Equal(o Schedule) bool {
 	return s.Weekday == o.Weekday && s.Daily == o.Daily && s.Zone == o.Zone && s.Reminder == o.Reminder && s.Grace == o.Grace &&
+		s.Form == o.Form && s.Join == o.Join &&
 		slices.Equal(s.Times(), o.Times())
 }
 

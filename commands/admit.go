@@ -12,8 +12,8 @@ import (
 
 // DefaultMaxInFlight is how many commands run at once unless configured.
 // Beyond it a command waits its turn in a short queue (four times as
-// long, at most QueueWait); beyond the queue it is answered at once with
-// "busy": a burst of people acting together is served in order, while
+// long, at most QueueWait) unless the machine is saturated; beyond the
+// queue it is answered at once with "busy": a burst of people acting together is served in order, while
 // under overload the answers that are given stay fast and no queue grows
 // without bound.
 const DefaultMaxInFlight = 16
@@ -62,6 +62,7 @@ type Admission struct {
 	admitted  int // in this window
 	saturated bool
 	strikes   int             // saturated windows in a row
+	overflow  bool            // the queue overflowed in this window
 	waiting   []chan struct{} // first come, first served
 	sched     schedProbe
 }
@@ -105,7 +106,12 @@ func (a *Admission) enter(ctx context.Context) (time.Time, bool) {
 		a.mu.Unlock()
 		return now, true
 	}
-	if len(a.waiting) >= a.Queue {
+	if len(a.waiting) >= a.Queue || a.rate > 0 {
+		// The queue is for a burst on a machine that keeps up; while it
+		// is saturated, waiting would only make the answers given late.
+		// A full queue is overload beyond doubt: the rate is cut when
+		// this window closes, without waiting for a second one.
+		a.saturated, a.overflow = true, true
 		return a.refuse()
 	}
 	if a.rate > 0 {
@@ -168,7 +174,7 @@ func (a *Admission) adjust(now time.Time) {
 		a.strikes = 0
 	}
 	switch {
-	case saturated && (a.rate > 0 || a.strikes >= 2):
+	case saturated && (a.rate > 0 || a.strikes >= 2 || a.overflow):
 		if a.rate == 0 { // a new limit starts with a full bucket
 			a.tokens, a.filled = burst(0.7*admittedRate), now
 		}
@@ -179,7 +185,7 @@ func (a *Admission) adjust(now time.Time) {
 			a.rate, a.tokens = 0, 0
 		}
 	}
-	a.windowAt, a.admitted, a.saturated = now, 0, false
+	a.windowAt, a.admitted, a.saturated, a.overflow = now, 0, false, false
 }
 
 // burst is how many commands may come at once under a rate limit.

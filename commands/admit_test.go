@@ -156,3 +156,27 @@ func TestSlowCommandsAtHumanSpeedAreNeverShed(t *testing.T) {
 		t.Errorf("rate limited to %.0f", a.Rate())
 	}
 }
+
+// A queue that overflows is overload beyond doubt: the rate is cut when
+// that window closes, without waiting for a second saturated one.
+func TestAnOverflowingQueueCutsTheRateAtOnce(t *testing.T) {
+	now := time.Unix(1000, 0)
+	a := commands.NewAdmission(20)
+	a.Queue = 0
+	a.Now = func() time.Time { return now }
+	commands.SetWait(a, func(time.Time) (time.Duration, bool) { return time.Millisecond, true })
+	for range 20 { // twenty commands that do not finish in this window
+		if _, ok := commands.Enter(a); !ok {
+			t.Fatal("shed below the bound")
+		}
+		now = now.Add(time.Millisecond)
+	}
+	if _, ok := commands.Enter(a); ok {
+		t.Fatal("let in beyond the bound with no queue")
+	}
+	now = now.Add(50 * time.Millisecond)
+	commands.Enter(a) // closes the window
+	if a.Rate() == 0 {
+		t.Error("an overflowing window did not limit the rate")
+	}
+}

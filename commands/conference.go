@@ -17,18 +17,20 @@ var (
 )
 
 func (e *Engine) registerConference() {
+	var formChoices []bot.Option
+	for _, f := range bot.Forms {
+		formChoices = append(formChoices, bot.Option{Label: "form." + f, Value: f})
+	}
 	e.Register(&Command{
 		Path: []Word{wConf, {"schema", "schedule"}},
 		Params: []Param{pForum,
 			{Name: Word{"dag", "day"}, Meta: Word{"torsdag", "thursday"}, Kind: KindText, Positional: true, Help: "param.day"},
 			{Name: Word{"tid", "time"}, Meta: Word{"16:00", "16:00"}, Kind: KindText, Positional: true, Optional: true, Help: "param.clock"},
-			{Name: Word{"zon", "zone"}, Meta: Word{"Europe/Stockholm", "Europe/Stockholm"}, Kind: KindText, Positional: true, Optional: true, Help: "param.zone"}},
+			{Name: Word{"zon", "zone"}, Meta: Word{"Europe/Stockholm", "Europe/Stockholm"}, Kind: KindText, Positional: true, Optional: true, Help: "param.zone"},
+			{Name: Word{"form", "form"}, Meta: Word{"video", "video"}, Kind: KindChoice, Choices: formChoices, Optional: true, Help: "param.form"},
+			{Name: Word{"anslut", "join"}, Meta: Word{`"länk, kod"`, `"link, code"`}, Kind: KindText, Optional: true, Help: "param.join"}},
 		Perm: bot.PermConference, Help: "help.conference_schedule", Run: e.confSchedule,
 	})
-	var formChoices []bot.Option
-	for _, f := range bot.Forms {
-		formChoices = append(formChoices, bot.Option{Label: "form." + f, Value: f})
-	}
 	convene := []Param{pForum,
 		{Name: Word{"ordförande", "chair"}, Meta: Word{"@person", "@person"}, Kind: KindUser, Optional: true, Help: "param.chair"},
 		{Name: Word{"sekreterare", "secretary"}, Meta: Word{"@person", "@person"}, Kind: KindUser, Optional: true, Help: "param.secretary"},
@@ -78,6 +80,7 @@ func (e *Engine) confSchedule(ctx context.Context, r *Request, a Args) (Reply, e
 		if s, err = bot.ParseSchedule(a.Get("dag"), a.Get("tid"), a.Get("zon")); err != nil {
 			return Reply{}, err
 		}
+		s.Form, s.Join = a.Get("form"), bot.CleanLine(a.Get("anslut"))
 	}
 	if err := e.Bot.Conferences.SetSchedule(ctx, r.Caller, a.Get("forum"), s); err != nil {
 		return Reply{}, err

@@ -907,3 +907,20 @@ konferens avsluta
 		}
 	}
 }
+
+// The scheduled meetings' invitation carries how they are held and how to
+// join: the reminder before and the agenda say it.
+func TestScheduledMeetingsSayHowToJoin(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "j.db"), `:som rasmus
+konferens schema ssr torsdag 16:00 form=telefon anslut="Ring 08-000 00 00, kod 4711#"
+:spola 7d
+`)
+	for _, want := range []string{"Form: telefon. Anslut: Ring 08-000 00 00, kod 4711#", "Sammankallad av Länsstyrelsen Stockholm."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	if strings.Count(out, "Anslut: Ring 08-000 00 00, kod 4711#") < 2 {
+		t.Errorf("the reminder and the agenda should both say how to join:\n%s", out)
+	}
+}
