@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -420,7 +421,7 @@ func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time
 		return nil, err
 	}
 	conf := &Conference{ID: id, Forum: f.ID, Occurrence: occ, Scheduled: scheduled, Started: ch.Now, Late: late, StartedBy: by, Exercise: f.Exercise, TLP: TLPAmber, Purposes: []Purpose{PurposeInformation, PurposePicture},
-		Convener: cmpOr(cv.Convener, f.Host), Form: cv.Form, Join: CleanLine(cv.Join)}
+		Convener: cmp.Or(cv.Convener, f.Host), Form: cv.Form, Join: CleanLine(cv.Join)}
 	if m := ch.Caller.Member; m != nil && by != "" {
 		conf.Convener, conf.StartedByID = m.Actor, m.ID
 	}

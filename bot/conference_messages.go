@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -146,7 +147,7 @@ func (k *core) roundParts(purposes []Purpose) string {
 func (k *core) convened(c *Conference, names map[string]string) string {
 	line := k.T("conference.roles", "Chair", orDash(c.ChairName), "Secretary", orDash(c.SecretaryName))
 	if c.Convener != "" {
-		line = k.T("conference.convened_by", "Actor", cmpOr(names[c.Convener], c.Convener)) + " " + line
+		line = k.T("conference.convened_by", "Actor", cmp.Or(names[c.Convener], c.Convener)) + " " + line
 	}
 	if c.Form != "" {
 		line += " " + k.T("conference.form", "Form", k.T("form."+c.Form))
@@ -170,13 +171,6 @@ func entryText(e *Entry) string {
 		return ""
 	}
 	return e.Text
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // actionLine shows an action item with its owner and due date, marked
