@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	bbolt "go.etcd.io/bbolt"
-
 	"samverkan/bot"
 	"samverkan/bottest"
 )
@@ -113,22 +111,10 @@ func TestAuditChain(t *testing.T) {
 
 func rewriteRaw(t *testing.T, env *bottest.Env, seq uint64, fn func([]byte) []byte) {
 	t.Helper()
-	err := env.Store.Raw().Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte(bot.BucketAudit))
-		raw := append([]byte(nil), b.Get([]byte(bot.SeqKey(seq)))...)
-		return b.Put([]byte(bot.SeqKey(seq)), fn(raw))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env.Tamper(t, bot.BucketAudit, bot.SeqKey(seq), fn)
 }
 
 func deleteAudit(t *testing.T, env *bottest.Env, seq uint64) {
 	t.Helper()
-	err := env.Store.Raw().Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte(bot.BucketAudit)).Delete([]byte(bot.SeqKey(seq)))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env.Tamper(t, bot.BucketAudit, bot.SeqKey(seq), func([]byte) []byte { return nil })
 }

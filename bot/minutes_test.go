@@ -160,7 +160,7 @@ func BenchmarkDecision(b *testing.B) {
 		b.Run(fmt.Sprintf("meeting-with-%d", before), func(b *testing.B) {
 			ctx := context.Background()
 			env := bottest.NewEnv(b)
-			env.Store.Rehearse = false
+			env.Rehearse(false)
 			env.Fixture(b)
 			rasmus := env.Who(b, "rasmus")
 			if _, err := env.Bot.Conferences.Start(ctx, rasmus, bottest.Forum); err != nil {

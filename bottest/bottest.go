@@ -1,6 +1,7 @@
 // Package bottest is the test kit for samverkan: a fake clock, a real
-// bbolt store in a temporary directory, and a fake platform that records
-// what was posted.
+// store (bbolt in a temporary directory, or a PostgreSQL database of the
+// test's own with SAMVERKAN_TEST_STORE=postgres), and a fake platform
+// that records what was posted.
 package bottest
 
 import (
@@ -9,14 +10,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"samverkan/bot"
+	"samverkan/bottest/pgtest"
 	"samverkan/store/bolt"
+	"samverkan/store/postgres"
 )
 
 // Clock is a settable clock.
@@ -49,26 +55,55 @@ func (c *Clock) Set(t time.Time) {
 	c.now = t
 }
 
-// OpenStore opens a real bbolt store in t.TempDir() and closes it at the
-// end. It rehearses every update (bolt.Store.Rehearse): the store may run
-// an update's function more than once, and every test checks the bot
-// copes.
-func OpenStore(t testing.TB) (*bolt.Store, string) {
+// Store is a store tests open, use and close: bbolt, or PostgreSQL when
+// SAMVERKAN_TEST_STORE=postgres.
+type Store interface {
+	bot.Store
+	Close() error
+}
+
+// OnPostgres reports whether tests run their bots on PostgreSQL
+// (SAMVERKAN_TEST_STORE=postgres) instead of bbolt.
+func OnPostgres() bool { return os.Getenv("SAMVERKAN_TEST_STORE") == "postgres" }
+
+// OpenStore opens a real store for t and closes it at the end: bbolt in
+// t.TempDir(), or, with SAMVERKAN_TEST_STORE=postgres, a PostgreSQL
+// database of t's own. It returns the store and where it is (a file or a
+// URL). It rehearses every update (Rehearse): the store may run an
+// update's function more than once, and every test checks the bot copes.
+func OpenStore(t testing.TB) (Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "samverkan.db")
-	st, err := bolt.Open(path, time.Second)
+	where := filepath.Join(t.TempDir(), "samverkan.db")
+	if OnPostgres() {
+		where = pgtest.Database(t)
+	}
+	return openAt(t, where), where
+}
+
+func openAt(t testing.TB, where string) Store {
+	t.Helper()
+	if postgres.IsURL(where) {
+		st, err := postgres.Open(context.Background(), where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Rehearse = true
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	st, err := bolt.Open(where, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.Rehearse = true
 	t.Cleanup(func() { st.Close() })
-	return st, path
+	return st
 }
 
 // Env is a bot on a real store with a fake clock and a recording platform.
 type Env struct {
-	Store    *bolt.Store
-	Path     string
+	Store    Store
+	Path     string // the store's file, or its URL
 	Clock    *Clock
 	Bot      *bot.Bot
 	Outbox   *bot.Outbox
@@ -97,25 +132,56 @@ func NewEnvOn(t testing.TB, wrap func(bot.Store) bot.Store) *Env {
 	return &Env{Store: st, Path: path, Clock: clock, Bot: b, Outbox: b.Outbox, Platform: plat}
 }
 
-// Reopen closes the store and opens the same file again, with a new bot
-// and outbox on the same clock, settings and platforms: a restart of the
-// process.
+// Rehearse turns the rehearsal of every update on or off (benchmarks
+// turn it off).
+func (e *Env) Rehearse(on bool) {
+	switch st := e.Store.(type) {
+	case *bolt.Store:
+		st.Rehearse = on
+	case *postgres.Store:
+		st.Rehearse = on
+	}
+}
+
+// Reopen closes the store and opens the same file (or database) again,
+// with a new bot and outbox on the same clock, settings and platforms: a
+// restart of the process.
 func (e *Env) Reopen(t testing.TB) {
 	t.Helper()
 	if err := e.Store.Close(); err != nil {
 		t.Fatal(err)
 	}
-	st, err := bolt.Open(e.Path, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Rehearse = true
-	t.Cleanup(func() { st.Close() })
+	st := openAt(t, e.Path)
 	old := e.Bot
 	b := bot.New(bot.Options{Store: st, Clock: e.Clock, Admins: old.Admins, Lang: old.Lang, Log: Quiet(), Location: old.Location,
 		Deadlines: old.Deadlines, ReportAge: old.ReportAge, ApprovalReminder: old.ApprovalReminder, Directories: old.Directories})
 	b.Outbox.Platforms, b.Outbox.Timeout, b.Outbox.Observe = old.Outbox.Platforms, old.Outbox.Timeout, old.Outbox.Observe
 	e.Store, e.Bot, e.Outbox = st, b, b.Outbox
+}
+
+// Tamper rewrites one stored record's bytes behind the bot's back, as an
+// attacker with the database would (fn returning nil deletes it).
+func (e *Env) Tamper(t testing.TB, bucket, key string, fn func([]byte) []byte) {
+	t.Helper()
+	var err error
+	switch st := e.Store.(type) {
+	case *bolt.Store:
+		err = st.Raw().Update(func(tx *bbolt.Tx) error {
+			b := tx.Bucket([]byte(bucket))
+			raw := fn(append([]byte(nil), b.Get([]byte(key))...))
+			if raw == nil {
+				return b.Delete([]byte(key))
+			}
+			return b.Put([]byte(key), raw)
+		})
+	case *postgres.Store:
+		err = st.Tamper(bucket, key, fn)
+	default:
+		err = fmt.Errorf("cannot tamper with a %T", st)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // AdminCaller is the bootstrap admin as a caller.

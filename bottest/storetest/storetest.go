@@ -233,3 +233,66 @@ func concurrent(t *testing.T, s bot.Store) {
 		t.Errorf("%d concurrent updates: counter %d, %d records", writers, c.N, n)
 	}
 }
+
+// Replicas opens two handles on one shared store, as two replicas have.
+type Replicas func(t *testing.T) (bot.Store, bot.Store)
+
+// RunReplicas runs the tests that only a store shared between processes
+// can have: what one replica commits, the other sees, and read-modify-
+// write updates from both at once all count.
+func RunReplicas(t *testing.T, open Replicas) {
+	t.Run("a commit on one replica is seen on the other", func(t *testing.T) {
+		a, b := open(t)
+		must(t, a.Update(func(tx bot.Tx) error { return tx.Put("r", "k", item{N: 7}) }))
+		var got item
+		must(t, b.View(func(tx bot.Tx) error { return tx.Get("r", "k", &got) }))
+		if got.N != 7 {
+			t.Errorf("the other replica read %+v", got)
+		}
+	})
+	t.Run("updates from two replicas at once lose nothing", func(t *testing.T) {
+		a, b := open(t)
+		const each = 25
+		var wg sync.WaitGroup
+		errs := make(chan error, 2*each)
+		for i := range 2 * each {
+			s := a
+			if i%2 == 1 {
+				s = b
+			}
+			wg.Go(func() {
+				errs <- s.Update(func(tx bot.Tx) error {
+					var c item
+					if err := tx.Get("c", "counter", &c); err != nil && !errors.Is(err, bot.ErrNotFound) {
+						return err
+					}
+					c.N++
+					if err := tx.Put("c", "counter", c); err != nil {
+						return err
+					}
+					n, err := tx.NextSeq("c")
+					if err != nil {
+						return err
+					}
+					return tx.Put("c", "seq|"+bot.SeqKey(n), item{N: i})
+				})
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			must(t, err)
+		}
+		var c item
+		var seqs []string
+		must(t, a.View(func(tx bot.Tx) error {
+			if err := tx.Get("c", "counter", &c); err != nil {
+				return err
+			}
+			return tx.ForEach("c", "seq|", func(k string, _ func(any) error) error { seqs = append(seqs, k); return nil })
+		}))
+		if c.N != 2*each || len(seqs) != 2*each || seqs[len(seqs)-1] != "seq|"+bot.SeqKey(2*each) {
+			t.Errorf("%d updates from two replicas: counter %d, %d sequence records, last %v", 2*each, c.N, len(seqs), seqs[len(seqs)-1:])
+		}
+	})
+}

@@ -1,0 +1,181 @@
+// Package postgres is the shared store of samverkan: bot.Store on
+// PostgreSQL through pgx, for two or more replicas on one database.
+//
+// Every update is one SERIALIZABLE transaction, run again when PostgreSQL
+// reports a serialization failure or deadlock, so two replicas changing
+// the same state at once both count (the bot's update functions may run
+// more than once; see bot.Store). Within one process, updates go one at a
+// time, so conflicts come only from another replica. Views are REPEATABLE
+// READ, READ ONLY: one snapshot each.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"samverkan/bot"
+)
+
+// Store is a bot.Store on a PostgreSQL database.
+type Store struct {
+	pool *pgxpool.Pool
+	cfg  *pgxpool.Config
+	// Rehearse, for tests, runs every update's function once more first,
+	// in a transaction that is rolled back (as store/bolt does).
+	Rehearse bool
+	// Timeout bounds one transaction, including waiting for a connection
+	// (default 10 s).
+	Timeout time.Duration
+
+	wmu     sync.Mutex // one update at a time in this process
+	retries atomic.Int64
+}
+
+var _ bot.Store = (*Store)(nil)
+
+// WakeChannel is the LISTEN/NOTIFY channel on which a commit that queued
+// an outbox item or changed a timer tells the leading replica.
+const WakeChannel = "samverkan_wake"
+
+// maxRetries bounds how often an update runs again after a serialization
+// failure or deadlock before the error is returned.
+const maxRetries = 20
+
+// Open connects to the database at url (postgres://…), applies the schema
+// migrations it lacks and returns the store. The database must exist.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w (write it as postgres://user@host:5432/dbname)", err)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 3 * time.Second
+	}
+	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "samverkan"
+	}
+	if !strings.Contains(url, "pool_max_conns=") {
+		cfg.MaxConns = 16 // as many as the bot runs commands at once
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", Redact(url), err)
+	}
+	s := &Store{pool: pool, cfg: cfg}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("database %s: %w", Redact(url), err)
+	}
+	return s, nil
+}
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Ping reports whether the database answers now.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// Retries is how many updates have run again after a conflict with
+// another transaction since the store was opened.
+func (s *Store) Retries() int64 { return s.retries.Load() }
+
+func (s *Store) timeout() time.Duration {
+	if s.Timeout > 0 {
+		return s.Timeout
+	}
+	return 10 * time.Second
+}
+
+// Update runs fn in a SERIALIZABLE transaction, again when it conflicts
+// with another one.
+func (s *Store) Update(fn func(bot.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.Rehearse {
+		if err := s.run(true, fn, false); err != nil {
+			return err
+		}
+	}
+	for attempt := 1; ; attempt++ {
+		err := s.run(true, fn, true)
+		if err == nil || !retryable(err) || attempt == maxRetries {
+			return err
+		}
+		s.retries.Add(1)
+		// Back off a little, at random, so that two replicas that
+		// collided do not collide again.
+		time.Sleep(time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond))))
+	}
+}
+
+// View runs fn on one snapshot.
+func (s *Store) View(fn func(bot.Tx) error) error { return s.run(false, fn, true) }
+
+// run runs fn in one transaction and commits (or, when commit is false,
+// rolls back) what it wrote.
+func (s *Store) run(write bool, fn func(bot.Tx) error, commit bool) (err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout())
+	defer cancel()
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	t := &txn{ctx: ctx, conn: conn.Conn(), write: write}
+	defer func() {
+		t.end()
+		conn.Release()
+	}()
+	defer func() {
+		if r := recover(); r != nil {
+			panic(r) // t.end rolls back on the way out
+		}
+	}()
+	if err := fn(t); err != nil {
+		return err
+	}
+	if !commit {
+		return nil
+	}
+	return t.commit()
+}
+
+// retryable reports whether a transaction failed only because another
+// one ran at the same time, so running it again is safe and right.
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01" // serialization_failure, deadlock_detected
+	}
+	return false
+}
+
+// Tamper rewrites one record's stored bytes outside any update, for tests
+// that play an attacker with the database (fn returning nil deletes).
+func (s *Store) Tamper(bucket, key string, fn func([]byte) []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout())
+	defer cancel()
+	var raw []byte
+	err := s.pool.QueryRow(ctx, sqlGet, bucket, []byte(key)).Scan(&raw)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if raw = fn(raw); raw == nil {
+		_, err = s.pool.Exec(ctx, sqlDelete, bucket, []byte(key))
+	} else {
+		_, err = s.pool.Exec(ctx, sqlPut, bucket, []byte(key), raw)
+	}
+	return err
+}
