@@ -6,11 +6,13 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -35,8 +37,11 @@ type App struct {
 	Handler http.Handler
 	Log     *slog.Logger
 
-	started time.Time
-	pingMu  sync.Mutex
+	started   time.Time
+	leader    Leadership
+	replica   string
+	timerWake chan struct{}
+	pingMu    sync.Mutex
 	pings   map[string]*ping // per platform
 }
 
@@ -50,6 +55,26 @@ type Options struct {
 	// Key protects buttons and forms; by default the store's own secret,
 	// made on first start.
 	Key []byte
+	// Leader, for a store that several replicas share, elects the one
+	// that delivers the outbox and fires timers; nil when this process is
+	// alone on its store (bbolt's file lock sees to that).
+	Leader Leadership
+	// Replica names this process among the replicas (default: host and
+	// process ID).
+	Replica string
+}
+
+// Leadership elects one replica among those sharing a store to do the
+// work that must happen once.
+type Leadership interface {
+	// Run takes part in the election until ctx ends, running work while
+	// this replica leads, with a context that ends when it stops.
+	Run(ctx context.Context, work func(context.Context))
+	// Leading reports whether this replica leads now.
+	Leading() bool
+	// Status says whether this replica leads, since when, how often it
+	// was elected, and the last error the election met.
+	Status() (leading bool, since time.Time, terms int, lastError string)
 }
 
 // New builds the application on o.Store: the bot, the command engine, the
@@ -83,7 +108,12 @@ func New(ctx context.Context, o Options) (*App, error) {
 			return nil, fmt.Errorf("callback key: %w", err)
 		}
 	}
-	a := &App{Config: cfg, Bot: b, Engine: e, Metrics: metrics.New(), Log: log, started: time.Now()}
+	a := &App{Config: cfg, Bot: b, Engine: e, Metrics: metrics.New(), Log: log, started: time.Now(),
+		leader: o.Leader, timerWake: make(chan struct{}, 1)}
+	a.replica = cmp.Or(o.Replica, replicaName())
+	if o.Leader != nil {
+		b.Outbox.Claims = &bot.Claims{Holder: a.replica, Leading: o.Leader.Leading}
+	}
 	if cfg.MattermostEnabled() {
 		a.Mattermost = mattermost.New(e, cfg.Mattermost.URL, cfg.Mattermost.Token, cfg.Mattermost.CommandTokens, cfg.PublicURL, key, log)
 		a.Mattermost.SetRateLimit(cfg.Mattermost.RequestsPerSecond, cfg.Mattermost.Burst)
@@ -101,19 +131,50 @@ func New(ctx context.Context, o Options) (*App, error) {
 }
 
 // Run does the application's background work until ctx ends: outbox
-// delivery, stored timers, Slack Socket Mode; the adapters' own work runs
-// under ctx too. It returns when all of it has stopped.
+// delivery and stored timers (while this replica leads, when there are
+// several), Slack Socket Mode; the adapters' own work runs under ctx
+// too. It returns when all of it has stopped.
 func (a *App) Run(ctx context.Context) {
 	if a.Slack != nil {
 		a.Slack.Attach(ctx)
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() { a.Bot.Outbox.Run(ctx) })
-	wg.Go(func() { a.Bot.RunTimersLoop(ctx, nil) })
+	if a.leader != nil {
+		wg.Go(func() { a.leader.Run(ctx, a.once) })
+	} else {
+		wg.Go(func() { a.once(ctx) })
+	}
 	if a.Slack != nil && a.Config.Slack.AppToken != "" {
 		wg.Go(func() { a.Slack.RunSocketMode(ctx) })
 	}
 	wg.Wait()
+}
+
+// once does the work that must happen once, until ctx ends.
+func (a *App) once(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Bot.Outbox.Run(ctx) })
+	wg.Go(func() { a.Bot.RunTimersLoop(ctx, a.timerWake) })
+	wg.Wait()
+}
+
+// Replica names this process among the replicas.
+func (a *App) Replica() string { return a.replica }
+
+// Wake tells the outbox and the timers that another replica committed
+// work for them.
+func (a *App) Wake() {
+	a.Bot.Outbox.Notify()
+	select {
+	case a.timerWake <- struct{}{}:
+	default:
+	}
+}
+
+// replicaName names this process: host and process ID.
+func replicaName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d", cmp.Or(host, "localhost"), os.Getpid())
 }
 
 // Shutdown waits, until ctx ends, for work the adapters took on for

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"sync"
 	"time"
@@ -51,6 +52,60 @@ func observe(reg *metrics.Registry, a *App) {
 		n, _ := ob.PendingCount()
 		return float64(n)
 	})
+	reg.Gauge("samverkan_outbox_lag_seconds", func() float64 {
+		d, _ := ob.Lag()
+		return d.Seconds()
+	})
+	reg.Gauge("samverkan_database_up", func() float64 {
+		if a.databaseError(context.Background()) != nil {
+			return 0
+		}
+		return 1
+	})
+	reg.Gauge("samverkan_leader", func() float64 {
+		if a.leader == nil || a.leader.Leading() {
+			return 1
+		}
+		return 0
+	})
+	if a.leader != nil {
+		reg.Gauge("samverkan_leader_terms", func() float64 {
+			_, _, terms, _ := a.leader.Status()
+			return float64(terms)
+		})
+	}
+	if r, ok := a.Bot.Store.(interface{ Retries() int64 }); ok {
+		reg.Gauge("samverkan_store_retries", func() float64 { return float64(r.Retries()) })
+	}
+}
+
+// databaseError asks the database whether it answers (a shared store), or
+// reads the store (the embedded one).
+func (a *App) databaseError(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if p, ok := a.Bot.Store.(interface{ Ping(context.Context) error }); ok {
+		return p.Ping(ctx)
+	}
+	_, err := a.Bot.Outbox.PendingCount()
+	return err
+}
+
+// role says what this replica does: "leader" or "follower" among
+// replicas, "alone" on the embedded store.
+func (a *App) role() map[string]any {
+	if a.leader == nil {
+		return map[string]any{"role": "alone"}
+	}
+	leading, since, terms, lastErr := a.leader.Status()
+	out := map[string]any{"role": "follower", "elected": terms}
+	if leading {
+		out["role"], out["leading_since"] = "leader", since.UTC().Format(time.RFC3339)
+	}
+	if lastErr != "" {
+		out["election_error"] = lastErr
+	}
+	return out
 }
 
 // Direction is what the bot can tell about one platform, each way.
@@ -70,12 +125,18 @@ type Direction struct {
 func (a *App) health(w http.ResponseWriter, r *http.Request) {
 	out := map[string]any{}
 	code := http.StatusOK
-	n, err := a.Bot.Outbox.PendingCount()
-	if err != nil {
+	if err := a.databaseError(r.Context()); err != nil {
 		out["store"], code = "error: "+err.Error(), http.StatusServiceUnavailable
 	} else {
-		out["store"], out["outbox_pending"] = "ok", n
+		out["store"] = "ok"
+		if n, err := a.Bot.Outbox.PendingCount(); err == nil {
+			out["outbox_pending"] = n
+		}
+		if lag, err := a.Bot.Outbox.Lag(); err == nil {
+			out["outbox_lag_seconds"] = math.Round(lag.Seconds()*10) / 10
+		}
 	}
+	out["replica"] = a.role()
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	var mu sync.Mutex

@@ -120,11 +120,7 @@ func (o *Outbox) deliverDest(ctx context.Context, plat Platform, d Destination) 
 // attempt delivers one item and records the outcome. It returns false and
 // when to retry when the item is still pending.
 func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (time.Time, bool) {
-	timeout := o.Timeout
-	if timeout == 0 {
-		timeout = 15 * time.Second
-	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
+	actx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
 	if it.Urgent {
 		actx = Delivering(actx, true)
@@ -133,6 +129,21 @@ func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (tim
 		// Only the first item of a destination can have been on its way
 		// when the process before died: the rest were waiting behind it.
 		actx = Resending(actx)
+	}
+	if o.Claims != nil {
+		wait, before, err := o.claimItem(it)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			o.forget(it.Seq)
+			return time.Time{}, true // another replica delivered it
+		case err != nil:
+			o.log().Error("outbox: claiming", "seq", it.Seq, "err", err)
+			return o.k.Clock.Now().Add(time.Second), false
+		case !wait.IsZero():
+			return wait, false
+		case before:
+			actx = Resending(actx)
+		}
 	}
 	var view drawn
 	if it.Render != nil {
@@ -160,6 +171,9 @@ func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (tim
 			o.withhold(ctx, it, refused)
 			return time.Time{}, true
 		}
+	}
+	if o.Claims != nil && o.Claims.Leading != nil && !o.Claims.Leading() {
+		return o.k.Clock.Now().Add(time.Second), false // errNotLeading: the new leader sends it
 	}
 	ref, err := o.send(actx, plat, it)
 	if o.Observe != nil {
@@ -207,6 +221,14 @@ func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (tim
 		return now.Add(time.Second), false
 	}
 	return o.failed(it, err)
+}
+
+// timeout bounds one delivery attempt.
+func (o *Outbox) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return 15 * time.Second
 }
 
 // failed records a failed attempt, in memory: a permanent failure (or a

@@ -188,6 +188,9 @@ func removeItem(tx Tx, it OutboxItem) error {
 			}
 		}
 	}
+	if err := tx.Delete(BucketOutboxClaims, SeqKey(it.Seq)); err != nil {
+		return err
+	}
 	return tx.Delete(BucketOutbox, SeqKey(it.Seq))
 }
 
@@ -206,6 +209,9 @@ type Outbox struct {
 	Workers int
 	// Observe, when set, is told the outcome of every attempt.
 	Observe func(p PlatformID, err error)
+	// Claims, when set, claims each item in the store before it is sent
+	// (a store shared by replicas).
+	Claims *Claims
 
 	drawers map[string]drawer
 	started time.Time // when this process began delivering
@@ -337,6 +343,23 @@ func (o *Outbox) PendingCount() (int, error) {
 		return tx.ForEach(BucketOutboxDest, "", func(string, func(any) error) error { n++; return nil })
 	})
 	return n, err
+}
+
+// Lag is how long the oldest waiting item has waited (0 when none waits):
+// how far delivery is behind.
+func (o *Outbox) Lag() (time.Duration, error) {
+	var oldest OutboxItem
+	found := false
+	err := o.k.Store.View(func(tx Tx) error {
+		return tx.ForEach(BucketOutbox, "", func(_ string, decode func(any) error) error {
+			found = true
+			return errors.Join(decode(&oldest), ErrStop)
+		})
+	})
+	if err != nil || !found {
+		return 0, err
+	}
+	return max(o.k.Clock.Now().Sub(oldest.CreatedAt), 0), nil
 }
 
 // heads returns the oldest waiting item of every destination: only these

@@ -26,8 +26,12 @@ import (
 
 // Config is the effective configuration.
 type Config struct {
-	Listen    string   `yaml:"listen"`
-	Data      string   `yaml:"data"`
+	Listen string `yaml:"listen"`
+	Data   string `yaml:"data"`
+	// Store, when set, is a PostgreSQL database (postgres://…) that the
+	// bot keeps its state in instead of the embedded file in Data; two
+	// or more replicas may share it.
+	Store     string   `yaml:"store"`
 	PublicURL string   `yaml:"public_url"`
 	Locale    string   `yaml:"locale"`
 	Admins    []string `yaml:"admins"`
@@ -85,6 +89,7 @@ var envVars = []struct {
 }{
 	{"SAMVERKAN_LISTEN", "listen", func(c *Config, v string) { c.Listen = v }},
 	{"SAMVERKAN_DATA", "data", func(c *Config, v string) { c.Data = v }},
+	{"SAMVERKAN_DATABASE_URL", "store", func(c *Config, v string) { c.Store = v }},
 	{"SAMVERKAN_PUBLIC_URL", "public_url", func(c *Config, v string) { c.PublicURL = v }},
 	{"SAMVERKAN_LOCALE", "locale", func(c *Config, v string) { c.Locale = v }},
 	{"SAMVERKAN_ADMINS", "admins", func(c *Config, v string) { c.Admins = splitList(v) }},
@@ -228,6 +233,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, c.errf("admins", "%v", err))
 		}
 	}
+	if c.Store != "" && !c.Shared() {
+		errs = append(errs, c.errf("store", "want a PostgreSQL URL such as postgres://samverkan@db.example.org:5432/samverkan, or nothing for the embedded database in data; got %q", redactURL(c.Store)))
+	}
 	if c.PublicURL != "" && !httpURL(c.PublicURL) {
 		errs = append(errs, c.errf("public_url", "want an absolute http(s) URL such as https://samverkan.example.org, got %q", c.PublicURL))
 	}
@@ -332,6 +340,22 @@ func (c *Config) Deadlines() map[bot.Level]time.Duration {
 	return out
 }
 
+// Shared reports whether the store is a PostgreSQL database that replicas
+// may share (store: postgres://…), rather than the embedded file.
+func (c *Config) Shared() bool {
+	u, err := url.Parse(c.Store)
+	return err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql")
+}
+
+// redactURL hides a URL's password, for messages and Print.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	return u.Redacted()
+}
+
 // MattermostEnabled reports whether Mattermost is configured.
 func (c *Config) MattermostEnabled() bool { return c.Mattermost.URL != "" }
 
@@ -345,7 +369,7 @@ func (c *Config) Print(w io.Writer) {
 	var rows []row
 	add := func(key, value string) { rows = append(rows, row{key, value, c.sources[key]}) }
 	for _, r := range [][2]string{
-		{"listen", c.Listen}, {"data", c.Data}, {"public_url", c.PublicURL}, {"locale", c.Locale},
+		{"listen", c.Listen}, {"data", c.Data}, {"store", redactURL(c.Store)}, {"public_url", c.PublicURL}, {"locale", c.Locale},
 		{"admins", strings.Join(c.Admins, ",")},
 		{"mattermost.url", c.Mattermost.URL}, {"mattermost.token", c.Mattermost.Token},
 		{"mattermost.command_tokens", strings.Join(c.Mattermost.CommandTokens, ",")},

@@ -6,20 +6,59 @@ import (
 	"os"
 
 	"samverkan/app"
+	"samverkan/bot"
 	"samverkan/config"
 	"samverkan/store/bolt"
+	"samverkan/store/postgres"
 )
 
-// open opens the configured database and builds the application on it.
-func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app.App, *bolt.Store, error) {
-	st, err := bolt.Open(cfg.Data, 0)
-	if err != nil {
-		return nil, nil, err
+// stores is the store the application runs on: the embedded file, or a
+// PostgreSQL database shared by replicas with the election among them.
+type stores struct {
+	bolt   *bolt.Store
+	pg     *postgres.Store
+	leader *postgres.Leader
+}
+
+func (s *stores) store() bot.Store {
+	if s.pg != nil {
+		return s.pg
 	}
-	a, err := app.New(ctx, app.Options{Config: cfg, Store: st, Log: log})
+	return s.bolt
+}
+
+// Close closes the store.
+func (s *stores) Close() error { return s.store().(interface{ Close() error }).Close() }
+
+// open opens the configured store and builds the application on it.
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app.App, *stores, error) {
+	st := &stores{}
+	o := app.Options{Config: cfg, Log: log}
+	if cfg.Shared() {
+		pg, err := postgres.Open(ctx, cfg.Store)
+		if err != nil {
+			return nil, nil, err
+		}
+		st.pg, o.Store = pg, pg
+		o.Replica = os.Getenv("SAMVERKAN_REPLICA")
+		st.leader = pg.Leader(o.Replica)
+		st.leader.Log = log
+		o.Leader = st.leader
+	} else {
+		b, err := bolt.Open(cfg.Data, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		st.bolt, o.Store = b, b
+	}
+	a, err := app.New(ctx, o)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
+	}
+	if st.leader != nil {
+		st.leader.ID = a.Replica()
+		st.leader.Wake = a.Wake
 	}
 	return a, st, nil
 }

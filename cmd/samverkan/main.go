@@ -30,6 +30,13 @@ Usage:
   samverkan backup FILE [flags]     consistent copy of the database (also while serve runs)
   samverkan audit verify [flags]    check the audit log's hash chain (also while serve runs)
   samverkan audit list [N] [flags]  show the newest N audit events (default 20)
+  samverkan migrate --from FILE.db --to postgres://…
+                                    copy the embedded database into an empty PostgreSQL one
+
+The store is the embedded file (data, --data, SAMVERKAN_DATA) unless
+store: postgres://… (or SAMVERKAN_DATABASE_URL) names a PostgreSQL
+database, which two or more serve replicas may share; the terminal always
+keeps its own file.
 
 Flags may come before or after the command:
 `
@@ -84,6 +91,9 @@ var commandOnly = map[string]string{"user": "shell", "no-demo": "shell", "probe"
 
 // run is main without the exit, so tests can call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "migrate" {
+		return runMigrate(args[1:], stdout, stderr)
+	}
 	var o options
 	fs := flagSet(&o, getenv, stderr)
 	for _, a := range args {

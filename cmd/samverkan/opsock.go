@@ -46,7 +46,7 @@ func serveOps(st *bolt.Store, data string) (func(), error) {
 		args := r.URL.Query()["args"]
 		code := 2
 		if len(args) > 0 {
-			code = auditReport(st, data, args, &out, &errw)
+			code = auditReport(st, st.Check, data, args, &out, &errw)
 		}
 		w.Header().Set("X-Exit-Code", strconv.Itoa(code))
 		_, _ = io.Copy(w, io.MultiReader(&out, &errw))

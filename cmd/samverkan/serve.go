@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"samverkan/config"
+	"samverkan/store/postgres"
 )
 
 // Shutdown bounds, after SIGTERM, how long requests in flight and the
@@ -36,10 +37,12 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	if err := a.Bot.Start(ctx); err != nil {
 		return err
 	}
-	if stopOps, err := serveOps(st, cfg.Data); err != nil {
-		log.Warn("backup and audit will not work while the bot runs", "err", err)
-	} else {
-		defer stopOps()
+	if st.bolt != nil {
+		if stopOps, err := serveOps(st.bolt, cfg.Data); err != nil {
+			log.Warn("backup and audit will not work while the bot runs", "err", err)
+		} else {
+			defer stopOps()
+		}
 	}
 
 	// The workers run under their own context, ended only after the HTTP
@@ -56,7 +59,11 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("samverkan serving", "listen", ln.Addr().String(), "data", cfg.Data)
+	if st.pg != nil {
+		log.Info("samverkan serving", "listen", ln.Addr().String(), "store", postgres.Redact(cfg.Store), "replica", a.Replica())
+	} else {
+		log.Info("samverkan serving", "listen", ln.Addr().String(), "data", cfg.Data)
+	}
 
 	select {
 	case <-ctx.Done():
@@ -80,7 +87,9 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	bg.Wait()
 	fctx, fcancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer fcancel()
-	_ = a.Bot.Outbox.Flush(fctx)
+	if st.leader == nil {
+		_ = a.Bot.Outbox.Flush(fctx) // with replicas, the next leader delivers
+	}
 	if left, err := a.Bot.Outbox.PendingCount(); err == nil && left > 0 {
 		log.Info("messages left in the outbox; they go out at the next start", "count", left)
 	}

@@ -16,6 +16,7 @@ func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writ
 	// The terminal is a platform of its own: it speaks to no chat server.
 	local := *cfg
 	local.Mattermost, local.Slack = config.Mattermost{}, config.Slack{}
+	local.Store = "" // and it keeps its own file, whatever the replicas share
 	a, st, err := open(ctx, &local, quietLogger())
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,9 +17,13 @@ import (
 	"samverkan/bot"
 	"samverkan/config"
 	"samverkan/store/bolt"
+	"samverkan/store/postgres"
 )
 
 func runBackup(cfg *config.Config, dest string, out io.Writer) error {
+	if cfg.Shared() {
+		return backupShared(cfg, dest, out)
+	}
 	st, err := openUnlessServed(cfg.Data)
 	if errors.Is(err, bolt.ErrLocked) {
 		// The bot runs: it writes the copy from its own open store.
@@ -57,6 +62,15 @@ func runAudit(cfg *config.Config, args []string, out, errw io.Writer) int {
 		fmt.Fprintln(errw, "usage: samverkan audit verify | samverkan audit list [N]")
 		return 2
 	}
+	if cfg.Shared() {
+		pg, err := postgres.Open(context.Background(), cfg.Store)
+		if err != nil {
+			fmt.Fprintf(errw, "samverkan: %v\n", err)
+			return 1
+		}
+		defer pg.Close()
+		return auditReport(pg, func() error { return nil }, postgres.Redact(cfg.Store), args, out, errw)
+	}
 	st, err := openUnlessServed(cfg.Data)
 	if errors.Is(err, bolt.ErrLocked) {
 		// The bot runs: it answers from its own open store.
@@ -72,7 +86,7 @@ func runAudit(cfg *config.Config, args []string, out, errw io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	return auditReport(st, cfg.Data, args, out, errw)
+	return auditReport(st, st.Check, cfg.Data, args, out, errw)
 }
 
 // openUnlessServed opens the database for a tool, or reports ErrLocked
@@ -86,9 +100,10 @@ func openUnlessServed(data string) (*bolt.Store, error) {
 	return bolt.OpenExisting(data, 0)
 }
 
-// auditReport lists or verifies the audit log of an open store; the exit
-// code says how it went.
-func auditReport(st *bolt.Store, data string, args []string, out, errw io.Writer) int {
+// auditReport lists or verifies the audit log of an open store (check
+// first looks for damage the store itself can find); the exit code says
+// how it went.
+func auditReport(st bot.Store, check func() error, data string, args []string, out, errw io.Writer) int {
 	var err error
 	if args[0] == "list" {
 		n := 20
@@ -120,7 +135,7 @@ func auditReport(st *bolt.Store, data string, args []string, out, errw io.Writer
 		}
 		return 0
 	}
-	if err := st.Check(); err != nil {
+	if err := check(); err != nil {
 		fmt.Fprintf(errw, "samverkan: %v\n", err)
 		return 1
 	}
