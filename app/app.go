@@ -42,7 +42,7 @@ type App struct {
 	replica   string
 	timerWake chan struct{}
 	pingMu    sync.Mutex
-	pings   map[string]*ping // per platform
+	pings     map[string]*ping // per platform
 }
 
 // Options are what an application is built from.
