@@ -61,6 +61,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 3 * time.Second
 	}
+	// A replica frozen in the middle of a transaction (SIGSTOP, a VM
+	// paused) would hold its row locks, and so stop every other replica,
+	// for as long as it stands still: PostgreSQL ends such a transaction
+	// after a few seconds. Transactions here never wait between
+	// statements for anything but this process's own code.
+	if _, ok := cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"]; !ok {
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "3s"
+	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "samverkan"
 	}
