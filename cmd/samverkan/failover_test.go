@@ -194,7 +194,7 @@ func TestFailover(t *testing.T) {
 
 	pg := openStore(t, url)
 	answered := map[string]bool{} // user -> acknowledgement answered, this round
-	parent := t // replicas restarted in a round outlive it
+	parent := t                   // replicas restarted in a round outlive it
 	for round, event := range []string{"SIGKILL", "SIGSTOP", "PostgreSQL restart"} {
 		t.Run(event, func(t *testing.T) {
 			clear(answered)
