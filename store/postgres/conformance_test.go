@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 
 	"samverkan/bot"
@@ -33,3 +35,5 @@ func TestReplicas(t *testing.T) {
 		return open(t, url), open(t, url)
 	})
 }
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
