@@ -97,7 +97,13 @@ func RSS() int64 {
 // writes should have stored: decisions in the meeting, and report
 // versions per actor.
 func (t *Target) Stored() (map[string]int, error) {
-	st, err := bolt.OpenExisting(t.Path, time.Second)
+	var st store
+	var err error
+	if t.pg != nil {
+		st, err = t.open()
+	} else {
+		st, err = bolt.OpenExisting(t.Path, time.Second)
+	}
 	if err != nil {
 		return nil, err
 	}

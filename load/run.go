@@ -18,6 +18,9 @@ type Spec struct {
 	// Baselines measures the bare handler (at the same rate) and bare
 	// commits in the same run.
 	Baselines bool
+	// Store, when set, runs the bot on PostgreSQL: a database of the
+	// run's own on this server (postgres://…).
+	Store string
 }
 
 // Report is what a run measured.
@@ -84,7 +87,7 @@ func Run(s Spec) (*Report, error) {
 		}
 	}
 	agendaAt := s.Duration / 2
-	t, err := Start(Options{MaxInFlight: s.MaxInFlight, AgendaAt: agendaAt})
+	t, err := Start(Options{MaxInFlight: s.MaxInFlight, AgendaAt: agendaAt, Store: s.Store})
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +162,11 @@ func (r *Report) check() {
 func (r *Report) Print(w io.Writer) {
 	res := r.Result
 	ans := res.Latencies(Answered, "")
-	fmt.Fprintf(w, "load: mix %s, %.0f requests/s open loop for %s (latency from each request's scheduled time)\n\n", r.Spec.Mix, r.Spec.Rate, r.Spec.Duration)
+	where := "bbolt (embedded)"
+	if r.Spec.Store != "" {
+		where = "PostgreSQL (a database of the run's own, leader election on)"
+	}
+	fmt.Fprintf(w, "load: mix %s, %.0f requests/s open loop for %s on %s (latency from each request's scheduled time)\n\n", r.Spec.Mix, r.Spec.Rate, r.Spec.Duration, where)
 	fmt.Fprintf(w, "%-30s %8s %8s %8s %9s %9s %9s %9s %9s\n", "target", "sent", "answered", "shed", "failed", "answers/s", "p50", "p99", "max")
 	row := func(name string, x *Result) {
 		l := x.Latencies(Answered, "")

@@ -25,6 +25,7 @@ import (
 	"samverkan/bot"
 	"samverkan/config"
 	"samverkan/store/bolt"
+	"samverkan/store/postgres"
 )
 
 const (
@@ -53,7 +54,9 @@ type Target struct {
 	AgendaDue time.Time
 
 	dir    string
-	store  *bolt.Store
+	store  store
+	pg     *pgDatabase
+	leader *postgres.Leader
 	srv    *http.Server
 	cancel context.CancelFunc
 	done   sync.WaitGroup
@@ -69,6 +72,16 @@ type Options struct {
 	// AgendaAt is how far into the run the scheduled conference's minute
 	// falls (0: no scheduled conference).
 	AgendaAt time.Duration
+	// Store, when set, is a PostgreSQL server (postgres://…) on which the
+	// run makes a database of its own, instead of the bbolt file; the bot
+	// then runs as a replica with the leader election on.
+	Store string
+}
+
+// store is what the target needs of either store.
+type store interface {
+	bot.Store
+	Close() error
 }
 
 // Start runs the bot with a seeded forum: three actors, people on both
@@ -81,7 +94,13 @@ func Start(o Options) (*Target, error) {
 		return nil, err
 	}
 	t := &Target{dir: dir, Path: filepath.Join(dir, "load.db")}
-	if t.store, err = bolt.Open(t.Path, time.Second); err != nil {
+	if o.Store != "" {
+		if t.pg, err = newPGDatabase(o.Store); err != nil {
+			return nil, err
+		}
+		t.Path = t.pg.URL
+	}
+	if t.store, err = t.open(); err != nil {
 		return nil, err
 	}
 	t.MM, t.SL = mmtest.New(), slackfake.New()
@@ -107,11 +126,20 @@ func Start(o Options) (*Target, error) {
 		Mattermost: config.Mattermost{URL: t.MM.URL, Token: "bot-token", CommandTokens: []string{cmdToken}},
 		Slack:      config.Slack{BotToken: "xoxb-load", SigningSecret: slackSecret, APIURL: t.SL.APIURL()}}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(context.Background(), app.Options{Config: cfg, Store: t.store, Clock: t.Clock, Log: quiet})
+	opts := app.Options{Config: cfg, Store: t.store, Clock: t.Clock, Log: quiet}
+	if pg, ok := t.store.(*postgres.Store); ok {
+		t.leader = pg.Leader("load")
+		t.leader.Log = quiet
+		opts.Leader, opts.Replica = t.leader, "load"
+	}
+	a, err := app.New(context.Background(), opts)
 	if err != nil {
 		return nil, err
 	}
 	t.App = a
+	if t.leader != nil {
+		t.leader.Wake = a.Wake
+	}
 	if err := t.seed(o); err != nil {
 		t.Stop()
 		return nil, err
@@ -255,14 +283,30 @@ func (t *Target) Stop() {
 }
 
 // Remove deletes the run's files.
-func (t *Target) Remove() { os.RemoveAll(t.dir) }
+func (t *Target) Remove() {
+	os.RemoveAll(t.dir)
+	if t.pg != nil {
+		t.pg.drop()
+	}
+}
+
+// open opens the target's store: its bbolt file or its database.
+func (t *Target) open() (store, error) {
+	if t.pg != nil {
+		return postgres.Open(context.Background(), t.pg.URL)
+	}
+	return bolt.Open(t.Path, time.Second)
+}
 
 // DatabaseSize is how much of the database file holds data now (the file
 // itself grows in steps of many megabytes ahead of it); the file's size
 // once the target has stopped.
 func (t *Target) DatabaseSize() int64 {
-	if t.store != nil {
-		if n, err := t.store.Used(); err == nil {
+	if t.pg != nil {
+		return t.pg.size()
+	}
+	if b, ok := t.store.(*bolt.Store); ok {
+		if n, err := b.Used(); err == nil {
 			return n
 		}
 	}

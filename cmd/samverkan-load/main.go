@@ -8,6 +8,7 @@
 // and database growth.
 //
 //	go run ./cmd/samverkan-load -mix decisions -rate 1000 -duration 30s
+//	go run ./cmd/samverkan-load -rate 200 -store postgres://postgres@127.0.0.1:5432/postgres
 package main
 
 import (
@@ -27,6 +28,7 @@ func main() {
 	dur := flag.Duration("duration", 30*time.Second, "how long to send")
 	inFlight := flag.Int("max-in-flight", 0, "the bot's bound on commands running at once (0: its default)")
 	timeline := flag.Bool("timeline", false, "also print the run second by second")
+	store := flag.String("store", "", "run the bot on PostgreSQL: a server URL (postgres://user@host:5432/postgres) on which the run makes, and then drops, a database of its own")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the run (bot, fakes and load tool share the process) to this file")
 	flag.Parse()
 	if *profile != "" {
@@ -45,7 +47,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "samverkan-load: want -mix decisions|plain, -rate > 0, 0 < -duration ≤ 10m")
 		os.Exit(2)
 	}
-	r, err := load.Run(load.Spec{Mix: *mix, Rate: *rate, Duration: *dur, MaxInFlight: *inFlight, Baselines: true})
+	r, err := load.Run(load.Spec{Mix: *mix, Rate: *rate, Duration: *dur, MaxInFlight: *inFlight, Baselines: true, Store: *store})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "samverkan-load:", err)
 		os.Exit(1)
