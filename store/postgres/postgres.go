@@ -143,13 +143,8 @@ func (s *Store) run(write bool, fn func(bot.Tx) error, commit bool) (err error) 
 	}
 	t := &txn{ctx: ctx, conn: conn.Conn(), write: write}
 	defer func() {
-		t.end()
+		t.end() // rolls back what an error or a panic left open
 		conn.Release()
-	}()
-	defer func() {
-		if r := recover(); r != nil {
-			panic(r) // t.end rolls back on the way out
-		}
 	}()
 	if err := fn(t); err != nil {
 		return err
