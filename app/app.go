@@ -13,15 +13,18 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"samverkan/adapters/mattermost"
 	"samverkan/adapters/slack"
+	"samverkan/board"
 	"samverkan/bot"
 	"samverkan/commands"
 	"samverkan/config"
 	"samverkan/metrics"
+	"samverkan/pdf"
 )
 
 // App is samverkan wired together.
@@ -33,6 +36,8 @@ type App struct {
 	// Mattermost and Slack are nil when the configuration has none.
 	Mattermost *mattermost.Adapter
 	Slack      *slack.Adapter
+	// Board serves the status board (/board/…).
+	Board *board.Handler
 	// Handler serves the routes of the runtime contract.
 	Handler http.Handler
 	Log     *slog.Logger
@@ -85,7 +90,11 @@ func New(ctx context.Context, o Options) (*App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	b := bot.New(bot.Options{Store: o.Store, Clock: o.Clock, Admins: cfg.AdminIdentities(), Log: log, Lang: cfg.Locale, Deadlines: cfg.Deadlines()})
+	lang := cfg.Locale
+	printPDF := func(m bot.Message, forum, made string) ([]byte, error) {
+		return pdf.Print(pdf.Document{Message: m, Forum: forum, Made: made, Lang: lang})
+	}
+	b := bot.New(bot.Options{Store: o.Store, Clock: o.Clock, Admins: cfg.AdminIdentities(), Log: log, Lang: cfg.Locale, Deadlines: cfg.Deadlines(), Print: printPDF})
 	schedules := map[string]*bot.Schedule{}
 	for forum, spec := range cfg.Conferences {
 		s, _ := config.ParseConference(spec) // validated by Load
@@ -96,6 +105,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	e := commands.New(b, cfg.Locale)
 	e.Log = log
+	e.BoardURL = strings.TrimSuffix(cfg.PublicURL, "/")
 	e.Admission = commands.NewAdmission(cfg.MaxInFlight)
 	key := o.Key
 	if key == nil {
@@ -126,6 +136,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		b.Outbox.Platforms[bot.Slack] = a.Slack
 		b.Directories[bot.Slack] = a.Slack
 	}
+	a.Board = &board.Handler{Bot: b, Lang: cfg.Locale, Secure: strings.HasPrefix(cfg.PublicURL, "https://"), PDF: board.Printer(printPDF), Log: log}
 	a.Handler = a.routes()
 	return a, nil
 }

@@ -13,7 +13,8 @@ import (
 	"samverkan/metrics"
 )
 
-// routes serves the adapters' routes, /healthz and /metrics.
+// routes serves the adapters' routes, the status board, /healthz and
+// /metrics.
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	if a.Mattermost != nil {
@@ -22,6 +23,7 @@ func (a *App) routes() http.Handler {
 	if a.Slack != nil && a.Config.Slack.SigningSecret != "" {
 		a.Slack.Routes(mux)
 	}
+	a.Board.Routes(mux)
 	observe(a.Metrics, a)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.HandleFunc("GET /healthz", a.health)

@@ -241,3 +241,6 @@ func (k *core) openItems(tx Tx, f *Forum) ([]Field, error) {
 
 // LocalTime shows t as wall time in the bot's time zone, e.g. "14:05".
 func (k *core) LocalTime(t time.Time) string { return k.clock(t) }
+
+// Loc is the bot's time zone, for showing times.
+func (k *core) Loc() *time.Location { return k.loc() }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -65,7 +66,79 @@ func appendAudit(tx Tx, ev AuditEvent) error {
 	if err := tx.Put(BucketAudit, SeqKey(ev.Seq), ev); err != nil {
 		return err
 	}
+	if ev.Subject != "" {
+		if err := tx.Put(BucketAuditBySubject, subjectKey(ev.Subject, ev.Seq), ev.Seq); err != nil {
+			return err
+		}
+	}
 	return tx.Put(BucketMeta, metaAuditHead, auditHead{Seq: ev.Seq, Hash: ev.Hash})
+}
+
+// BucketAuditBySubject indexes the audit log by subject, newest first
+// (subject|inverted sequence -> sequence): a forum's latest events are
+// read without reading anyone else's.
+const BucketAuditBySubject = "audit_by_subject"
+
+func subjectKey(subject string, seq uint64) string { return subject + "|" + SeqKey(^seq) }
+
+// AuditHead is the sequence number of the newest audit event: it changes
+// whenever anything does.
+func AuditHead(tx Tx) (uint64, error) {
+	var head auditHead
+	if err := tx.Get(BucketMeta, metaAuditHead, &head); err != nil && !errors.Is(err, ErrNotFound) {
+		return 0, err
+	}
+	return head.Seq, nil
+}
+
+// LatestAbout returns up to limit audit events about subject, newest
+// first.
+func LatestAbout(tx Tx, subject string, limit int) ([]AuditEvent, error) {
+	var seqs []uint64
+	prefix := subject + "|"
+	err := tx.ForEach(BucketAuditBySubject, prefix, func(k string, decode func(any) error) error {
+		if !strings.HasPrefix(k, prefix) || len(seqs) >= limit {
+			return ErrStop
+		}
+		var n uint64
+		if err := decode(&n); err != nil {
+			return err
+		}
+		seqs = append(seqs, n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AuditEvent, 0, len(seqs))
+	for _, n := range seqs {
+		var ev AuditEvent
+		if err := tx.Get(BucketAudit, SeqKey(n), &ev); err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// indexAuditSubjects indexes, once, the audit events written before the
+// index existed.
+func indexAuditSubjects(tx Tx) error {
+	var done bool
+	if err := tx.Get(BucketMeta, "audit_subject_index", &done); err == nil && done {
+		return nil
+	}
+	err := tx.ForEach(BucketAudit, "", func(_ string, decode func(any) error) error {
+		var ev AuditEvent
+		if err := decode(&ev); err != nil || ev.Subject == "" {
+			return err
+		}
+		return tx.Put(BucketAuditBySubject, subjectKey(ev.Subject, ev.Seq), ev.Seq)
+	})
+	if err != nil {
+		return err
+	}
+	return tx.Put(BucketMeta, "audit_subject_index", true)
 }
 
 // AuditBreak says where and why the audit chain is broken.

@@ -16,6 +16,7 @@ type Bot struct {
 	Reports     *Reports
 	Conferences *Conferences
 	Statements  *Statements
+	Boards      *Boards
 	Outbox      *Outbox
 }
 
@@ -34,7 +35,14 @@ type Options struct {
 	ReportAge        time.Duration
 	ApprovalReminder time.Duration
 	Directories      map[PlatformID]Directory
+	// Print, when set, turns a document into PDF (package pdf): the
+	// minutes and the common picture can then be had as PDF files.
+	Print Printer
 }
+
+// Printer renders a message as a PDF document for forum (its name), made
+// at made (local time, as people read it).
+type Printer func(m Message, forum, made string) ([]byte, error)
 
 // New returns a bot on o.Store with its services and outbox.
 func New(o Options) *Bot {
@@ -50,7 +58,7 @@ func New(o Options) *Bot {
 	k := &core{
 		Store: o.Store, Clock: o.Clock, Admins: o.Admins, Log: o.Log, Lang: o.Lang, Location: o.Location,
 		Deadlines: o.Deadlines, ReportAge: o.ReportAge, ApprovalReminder: o.ApprovalReminder,
-		Directories: o.Directories, readers: &readerCache{},
+		Directories: o.Directories, readers: &readerCache{}, Print: o.Print,
 	}
 	b := &Bot{
 		core:        k,
@@ -59,6 +67,7 @@ func New(o Options) *Bot {
 		Reports:     &Reports{k},
 		Conferences: &Conferences{k},
 		Statements:  &Statements{k},
+		Boards:      &Boards{k},
 		Outbox:      &Outbox{k: k, Platforms: map[PlatformID]Platform{}, started: o.Clock.Now()},
 	}
 	b.Outbox.drawers = map[string]drawer{
@@ -75,7 +84,7 @@ func New(o Options) *Bot {
 // indexes added or changed since the data was written, and the next
 // conference of every schedule.
 func (b *Bot) Start(ctx context.Context) error {
-	for _, upgrade := range []func(Tx) error{indexOpenActions, laneDestIndex} {
+	for _, upgrade := range []func(Tx) error{indexOpenActions, laneDestIndex, indexAuditSubjects} {
 		if err := b.Store.Update(upgrade); err != nil {
 			return err
 		}

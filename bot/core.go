@@ -41,6 +41,8 @@ type core struct {
 	Directories map[PlatformID]Directory
 
 	notify  func()
+	// Print makes PDF documents (nil: none).
+	Print Printer
 	readers *readerCache
 }
 

@@ -652,6 +652,14 @@ func (s *Reports) Request(ctx context.Context, c Caller, forumID string) (int, e
 // Export sends the caller the common picture as they may see it, as a
 // Markdown file in their direct messages, and returns the file's name.
 func (s *Reports) Export(ctx context.Context, c Caller, forumID string) (string, error) {
+	return s.ExportAs(ctx, c, forumID, "md")
+}
+
+// ExportAs is Export as Markdown ("md") or PDF ("pdf").
+func (s *Reports) ExportAs(ctx context.Context, c Caller, forumID, format string) (string, error) {
+	if format == "pdf" && s.Print == nil {
+		return "", Errorf(ECONFLICT, "err.no_pdf")
+	}
 	name := ""
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
@@ -662,7 +670,8 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID string) (string,
 		if err != nil {
 			return err
 		}
-		name = fmt.Sprintf("lagesbild-%s-%s.md", f.ID, comp.At.In(s.loc()).Format("2006-01-02-1504"))
+		stamp := comp.At.In(s.loc()).Format("2006-01-02-1504")
+		name = fmt.Sprintf("lagesbild-%s-%s.md", f.ID, stamp)
 		cl := Class{Kind: KindExport, Forum: f.ID, TLP: Strictest(TLPClear, comp.TLP), Exercise: comp.Exercise, Owners: owners(comp)}
 		if ch.Caller.Member != nil {
 			cl.Named = []string{ch.Caller.Member.ID}
@@ -670,11 +679,22 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID string) (string,
 		comment := Message{TLP: cl.TLP, Text: s.T("report.export_comment", "Forum", f.Name)}
 		to := Destination{Platform: ch.Caller.Identity.Platform, User: ch.Caller.Identity.UserID}
 		comp.Contacts = contactList(ch, f.Actors, s.Lang, "- ")
-		doc := s.CompiledMarkdown(comp)
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: []byte(doc)}, Message: comment}); err != nil {
+		doc := []byte(s.CompiledMarkdown(comp))
+		if format == "pdf" {
+			name = fmt.Sprintf("lagesbild-%s-%s.pdf", f.ID, stamp)
+			m := s.CompiledMessage(comp)
+			if comp.Contacts != "" {
+				m.Fields = append(m.Fields, Field{Title: s.T("report.contacts"), Value: comp.Contacts})
+			}
+			if doc, err = s.Print(m, f.Name+" ("+f.ID+")", ch.Now.In(s.loc()).Format("2006-01-02 15:04")); err != nil {
+				return err
+			}
+			comment.Text = s.T("report.export_comment_pdf", "Forum", f.Name)
+		}
+		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: doc}, Message: comment}); err != nil {
 			return err
 		}
-		return ch.Audit("report.export", f.ID, map[string]string{"file": name, "to": to.key(), "tlp": string(cl.TLP)}, doc)
+		return ch.Audit("report.export", f.ID, map[string]string{"file": name, "to": to.key(), "tlp": string(cl.TLP)}, string(doc))
 	})
 	return name, err
 }

@@ -48,7 +48,7 @@ func (e *Engine) registerConference() {
 	e.Register(&Command{Path: []Word{{"beslut-i-stort", "direction"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.direction", Run: e.confDirection})
 	e.Register(&Command{
 		Path:   []Word{wConf, {"protokoll", "minutes"}},
-		Params: []Param{pForum, {Name: Word{"datum", "date"}, Meta: Word{"ÅÅÅÅ-MM-DD|#N", "YYYY-MM-DD|#N"}, Kind: KindText, Positional: true, Optional: true, Help: "param.date"}},
+		Params: []Param{pForum, {Name: Word{"datum", "date"}, Meta: Word{"ÅÅÅÅ-MM-DD|#N", "YYYY-MM-DD|#N"}, Kind: KindText, Positional: true, Optional: true, Help: "param.date"}, pFormat},
 		Perm:   bot.PermMember, Help: "help.conference_minutes", Run: e.confMinutes,
 	})
 	e.Register(&Command{Path: []Word{{"närvarande", "present"}}, Params: []Param{pForumOptional, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}}, Perm: bot.PermMember, Help: "help.present", Run: e.confPresent, Action: bot.ActPresent})
@@ -164,8 +164,15 @@ func (e *Engine) confEnd(ctx context.Context, r *Request, a Args) (Reply, error)
 
 // confMinutes lists earlier conferences, or shows the minutes of the one
 // held on a date.
-func (e *Engine) confMinutes(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e *Engine) confMinutes(ctx context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
+	if date := a.Get("datum"); date != "" && a.Get("format") == "pdf" {
+		name, list, err := e.Bot.Conferences.MinutesPDF(ctx, r.Caller, a.Get("forum"), date)
+		if err != nil || list != nil {
+			return Reply{Message: deref(list)}, err
+		}
+		return Reply{Message: bot.Message{Text: p.T("conference.minutes_sent", "File", name)}}, nil
+	}
 	if date := a.Get("datum"); date != "" {
 		m, err := e.Bot.Conferences.Minutes(r.Caller, a.Get("forum"), date)
 		return Reply{Message: m}, err

@@ -23,6 +23,9 @@ type Engine struct {
 	Observe func(platform, command, outcome string, d time.Duration)
 	// Admission bounds the commands in flight (nil: no bound).
 	Admission *Admission
+	// BoardURL is the web address the status board's links start with
+	// (the bot's public URL); empty: no board.
+	BoardURL string
 }
 
 // New returns an engine with every command registered. b may be nil for
@@ -35,6 +38,7 @@ func New(b *bot.Bot, lang string) *Engine {
 	e.registerReports()
 	e.registerConference()
 	e.registerStatements()
+	e.registerBoard()
 	return e
 }
 

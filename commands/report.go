@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -69,7 +70,7 @@ func (e *Engine) registerReports() {
 		Perm:   bot.PermMember, Help: "help.report_share", Run: e.reportShare,
 	})
 	e.Register(&Command{Path: []Word{wReport, {"begär", "request"}}, Params: []Param{pForum}, Perm: bot.PermConference, Help: "help.report_request", Run: e.reportRequest})
-	e.Register(&Command{Path: []Word{wReport, {"export", "export"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.report_export", Run: e.reportExport})
+	e.Register(&Command{Path: []Word{wReport, {"export", "export"}}, Params: []Param{pForum, pFormat}, Perm: bot.PermMember, Help: "help.report_export", Run: e.reportExport})
 }
 
 // people resolves a comma- or space-separated list of mentions.
@@ -234,7 +235,7 @@ func (e *Engine) reportRequest(ctx context.Context, r *Request, a Args) (Reply, 
 // reportExport sends the compiled picture as a Markdown file to the
 // caller's direct messages (a file in the terminal).
 func (e *Engine) reportExport(ctx context.Context, r *Request, a Args) (Reply, error) {
-	name, err := e.Bot.Reports.Export(ctx, r.Caller, a.Get("forum"))
+	name, err := e.Bot.Reports.ExportAs(ctx, r.Caller, a.Get("forum"), cmp.Or(a.Get("format"), "md"))
 	if err != nil {
 		return Reply{}, err
 	}

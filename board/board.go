@@ -1,0 +1,312 @@
+// Package board serves the forum status board on the web (/board/…): a
+// read-only page per forum, drawn for one member by the bot's own queries,
+// so it shows exactly what that member may see in chat. A personal link
+// from `/samverkan tavla` is exchanged once for a session cookie; nothing
+// is reachable without one, and no secret stays in a URL. The page is
+// server-rendered, works without JavaScript and in print, and refreshes
+// itself through a small script served from the binary.
+package board
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+//go:embed page.html gone.html static
+var files embed.FS
+
+var (
+	pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{}).ParseFS(files, "page.html"))
+	goneTmpl = template.Must(template.ParseFS(files, "gone.html"))
+)
+
+// CookieName is the session cookie's name.
+const CookieName = "samverkan_board"
+
+// Printer turns a message into a PDF document (package pdf).
+type Printer func(m bot.Message, forum, made string) ([]byte, error)
+
+// Handler serves the board.
+type Handler struct {
+	Bot  *bot.Bot
+	Lang string
+	// Secure marks the cookie Secure (the public URL is https).
+	Secure bool
+	// PDF, when set, offers the picture and minutes as PDF.
+	PDF Printer
+	Log *slog.Logger
+}
+
+// Routes adds the board's routes to mux.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.Handle("GET /board/static/", http.StripPrefix("/board/", http.FileServerFS(files)))
+	mux.HandleFunc("GET /board/login", h.login)
+	mux.HandleFunc("GET /board/{forum}", h.page)
+	mux.HandleFunc("GET /board/{forum}/version", h.version)
+	mux.HandleFunc("GET /board/{forum}/picture.pdf", h.picturePDF)
+	mux.HandleFunc("GET /board/{forum}/minutes/{n}", h.minutesPDF)
+}
+
+// secure sets the headers every board response carries: a strict
+// Content Security Policy (only this origin's script and style, no
+// inline code, no framing), no caching, no referrer.
+func secure(w http.ResponseWriter) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Cache-Control", "no-store")
+}
+
+func (h *Handler) t(id string, kv ...any) string { return catalog.T(h.Lang, id, kv...) }
+
+// gone answers a request that gets no data, with a page that says why.
+func (h *Handler) gone(w http.ResponseWriter, code int, title, text string) {
+	secure(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	_ = goneTmpl.Execute(w, map[string]string{"Lang": h.Lang, "Title": title, "Text": text})
+}
+
+// login exchanges a link for a session cookie and sends the browser on to
+// the board, so that the link leaves the address bar.
+func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
+	session, forum, err := h.Bot.Boards.Exchange(r.Context(), r.URL.Query().Get("t"))
+	if err != nil {
+		if !errors.Is(err, bot.ErrBoardLink) {
+			h.log().Error("board: exchanging a link", "err", err)
+		}
+		h.gone(w, http.StatusForbidden, h.t("board.link_gone_title"), h.t("board.link_gone"))
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: session, Path: "/board/", HttpOnly: true, Secure: h.Secure,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(bot.BoardSessionTTL.Seconds())})
+	secure(w)
+	http.Redirect(w, r, "/board/"+forum, http.StatusSeeOther)
+}
+
+// caller is the member the request's session belongs to, if it is for
+// this forum.
+func (h *Handler) caller(w http.ResponseWriter, r *http.Request) (bot.Caller, bool) {
+	ck, err := r.Cookie(CookieName)
+	if err != nil {
+		h.gone(w, http.StatusUnauthorized, h.t("board.no_session_title"), h.t("board.no_session"))
+		return bot.Caller{}, false
+	}
+	c, forum, err := h.Bot.Boards.Session(ck.Value)
+	if err != nil || forum != r.PathValue("forum") || c.Member == nil {
+		h.gone(w, http.StatusUnauthorized, h.t("board.no_session_title"), h.t("board.no_session"))
+		return bot.Caller{}, false
+	}
+	return c, true
+}
+
+// refused answers a member the bot refuses the forum (removed, their
+// actor left it).
+func (h *Handler) refused(w http.ResponseWriter, err error) {
+	if bot.ErrorCode(err) == bot.EFORBIDDEN || bot.ErrorCode(err) == bot.ENOTFOUND {
+		h.gone(w, http.StatusForbidden, h.t("board.no_session_title"), h.t("board.refused"))
+		return
+	}
+	h.log().Error("board", "err", err)
+	h.gone(w, http.StatusInternalServerError, h.t("board.no_session_title"), h.t("err.internal"))
+}
+
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	v, err := h.Bot.Boards.Board(c, r.PathValue("forum"))
+	if err != nil {
+		h.refused(w, err)
+		return
+	}
+	var minutes []uint64
+	if lines, _, err := h.Bot.Conferences.ListMinutes(c, v.Forum.ID); err == nil {
+		for i := len(lines) - 1; i >= 0 && len(minutes) < 3; i-- {
+			minutes = append(minutes, lines[i].Number)
+		}
+	}
+	data := pageData{Lang: h.Lang, View: v, Base: "/board/" + v.Forum.ID, Drawn: h.Bot.LocalTime(v.Drawn),
+		Status: show(v.Status), Meeting: show(v.Meeting), Picture: show(v.Picture), Minutes: minutes, h: h}
+	if v.Forum.Exercise || v.Picture.Exercise != "" {
+		data.Exercise = h.t("exercise.marker")
+	}
+	for _, m := range v.Pending {
+		data.Pending = append(data.Pending, show(m))
+	}
+	for _, e := range v.Timeline {
+		data.Timeline = append(data.Timeline, timelineLine{Time: e.Time.In(h.Bot.Loc()).Format("2006-01-02 15:04"), Who: e.Who, What: e.What})
+	}
+	secure(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := pageTmpl.Execute(w, data); err != nil {
+		h.log().Error("board: drawing the page", "err", err)
+	}
+}
+
+// version tells the page's script whether anything changed.
+func (h *Handler) version(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.caller(w, r); !ok {
+		return
+	}
+	n, err := h.Bot.Boards.BoardVersion()
+	if err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	secure(w)
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]uint64{"version": n})
+}
+
+func (h *Handler) picturePDF(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	m, err := h.Bot.Reports.Picture(c, r.PathValue("forum"))
+	if err != nil {
+		h.refused(w, err)
+		return
+	}
+	h.pdf(w, m, r.PathValue("forum"), "lagesbild-"+r.PathValue("forum")+".pdf")
+}
+
+func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	n, err := strconv.ParseUint(strings.TrimSuffix(r.PathValue("n"), ".pdf"), 10, 64)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	m, err := h.Bot.Conferences.Minutes(c, r.PathValue("forum"), "#"+strconv.FormatUint(n, 10))
+	if err != nil {
+		h.refused(w, err)
+		return
+	}
+	h.pdf(w, m, r.PathValue("forum"), "protokoll-"+r.PathValue("forum")+"-"+strconv.FormatUint(n, 10)+".pdf")
+}
+
+func (h *Handler) pdf(w http.ResponseWriter, m bot.Message, forum, name string) {
+	if h.PDF == nil {
+		http.NotFound(w, nil)
+		return
+	}
+	doc, err := h.PDF(m, forum, h.Bot.LocalTime(time.Now())+" "+time.Now().In(h.Bot.Loc()).Format("2006-01-02"))
+	if err != nil {
+		h.log().Error("board: making a PDF", "err", err)
+		http.Error(w, h.t("err.internal"), http.StatusInternalServerError)
+		return
+	}
+	secure(w)
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write(doc)
+}
+
+func (h *Handler) log() *slog.Logger {
+	if h.Log == nil {
+		return slog.Default()
+	}
+	return h.Log
+}
+
+// pageData is what page.html draws.
+type pageData struct {
+	Lang     string
+	View     *bot.BoardView
+	Base     string
+	Drawn    string
+	Exercise string
+	Status   shown
+	Meeting  shown
+	Picture  shown
+	Pending  []shown
+	Minutes  []uint64
+	Timeline []timelineLine
+	h        *Handler
+}
+
+// T translates for the template.
+func (d pageData) T(id string, kv ...any) string { return d.h.t(id, kv...) }
+
+type timelineLine struct{ Time, Who, What string }
+
+// shown is a message ready for the template: text with the little
+// Markdown the bot writes (`code`, **bold**) turned into HTML, the rest
+// escaped.
+type shown struct {
+	Title, Label, Class, Obligation, Exercise string
+	Text                                      template.HTML
+	Fields                                    []shownField
+	Sections                                  []shownSection
+}
+
+type shownField struct {
+	Title string
+	Value template.HTML
+}
+
+type shownSection struct {
+	Title, Label, Class string
+	Text                template.HTML
+}
+
+func show(m bot.Message) shown {
+	s := shown{Title: m.Title, Obligation: m.Obligation, Exercise: m.Exercise, Text: inline(m.Text)}
+	if m.TLP != bot.TLPNone {
+		s.Label, s.Class = m.TLP.Label(), tlpClass(m.TLP)
+	}
+	for _, f := range m.Fields {
+		s.Fields = append(s.Fields, shownField{Title: f.Title, Value: inline(f.Value)})
+	}
+	for _, sec := range m.Sections {
+		x := shownSection{Title: sec.Title, Text: inline(sec.Text)}
+		if sec.TLP != bot.TLPNone {
+			x.Label, x.Class = sec.TLP.Label(), tlpClass(sec.TLP)
+		}
+		s.Sections = append(s.Sections, x)
+	}
+	return s
+}
+
+func tlpClass(t bot.TLP) string {
+	l := strings.ToLower(string(t))
+	for _, c := range []string{"red", "amber", "green", "clear"} {
+		if strings.Contains(l, c) {
+			return c
+		}
+	}
+	return "clear"
+}
+
+var (
+	reCode = regexp.MustCompile("`([^`\n]+)`")
+	reBold = regexp.MustCompile(`\*\*([^*\n]+)\*\*`)
+)
+
+// inline escapes text and then marks up `code` and **bold**: the tags
+// are the only HTML in the result.
+func inline(text string) template.HTML {
+	s := template.HTMLEscapeString(text)
+	s = reCode.ReplaceAllString(s, "<code>$1</code>")
+	s = reBold.ReplaceAllString(s, "<strong>$1</strong>")
+	return template.HTML(s)
+}

@@ -1,0 +1,77 @@
+package pdf_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"samverkan/bot"
+	"samverkan/pdf"
+)
+
+// pdftotext turns a PDF back into text, one string per page; the test
+// skips, saying so, where poppler's pdftotext is not installed (CI
+// installs it and sets SAMVERKAN_REQUIRE_PDFTOTEXT=1).
+func pdftotext(t *testing.T, doc []byte) []string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("SAMVERKAN_REQUIRE_PDFTOTEXT") == "1" {
+			t.Fatal("pdftotext is required (SAMVERKAN_REQUIRE_PDFTOTEXT=1) but not installed: apt-get install poppler-utils")
+		}
+		t.Skip("SKIPPED: pdftotext is not installed (apt-get install poppler-utils)")
+	}
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Split(strings.TrimRight(string(out), "\f\n"), "\f")
+	return pages
+}
+
+// A long labelled exercise document: every page carries the label, the
+// marking, the forum, and its number of the total; Swedish and Norwegian
+// letters come back as written.
+func TestEveryPageCarriesTheLabelAndTheMarking(t *testing.T) {
+	var sections []bot.Section
+	for i := range 40 {
+		sections = append(sections, bot.Section{Title: "Länsstyrelsen – avsnitt " + string(rune('A'+i%26)), TLP: bot.TLPAmber,
+			Text: strings.Repeat("Översvämningen i Ådalen påverkar vägar och elförsörjning; Bærum og Ørsta følger med. ", 6)})
+	}
+	m := bot.Message{Title: "Samlad lägesbild: Regional samverkan", TLP: bot.TLPAmber, Exercise: "ÖVNING",
+		Obligation: "Dela bara inom er organisation och med dem som behöver veta.", Text: "Läge: förhöjd beredskap.", Sections: sections}
+	doc, err := pdf.Print(pdf.Document{Message: m, Forum: "Regional samverkan (ssr)", Made: "2026-11-23 14:05", Lang: "sv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(doc, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", doc[:min(20, len(doc))])
+	}
+	pages := pdftotext(t, doc)
+	if len(pages) < 3 {
+		t.Fatalf("%d pages; the test wants a document of several", len(pages))
+	}
+	for i, p := range pages {
+		for _, want := range []string{"TLP:AMBER", "ÖVNING", "Regional samverkan (ssr)", "framställd 2026-11-23 14:05", "sida " + strconv.Itoa(i+1) + " av " + strconv.Itoa(len(pages))} {
+			if !strings.Contains(p, want) {
+				t.Errorf("page %d lacks %q:\n%s", i+1, want, p)
+			}
+		}
+		if strings.Count(p, "TLP:AMBER") < 2 {
+			t.Errorf("page %d shows the label %d times, want it at the top and the bottom", i+1, strings.Count(p, "TLP:AMBER"))
+		}
+	}
+	all := strings.Join(pages, "\n")
+	for _, want := range []string{"Översvämningen i Ådalen påverkar vägar och elförsörjning", "Bærum og Ørsta følger med", "Samlad lägesbild"} {
+		if !strings.Contains(strings.Join(strings.Fields(all), " "), want) {
+			t.Errorf("the text lacks %q", want)
+		}
+	}
+}
