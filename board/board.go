@@ -50,7 +50,7 @@ type Handler struct {
 
 // Routes adds the board's routes to mux.
 func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.Handle("GET /board/static/", http.StripPrefix("/board/", http.FileServerFS(files)))
+	mux.Handle("GET /board-static/", http.StripPrefix("/board-", http.FileServerFS(files)))
 	mux.HandleFunc("GET /board/login", h.login)
 	mux.HandleFunc("GET /board/{forum}", h.page)
 	mux.HandleFunc("GET /board/{forum}/version", h.version)
