@@ -1,0 +1,214 @@
+package board_test
+
+import (
+	"context"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"samverkan/board"
+	"samverkan/bot"
+	"samverkan/bottest"
+	"samverkan/pdf"
+)
+
+type site struct {
+	env *bottest.Env
+	srv *httptest.Server
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	env := bottest.NewEnv(t)
+	env.Fixture(t)
+	mux := http.NewServeMux()
+	h := &board.Handler{Bot: env.Bot, Lang: "sv", Log: bottest.Quiet(), PDF: func(m bot.Message, forum, made string) ([]byte, error) {
+		return pdf.Print(pdf.Document{Message: m, Forum: forum, Made: made, Lang: "sv"})
+	}}
+	h.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return &site{env: env, srv: srv}
+}
+
+var linkRE = regexp.MustCompile(`http://[^\s)]+/board/login\?t=[0-9a-f]+`)
+
+// link asks for who's link as in chat and returns it from their DM.
+func (s *site) link(t *testing.T, who string) string {
+	t.Helper()
+	before := len(s.env.Platform.Sent())
+	if _, err := s.env.Bot.Boards.Link(context.Background(), s.env.Who(t, who), bottest.Forum, s.srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	s.env.Deliver(t)
+	for _, m := range s.env.Platform.Sent()[before:] {
+		if u := linkRE.FindString(bottest.Text(m.Message)); u != "" {
+			if m.User != "u_"+who {
+				t.Fatalf("the link went to %q, not to %s", m.User, who)
+			}
+			return u
+		}
+	}
+	t.Fatalf("no link was sent to %s", who)
+	return ""
+}
+
+// browser is a client with its own cookies, as one person's browser.
+func browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar}
+}
+
+func get(t *testing.T, c *http.Client, url string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, html.UnescapeString(string(b)), resp.Header
+}
+
+// The link works once, within its time, for the one it was sent to; it
+// leaves the address bar; nothing is reachable without a session; and the
+// session ends when the member is removed.
+func TestBoardLinkExchangeAndSessions(t *testing.T) {
+	s := newSite(t)
+	file := func(who string, tlp bot.TLP, text string) {
+		if _, err := s.env.Bot.Reports.File(context.Background(), s.env.Who(t, who), bottest.Forum, []bot.ReportSection{{Key: "fakta", Text: text, Shared: true}}, tlp, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file("tove", bot.TLPGreen, "Vägarna är öppna.")
+	board := s.srv.URL + "/board/" + bottest.Forum
+
+	code, body, _ := get(t, browser(), board)
+	if code != http.StatusUnauthorized || strings.Contains(body, "Vägarna") {
+		t.Fatalf("without a session: %d\n%s", code, body)
+	}
+
+	link := s.link(t, "kim")
+	b := browser()
+	resp, err := b.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body2, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.String() != board || !strings.Contains(string(body2), "Vägarna är öppna.") {
+		t.Fatalf("after the exchange: %d at %s\n%s", resp.StatusCode, resp.Request.URL, body2)
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") {
+		t.Errorf("CSP: %q", csp)
+	}
+	ck := b.Jar.Cookies(resp.Request.URL)
+	if len(ck) != 1 || ck[0].Name != board_cookie || strings.Contains(resp.Request.URL.RawQuery, "t=") {
+		t.Errorf("cookies %v at %s", ck, resp.Request.URL)
+	}
+
+	// The same link again, from anyone: no data.
+	if code, body, _ := get(t, browser(), link); code != http.StatusForbidden || strings.Contains(body, "Vägarna") {
+		t.Errorf("a used link: %d\n%s", code, body)
+	}
+	// An expired link: no data.
+	late := s.link(t, "sam")
+	s.env.Clock.Advance(bot.BoardLinkTTL + time.Second)
+	if code, body, _ := get(t, browser(), late); code != http.StatusForbidden || strings.Contains(body, "Vägarna") {
+		t.Errorf("an expired link: %d\n%s", code, body)
+	}
+	// A made-up one: no data.
+	if code, _, _ := get(t, browser(), s.srv.URL+"/board/login?t=00"); code != http.StatusForbidden {
+		t.Errorf("a made-up link: %d", code)
+	}
+	// An outsider cannot get a link at all.
+	if _, err := s.env.Bot.Boards.Link(context.Background(), s.env.Who(t, "otto"), bottest.Forum, s.srv.URL); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("an outsider asked for a link: %v", err)
+	}
+	// The session is for its forum only.
+	if code, _, _ := get(t, b, s.srv.URL+"/board/other"); code != http.StatusUnauthorized {
+		t.Errorf("the session on another forum's board: %d", code)
+	}
+	// It still works, and the version endpoint answers it.
+	if code, body, _ := get(t, b, board+"/version"); code != 200 || !strings.Contains(body, `"version"`) {
+		t.Errorf("version: %d %s", code, body)
+	}
+	// The member is removed: the session ends at once.
+	if _, err := s.env.Bot.Registry.RemoveMember(context.Background(), s.env.AdminCaller(), "kim"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := get(t, b, board); code == 200 || strings.Contains(body, "Vägarna") {
+		t.Errorf("after the member was removed: %d\n%s", code, body)
+	}
+}
+
+const board_cookie = board.CookieName
+
+// Each member sees what the gate lets them see: another actor's internal
+// sections and a RED report not addressed to them stay away; labels show
+// before what they cover; an actor that leaves the forum loses the board.
+func TestBoardShowsWhatTheMemberMaySee(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	file := func(who string, tlp bot.TLP, to []bot.Identity, sections ...bot.ReportSection) {
+		if _, err := s.env.Bot.Reports.File(ctx, s.env.Who(t, who), bottest.Forum, sections, tlp, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tove := bottest.People[0].User()
+	file("sam", bot.TLPRed, []bot.Identity{tove}, bot.ReportSection{Key: "fakta", Text: "RÖTT från SOS", Shared: true})
+	file("per", bot.TLPAmberStrict, nil, bot.ReportSection{Key: "fakta", Text: "STRIKT från polisen", Shared: true},
+		bot.ReportSection{Key: "prognos", Text: "internt hos polisen"})
+	open := func(who string) string {
+		b := browser()
+		code, body, _ := get(t, b, s.link(t, who))
+		if code != 200 {
+			t.Fatalf("%s: %d %s", who, code, body)
+		}
+		return body
+	}
+	cases := []struct {
+		who       string
+		want, not []string
+	}{
+		{"tove", []string{"RÖTT från SOS", "TLP:RED", "STRIKT från polisen", "TLP:AMBER+STRICT"}, []string{"internt hos polisen"}},
+		{"rasmus", []string{"STRIKT från polisen", "TLP:AMBER+STRICT"}, []string{"RÖTT från SOS", "internt hos polisen"}},
+		{"per", []string{"STRIKT från polisen"}, []string{"RÖTT från SOS"}},
+	}
+	for _, c := range cases {
+		body := open(c.who)
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s's board lacks %q", c.who, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(body, w) {
+				t.Errorf("%s's board shows %q", c.who, w)
+			}
+		}
+	}
+	// A PDF of the picture carries the same filter.
+	b := browser()
+	get(t, b, s.link(t, "rasmus"))
+	code, doc, hdr := get(t, b, s.srv.URL+"/board/"+bottest.Forum+"/picture.pdf")
+	if code != 200 || hdr.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(doc, "%PDF-") {
+		t.Errorf("picture.pdf: %d %s", code, hdr.Get("Content-Type"))
+	}
+	// The police leave the forum: per's board is gone.
+	pb := browser()
+	get(t, pb, s.link(t, "per"))
+	if err := s.env.Bot.Registry.LeaveForum(ctx, s.env.AdminCaller(), bottest.Forum, "pol"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := get(t, pb, s.srv.URL+"/board/"+bottest.Forum); code == 200 || strings.Contains(body, "STRIKT") {
+		t.Errorf("after the actor left the forum: %d", code)
+	}
+}
