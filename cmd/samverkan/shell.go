@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
+	"time"
 
 	"samverkan/adapters/shell"
+	"samverkan/app"
 	"samverkan/bot"
 	"samverkan/catalog"
 	"samverkan/config"
@@ -49,6 +53,27 @@ func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writ
 	if err := b.Start(ctx); err != nil {
 		return err
 	}
+	// The status board works here too, on this machine only: `tavla`
+	// prints a link to it.
+	if stop, url, err := serveBoard(a); err == nil {
+		defer stop()
+		a.Engine.BoardURL = url
+		fmt.Fprintln(out, catalog.T(cfg.Locale, "shell.board", "URL", url))
+	}
 	_, _ = b.Outbox.DeliverDue(ctx)
 	return sh.Run(ctx, in)
+}
+
+// serveBoard serves the status board on a free loopback port for the
+// terminal session and returns how to stop it and its address.
+func serveBoard(a *app.App) (func(), string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	mux := http.NewServeMux()
+	a.Board.Routes(mux)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return func() { srv.Close() }, "http://" + ln.Addr().String(), nil
 }
