@@ -209,7 +209,11 @@ func (s *Boards) Board(c Caller, forumID string) (*BoardView, error) {
 			return err
 		}
 		for _, ev := range evs {
-			v.Timeline = append(v.Timeline, TimelineEntry{Time: ev.Time, Who: ev.WhoName, What: s.T("audit." + ev.Action)})
+			who := ev.WhoName
+			if d := ev.Details["who"]; d != "" {
+				who = d // done for someone: opening the board
+			}
+			v.Timeline = append(v.Timeline, TimelineEntry{Time: ev.Time, Who: who, What: s.T("audit." + ev.Action)})
 		}
 		return nil
 	})
