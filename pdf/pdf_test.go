@@ -2,39 +2,14 @@ package pdf_test
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"samverkan/bot"
+	"samverkan/bottest"
 	"samverkan/pdf"
 )
-
-// pdftotext turns a PDF back into text, one string per page; the test
-// skips, saying so, where poppler's pdftotext is not installed (CI
-// installs it and sets SAMVERKAN_REQUIRE_PDFTOTEXT=1).
-func pdftotext(t *testing.T, doc []byte) []string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("SAMVERKAN_REQUIRE_PDFTOTEXT") == "1" {
-			t.Fatal("pdftotext is required (SAMVERKAN_REQUIRE_PDFTOTEXT=1) but not installed: apt-get install poppler-utils")
-		}
-		t.Skip("SKIPPED: pdftotext is not installed (apt-get install poppler-utils)")
-	}
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages := strings.Split(strings.TrimRight(string(out), "\f\n"), "\f")
-	return pages
-}
 
 // A long labelled exercise document: every page carries the label, the
 // marking, the forum, and its number of the total; Swedish and Norwegian
@@ -54,7 +29,7 @@ func TestEveryPageCarriesTheLabelAndTheMarking(t *testing.T) {
 	if !bytes.HasPrefix(doc, []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %q", doc[:min(20, len(doc))])
 	}
-	pages := pdftotext(t, doc)
+	pages := bottest.PDFText(t, doc)
 	if len(pages) < 3 {
 		t.Fatalf("%d pages; the test wants a document of several", len(pages))
 	}
