@@ -95,8 +95,15 @@ func Fire(base string, mix Mix, rate float64, dur time.Duration) *Result {
 }
 
 func send(client *http.Client, base string, rq Request, due time.Time) (Outcome, time.Duration) {
-	req, _ := http.NewRequest(http.MethodPost, base+rq.path, strings.NewReader(rq.body))
+	method := http.MethodPost
+	if rq.get {
+		method = http.MethodGet
+	}
+	req, _ := http.NewRequest(method, base+rq.path, strings.NewReader(rq.body))
 	req.Header.Set("Content-Type", rq.ctype)
+	if rq.cookie != "" {
+		req.Header.Set("Cookie", rq.cookie)
+	}
 	if rq.sign {
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
 		req.Header.Set("X-Slack-Request-Timestamp", ts)
@@ -111,6 +118,8 @@ func send(client *http.Client, base string, rq Request, due time.Time) (Outcome,
 	took := time.Since(due)
 	switch {
 	case err != nil || resp.StatusCode != http.StatusOK:
+		return Failed, took
+	case rq.want != "" && !strings.Contains(string(body), rq.want):
 		return Failed, took
 	case strings.Contains(string(body), busyText):
 		return Shed, took

@@ -131,3 +131,22 @@ func TestPostgreSQLHoldsTwoHundredASecond(t *testing.T) {
 		t.Errorf("agenda seen %v, %s late; want within a second", r.AgendaSeen, r.AgendaLate)
 	}
 }
+
+// The status board answers 200 requests a second for 20 s with p99
+// under 50 ms while the decision mix runs at 200 commands a second.
+func TestBoardHoldsTwoHundredASecondUnderChatLoad(t *testing.T) {
+	r, err := RunBoard(200, 200, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Print(testWriter{t})
+	if n := r.Board.Count(Failed) + r.Board.Count(Shed); n > 0 {
+		t.Errorf("%d board requests failed", n)
+	}
+	if p99 := Pct(r.Board.Latencies(Answered, ""), 99); p99 >= 50*time.Millisecond {
+		t.Errorf("board p99 %s, want under 50 ms", p99)
+	}
+	if n := r.Chat.Count(Failed); n > 0 {
+		t.Errorf("%d chat commands failed meanwhile", n)
+	}
+}

@@ -21,6 +21,11 @@ type Request struct {
 	body   string
 	ctype  string
 	sign   bool
+	// get, with the cookie, asks for a page (the status board) instead
+	// of posting a command; an answer counts when it holds want.
+	get    bool
+	cookie string
+	want   string
 }
 
 // Mix is the requests a run cycles through, in order.
