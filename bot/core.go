@@ -40,9 +40,9 @@ type core struct {
 	// them before TLP:AMBER content goes to a channel.
 	Directories map[PlatformID]Directory
 
-	notify  func()
+	notify func()
 	// Print makes PDF documents (nil: none).
-	Print Printer
+	Print   Printer
 	readers *readerCache
 }
 
