@@ -231,8 +231,9 @@ func (k *core) openItems(tx Tx, f *Forum) ([]Field, error) {
 	if len(actions) > 0 {
 		names := actorNames(tx, f.Actors)
 		var lines []string
+		today := k.Clock.Now().In(f.location()).Format("2006-01-02")
 		for _, a := range actions {
-			lines = append(lines, k.T("minutes.action", "N", a.Number, "Text", a.Text, "Owner", names[a.Owner], "Due", a.Due))
+			lines = append(lines, k.actionLine(a, names, today)) // overdue ones marked so
 		}
 		out = append(out, Field{Title: k.T("status.actions"), Value: strings.Join(lines, "\n")})
 	}

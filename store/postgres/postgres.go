@@ -112,13 +112,14 @@ func (s *Store) timeout() time.Duration {
 func (s *Store) Update(fn func(bot.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if s.Rehearse {
-		if err := s.run(true, fn, false); err != nil {
-			return err
-		}
-	}
 	for attempt := 1; ; attempt++ {
-		err := s.run(true, fn, true)
+		var err error
+		if s.Rehearse {
+			err = s.run(true, fn, false) // a rehearsal can conflict too
+		}
+		if err == nil {
+			err = s.run(true, fn, true)
+		}
 		if err == nil || !retryable(err) || attempt == maxRetries {
 			return err
 		}
