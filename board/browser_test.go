@@ -76,7 +76,8 @@ func TestBoardInABrowser(t *testing.T) {
 	cfg := &config.Config{Locale: "sv", PublicURL: srv.URL, Admins: []string{"mattermost:u_admin"},
 		Mattermost: config.Mattermost{URL: mm.URL, Token: "bot-token", CommandTokens: []string{"tok"}}}
 	ctx := context.Background()
-	a, err := app.New(ctx, app.Options{Config: cfg, Store: env.Store, Clock: bot.SystemClock{}, Log: bottest.Quiet()})
+	clock := &bot.OffsetClock{Base: bot.SystemClock{}} // real time, that the test can move on
+	a, err := app.New(ctx, app.Options{Config: cfg, Store: env.Store, Clock: clock, Log: bottest.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,6 +106,16 @@ func TestBoardInABrowser(t *testing.T) {
 	if _, err := a.Bot.Reports.File(ctx, caller(t, a, "u_per"), "ssr", []bot.ReportSection{{Key: "fakta", Text: "RÖTT: spaningsläget", Shared: true}}, bot.TLPRed, []bot.Identity{{Platform: bot.Mattermost, UserID: "u_tove"}}); err != nil {
 		t.Fatal(err)
 	}
+	// And Stockholm's AMBER+STRICT report, with a section for the city
+	// alone.
+	stina, err := a.Bot.Caller(bot.Identity{Platform: bot.Shell, UserID: "stina"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Bot.Reports.File(ctx, stina, "ssr", []bot.ReportSection{{Key: "fakta", Text: "STRIKT: avspärrning vid Kista", Shared: true},
+		{Key: "prognos", Text: "Internt hos staden: evakuering i natt"}}, bot.TLPAmberStrict, nil); err != nil {
+		t.Fatal(err)
+	}
 	cmd("u_sam", "kvittera ssr")
 	link := func(user string) string {
 		t.Helper()
@@ -130,14 +141,14 @@ func TestBoardInABrowser(t *testing.T) {
 	if !strings.HasSuffix(url, "/board/ssr") || strings.Contains(url, "t=") {
 		t.Errorf("after the exchange the address is %s", url)
 	}
-	for _, want := range []string{"Regional samverkanskonferens", "ÖVNING", "TLP:GREEN", "SOS Alarm"} {
+	for _, want := range []string{"Regional samverkanskonferens", "ÖVNING", "TLP:GREEN", "SOS Alarm", "TLP:AMBER+STRICT", "STRIKT: avspärrning vid Kista"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Sam's board lacks %q", want)
 		}
 	}
-	for _, not := range []string{"RÖTT: spaningsläget", "Extra operatörer inkallade"} {
+	for _, not := range []string{"RÖTT: spaningsläget", "Internt hos staden"} {
 		if strings.Contains(text, not) {
-			t.Errorf("Sam's board shows %q (RED for Tove only; another actor's internal section)", not)
+			t.Errorf("Sam's board shows %q (RED for Tove only; the city's own section of an AMBER+STRICT report)", not)
 		}
 	}
 	if shot := os.Getenv("SAMVERKAN_SCREENSHOT"); shot != "" {
@@ -178,7 +189,9 @@ func TestBoardInABrowser(t *testing.T) {
 
 	// No data for: the used link, an outsider's browser without a session,
 	// an expired link.
-	for name, target := range map[string]string{"the used link": samLink, "no session": srv.URL + "/board/ssr"} {
+	expired := link("u_per")
+	clock.Advance(bot.BoardLinkTTL + time.Second)
+	for name, target := range map[string]string{"the used link": samLink, "no session": srv.URL + "/board/ssr", "an expired link": expired} {
 		text, _ := open(t, fresh(t, browser), target)
 		if strings.Contains(text, "SOS Alarm") || strings.Contains(text, "Regional samverkanskonferens") || !strings.Contains(text, "/samverkan tavla") {
 			t.Errorf("%s shows:\n%s", name, text)

@@ -71,3 +71,15 @@ lägesbild export ssr pdf
 		}
 	}
 }
+
+// The terminal serves the status board on this computer: `tavla` prints
+// a personal link that opens the board (no chat platform, the embedded
+// store).
+func TestTheTerminalPrintsTheBoardLink(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "b.db"), "tavla ssr\n")
+	for _, want := range []string{"Lägestavlan finns på den här datorn", "Länken till lägestavlan för ssr har skickats till dig", "/board/login?t="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+}
