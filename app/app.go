@@ -136,7 +136,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		b.Outbox.Platforms[bot.Slack] = a.Slack
 		b.Directories[bot.Slack] = a.Slack
 	}
-	a.Board = &board.Handler{Bot: b, Lang: cfg.Locale, Secure: strings.HasPrefix(cfg.PublicURL, "https://"), PDF: board.Printer(printPDF), Log: log}
+	a.Board = &board.Handler{Bot: b, Lang: cfg.Locale, Secure: strings.HasPrefix(cfg.PublicURL, "https://"), PDF: printPDF, Log: log}
 	a.Handler = a.routes()
 	return a, nil
 }

@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"samverkan/bot"
 	"samverkan/catalog"
@@ -34,9 +33,6 @@ var (
 // CookieName is the session cookie's name.
 const CookieName = "samverkan_board"
 
-// Printer turns a message into a PDF document (package pdf).
-type Printer func(m bot.Message, forum, made string) ([]byte, error)
-
 // Handler serves the board.
 type Handler struct {
 	Bot  *bot.Bot
@@ -44,7 +40,7 @@ type Handler struct {
 	// Secure marks the cookie Secure (the public URL is https).
 	Secure bool
 	// PDF, when set, offers the picture and minutes as PDF.
-	PDF Printer
+	PDF bot.Printer
 	Log *slog.Logger
 }
 
@@ -183,7 +179,7 @@ func (h *Handler) picturePDF(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, err)
 		return
 	}
-	h.pdf(w, m, r.PathValue("forum"), "lagesbild-"+r.PathValue("forum")+".pdf")
+	h.pdf(w, r, m, "lagesbild-"+r.PathValue("forum")+".pdf")
 }
 
 func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
@@ -201,15 +197,19 @@ func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, err)
 		return
 	}
-	h.pdf(w, m, r.PathValue("forum"), "protokoll-"+r.PathValue("forum")+"-"+strconv.FormatUint(n, 10)+".pdf")
+	h.pdf(w, r, m, "protokoll-"+r.PathValue("forum")+"-"+strconv.FormatUint(n, 10)+".pdf")
 }
 
-func (h *Handler) pdf(w http.ResponseWriter, m bot.Message, forum, name string) {
+func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, m bot.Message, name string) {
 	if h.PDF == nil {
-		http.NotFound(w, nil)
+		http.NotFound(w, r)
 		return
 	}
-	doc, err := h.PDF(m, forum, h.Bot.LocalTime(time.Now())+" "+time.Now().In(h.Bot.Loc()).Format("2006-01-02"))
+	forum := r.PathValue("forum")
+	if f, _, err := h.Bot.Registry.Forum(forum); err == nil {
+		forum = f.Name + " (" + f.ID + ")"
+	}
+	doc, err := h.PDF(m, forum, h.Bot.Clock.Now().In(h.Bot.Loc()).Format("2006-01-02 15:04"))
 	if err != nil {
 		h.log().Error("board: making a PDF", "err", err)
 		http.Error(w, h.t("err.internal"), http.StatusInternalServerError)
