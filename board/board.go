@@ -22,12 +22,13 @@ import (
 	"samverkan/catalog"
 )
 
-//go:embed page.html gone.html static
+//go:embed page.html gone.html open.html static
 var files embed.FS
 
 var (
 	pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{}).ParseFS(files, "page.html"))
 	goneTmpl = template.Must(template.ParseFS(files, "gone.html"))
+	openTmpl = template.Must(template.ParseFS(files, "open.html"))
 )
 
 // CookieName is the session cookie's name.
@@ -47,7 +48,8 @@ type Handler struct {
 // Routes adds the board's routes to mux.
 func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /board-static/", http.StripPrefix("/board-", http.FileServerFS(files)))
-	mux.HandleFunc("GET /board/login", h.login)
+	mux.HandleFunc("GET /board/login", h.opening)
+	mux.HandleFunc("POST /board/login", h.login)
 	mux.HandleFunc("GET /board/{forum}", h.page)
 	mux.HandleFunc("GET /board/{forum}/version", h.version)
 	mux.HandleFunc("GET /board/{forum}/picture.pdf", h.picturePDF)
@@ -59,7 +61,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 // inline code, no framing), no caching, no referrer.
 func secure(w http.ResponseWriter) {
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("X-Frame-Options", "DENY")
@@ -76,10 +78,24 @@ func (h *Handler) gone(w http.ResponseWriter, code int, title, text string) {
 	_ = goneTmpl.Execute(w, map[string]string{"Lang": h.Lang, "Title": title, "Text": text})
 }
 
+// opening answers the link itself without using it up: chat platforms
+// and mail scanners fetch links to preview them (Slack crawls every link
+// posted, unless told not to), and a one-time link fetched so would be
+// gone before its person clicks. The page posts the link back — at once,
+// by the board's script, or by its button without JavaScript — and only
+// that exchanges it.
+func (h *Handler) opening(w http.ResponseWriter, r *http.Request) {
+	secure(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = openTmpl.Execute(w, map[string]string{"Lang": h.Lang, "Title": h.t("board.open_title"), "Text": h.t("board.open_text"),
+		"Button": h.t("board.open_button"), "Link": r.URL.Query().Get("t")})
+}
+
 // login exchanges a link for a session cookie and sends the browser on to
 // the board, so that the link leaves the address bar.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	session, forum, err := h.Bot.Boards.Exchange(r.Context(), r.URL.Query().Get("t"))
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	session, forum, err := h.Bot.Boards.Exchange(r.Context(), r.PostFormValue("t"))
 	if err != nil {
 		if !errors.Is(err, bot.ErrBoardLink) {
 			h.log().Error("board: exchanging a link", "err", err)

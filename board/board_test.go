@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -95,8 +96,15 @@ func TestBoardLinkExchangeAndSessions(t *testing.T) {
 	}
 
 	link := s.link(t, "kim")
+	// Chat platforms fetch links to preview them: fetching the link
+	// shows a page that posts it back, and uses nothing up.
+	for range 2 {
+		if code, body, _ := get(t, browser(), link); code != 200 || strings.Contains(body, "Vägarna") || !strings.Contains(body, `method="post"`) {
+			t.Fatalf("fetching the link: %d\n%s", code, body)
+		}
+	}
 	b := browser()
-	resp, err := b.Get(link)
+	resp, err := exchange(b, link)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,17 +123,17 @@ func TestBoardLinkExchangeAndSessions(t *testing.T) {
 	}
 
 	// The same link again, from anyone: no data.
-	if code, body, _ := get(t, browser(), link); code != http.StatusForbidden || strings.Contains(body, "Vägarna") {
+	if code, body := exchanged(t, browser(), link); code != http.StatusForbidden || strings.Contains(body, "Vägarna") {
 		t.Errorf("a used link: %d\n%s", code, body)
 	}
 	// An expired link: no data.
 	late := s.link(t, "sam")
 	s.env.Clock.Advance(bot.BoardLinkTTL + time.Second)
-	if code, body, _ := get(t, browser(), late); code != http.StatusForbidden || strings.Contains(body, "Vägarna") {
+	if code, body := exchanged(t, browser(), late); code != http.StatusForbidden || strings.Contains(body, "Vägarna") {
 		t.Errorf("an expired link: %d\n%s", code, body)
 	}
 	// A made-up one: no data.
-	if code, _, _ := get(t, browser(), s.srv.URL+"/board/login?t=00"); code != http.StatusForbidden {
+	if code, _ := exchanged(t, browser(), s.srv.URL+"/board/login?t=00"); code != http.StatusForbidden {
 		t.Errorf("a made-up link: %d", code)
 	}
 	// An outsider cannot get a link at all.
@@ -151,6 +159,27 @@ func TestBoardLinkExchangeAndSessions(t *testing.T) {
 
 const board_cookie = board.CookieName
 
+// exchange does what the link's page does: post the link back.
+func exchange(c *http.Client, link string) (*http.Response, error) {
+	u, err := url.Parse(link)
+	if err != nil {
+		return nil, err
+	}
+	return c.PostForm(u.Scheme+"://"+u.Host+u.Path, url.Values{"t": {u.Query().Get("t")}})
+}
+
+// exchanged is exchange's status and page.
+func exchanged(t *testing.T, c *http.Client, link string) (int, string) {
+	t.Helper()
+	resp, err := exchange(c, link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, html.UnescapeString(string(b))
+}
+
 // Each member sees what the gate lets them see: another actor's internal
 // sections and a RED report not addressed to them stay away; labels show
 // before what they cover; an actor that leaves the forum loses the board.
@@ -167,8 +196,7 @@ func TestBoardShowsWhatTheMemberMaySee(t *testing.T) {
 	file("per", bot.TLPAmberStrict, nil, bot.ReportSection{Key: "fakta", Text: "STRIKT från polisen", Shared: true},
 		bot.ReportSection{Key: "prognos", Text: "internt hos polisen"})
 	open := func(who string) string {
-		b := browser()
-		code, body, _ := get(t, b, s.link(t, who))
+		code, body := exchanged(t, browser(), s.link(t, who))
 		if code != 200 {
 			t.Fatalf("%s: %d %s", who, code, body)
 		}
@@ -197,14 +225,14 @@ func TestBoardShowsWhatTheMemberMaySee(t *testing.T) {
 	}
 	// A PDF of the picture carries the same filter.
 	b := browser()
-	get(t, b, s.link(t, "rasmus"))
+	exchanged(t, b, s.link(t, "rasmus"))
 	code, doc, hdr := get(t, b, s.srv.URL+"/board/"+bottest.Forum+"/picture.pdf")
 	if code != 200 || hdr.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(doc, "%PDF-") {
 		t.Errorf("picture.pdf: %d %s", code, hdr.Get("Content-Type"))
 	}
 	// The police leave the forum: per's board is gone.
 	pb := browser()
-	get(t, pb, s.link(t, "per"))
+	exchanged(t, pb, s.link(t, "per"))
 	if err := s.env.Bot.Registry.LeaveForum(ctx, s.env.AdminCaller(), bottest.Forum, "pol"); err != nil {
 		t.Fatal(err)
 	}

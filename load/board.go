@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sync"
 	"time"
@@ -65,7 +66,11 @@ func (t *Target) boardSession() (string, error) {
 				continue
 			}
 			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			resp, err := client.Get(link)
+			u, err := url.Parse(link)
+			if err != nil {
+				return "", err
+			}
+			resp, err := client.PostForm(t.URL+u.Path, url.Values{"t": {u.Query().Get("t")}})
 			if err != nil {
 				return "", err
 			}

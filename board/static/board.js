@@ -1,10 +1,14 @@
-// samverkan status board, live refresh. Version 1 (pinned: served from
-// the binary, no third-party code). Every 2 s it asks whether anything
-// changed and, if so, fetches the page and swaps its main part, keeping
-// the scroll position. Without JavaScript the page still works; reload
-// it by hand.
+// samverkan status board, version 2 (pinned: served from the binary, no
+// third-party code). On the link's page it posts the link at once. On
+// the board, every 2 s it asks whether anything changed and, if so,
+// fetches the page and swaps its main part, keeping the scroll position.
+// Without JavaScript both still work: press the button, reload by hand.
 (function () {
   "use strict";
+  // The link's page: open the board at once (people without JavaScript
+  // press the button).
+  var auto = document.querySelector("form[data-auto]");
+  if (auto) { auto.submit(); return; }
   var main = document.querySelector("main[data-version]");
   if (!main) { return; }
   var version = main.getAttribute("data-version");
