@@ -90,11 +90,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	lang := cfg.Locale
-	printPDF := func(m bot.Message, forum, made string) ([]byte, error) {
-		return pdf.Print(pdf.Document{Message: m, Forum: forum, Made: made, Lang: lang})
-	}
-	b := bot.New(bot.Options{Store: o.Store, Clock: o.Clock, Admins: cfg.AdminIdentities(), Log: log, Lang: cfg.Locale, Deadlines: cfg.Deadlines(), Print: printPDF})
+	b := bot.New(bot.Options{Store: o.Store, Clock: o.Clock, Admins: cfg.AdminIdentities(), Log: log, Lang: cfg.Locale, Deadlines: cfg.Deadlines(), Print: pdf.Printer(cfg.Locale)})
 	schedules := map[string]*bot.Schedule{}
 	for forum, spec := range cfg.Conferences {
 		s, _ := config.ParseConference(spec) // validated by Load
@@ -136,7 +132,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		b.Outbox.Platforms[bot.Slack] = a.Slack
 		b.Directories[bot.Slack] = a.Slack
 	}
-	a.Board = &board.Handler{Bot: b, Lang: cfg.Locale, Secure: strings.HasPrefix(cfg.PublicURL, "https://"), PDF: printPDF, Log: log}
+	a.Board = &board.Handler{Bot: b, Lang: cfg.Locale, Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Log: log}
 	a.Handler = a.routes()
 	return a, nil
 }

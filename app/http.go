@@ -82,15 +82,14 @@ func observe(reg *metrics.Registry, a *App) {
 }
 
 // databaseError asks the database whether it answers (a shared store), or
-// reads the store (the embedded one).
+// reads one record of the store (the embedded one).
 func (a *App) databaseError(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if p, ok := a.Bot.Store.(interface{ Ping(context.Context) error }); ok {
 		return p.Ping(ctx)
 	}
-	_, err := a.Bot.Outbox.PendingCount()
-	return err
+	return a.Bot.Store.View(func(tx bot.Tx) error { _, err := bot.AuditHead(tx); return err })
 }
 
 // role says what this replica does: "leader" or "follower" among

@@ -40,9 +40,7 @@ type Handler struct {
 	Lang string
 	// Secure marks the cookie Secure (the public URL is https).
 	Secure bool
-	// PDF, when set, offers the picture and minutes as PDF.
-	PDF bot.Printer
-	Log *slog.Logger
+	Log    *slog.Logger
 }
 
 // Routes adds the board's routes to mux.
@@ -217,7 +215,7 @@ func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, m bot.Message, name string) {
-	if h.PDF == nil {
+	if h.Bot.Print == nil {
 		http.NotFound(w, r)
 		return
 	}
@@ -225,7 +223,7 @@ func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, m bot.Message, nam
 	if f, _, err := h.Bot.Registry.Forum(forum); err == nil {
 		forum = f.Name + " (" + f.ID + ")"
 	}
-	doc, err := h.PDF(m, forum, h.Bot.Clock.Now().In(h.Bot.Loc()).Format("2006-01-02 15:04"))
+	doc, err := h.Bot.Print(m, forum, h.Bot.Clock.Now().In(h.Bot.Loc()).Format("2006-01-02 15:04"))
 	if err != nil {
 		h.log().Error("board: making a PDF", "err", err)
 		http.Error(w, h.t("err.internal"), http.StatusInternalServerError)

@@ -29,9 +29,8 @@ func newSite(t *testing.T) *site {
 	env := bottest.NewEnv(t)
 	env.Fixture(t)
 	mux := http.NewServeMux()
-	h := &board.Handler{Bot: env.Bot, Lang: "sv", Log: bottest.Quiet(), PDF: func(m bot.Message, forum, made string) ([]byte, error) {
-		return pdf.Print(pdf.Document{Message: m, Forum: forum, Made: made, Lang: "sv"})
-	}}
+	env.Bot.Print = pdf.Printer("sv")
+	h := &board.Handler{Bot: env.Bot, Lang: "sv", Log: bottest.Quiet()}
 	h.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

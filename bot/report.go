@@ -650,13 +650,9 @@ func (s *Reports) Request(ctx context.Context, c Caller, forumID string) (int, e
 }
 
 // Export sends the caller the common picture as they may see it, as a
-// Markdown file in their direct messages, and returns the file's name.
-func (s *Reports) Export(ctx context.Context, c Caller, forumID string) (string, error) {
-	return s.ExportAs(ctx, c, forumID, "md")
-}
-
-// ExportAs is Export as Markdown ("md") or PDF ("pdf").
-func (s *Reports) ExportAs(ctx context.Context, c Caller, forumID, format string) (string, error) {
+// file in their direct messages, Markdown ("md") or PDF ("pdf"), and
+// returns the file's name.
+func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) (string, error) {
 	if format == "pdf" && s.Print == nil {
 		return "", Errorf(ECONFLICT, "err.no_pdf")
 	}

@@ -149,7 +149,7 @@ func TestExportIsWhatTheCallerMaySee(t *testing.T) {
 	env.Outbox.Platforms[bot.Mattermost] = fs
 	file(t, env, "sam", bot.TLPRed, nil, shared("fakta", "RED från SOS"))
 	file(t, env, "per", bot.TLPGreen, nil, shared("fakta", "GRÖNT från polisen"))
-	name, err := env.Bot.Reports.Export(ctx, env.Who(t, "rasmus"), bottest.Forum)
+	name, err := env.Bot.Reports.Export(ctx, env.Who(t, "rasmus"), bottest.Forum, "md")
 	if err != nil || !strings.HasPrefix(name, "lagesbild-ssr-") {
 		t.Fatalf("export = %q, %v", name, err)
 	}

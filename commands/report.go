@@ -235,7 +235,7 @@ func (e *Engine) reportRequest(ctx context.Context, r *Request, a Args) (Reply, 
 // reportExport sends the compiled picture as a Markdown file to the
 // caller's direct messages (a file in the terminal).
 func (e *Engine) reportExport(ctx context.Context, r *Request, a Args) (Reply, error) {
-	name, err := e.Bot.Reports.ExportAs(ctx, r.Caller, a.Get("forum"), cmp.Or(a.Get("format"), "md"))
+	name, err := e.Bot.Reports.Export(ctx, r.Caller, a.Get("forum"), cmp.Or(a.Get("format"), "md"))
 	if err != nil {
 		return Reply{}, err
 	}

@@ -55,7 +55,7 @@ type Target struct {
 
 	dir    string
 	store  store
-	pg     *pgDatabase
+	pg     *postgres.Scratch
 	leader *postgres.Leader
 	srv    *http.Server
 	cancel context.CancelFunc
@@ -95,7 +95,7 @@ func Start(o Options) (*Target, error) {
 	}
 	t := &Target{dir: dir, Path: filepath.Join(dir, "load.db")}
 	if o.Store != "" {
-		if t.pg, err = newPGDatabase(o.Store); err != nil {
+		if t.pg, err = postgres.NewScratch(context.Background(), o.Store, "samverkan_load_"); err != nil {
 			return nil, err
 		}
 		t.Path = t.pg.URL
@@ -286,7 +286,7 @@ func (t *Target) Stop() {
 func (t *Target) Remove() {
 	os.RemoveAll(t.dir)
 	if t.pg != nil {
-		t.pg.drop()
+		_ = t.pg.Drop(context.Background())
 	}
 }
 
@@ -303,7 +303,7 @@ func (t *Target) open() (store, error) {
 // once the target has stopped.
 func (t *Target) DatabaseSize() int64 {
 	if t.pg != nil {
-		return t.pg.size()
+		return t.pg.Size(context.Background())
 	}
 	if b, ok := t.store.(*bolt.Store); ok {
 		if n, err := b.Used(); err == nil {

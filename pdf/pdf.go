@@ -32,6 +32,14 @@ const (
 	lineGap  = 1.35
 )
 
+// Printer prints the bot's documents with page furniture in lang: what
+// bot.Options.Print wants.
+func Printer(lang string) bot.Printer {
+	return func(m bot.Message, forum, made string) ([]byte, error) {
+		return Print(Document{Message: m, Forum: forum, Made: made, Lang: lang})
+	}
+}
+
 // Print renders d. It lays the document out twice: the first time to
 // count the pages that "page N of M" names.
 func Print(d Document) ([]byte, error) {

@@ -7,8 +7,6 @@ package pgtest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"sync"
@@ -16,6 +14,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"samverkan/store/postgres"
 )
 
 // DefaultURL is the machine's PostgreSQL, as PLATFORMS.md describes it.
@@ -51,9 +51,9 @@ func Require(t testing.TB) {
 		return
 	}
 	if os.Getenv("SAMVERKAN_REQUIRE_POSTGRES") == "1" {
-		t.Fatalf("PostgreSQL is required (SAMVERKAN_REQUIRE_POSTGRES=1) but %s does not answer: %v", redact(Server()), reachErr)
+		t.Fatalf("PostgreSQL is required (SAMVERKAN_REQUIRE_POSTGRES=1) but %s does not answer: %v", postgres.Redact(Server()), reachErr)
 	}
-	t.Skipf("SKIPPED: no PostgreSQL at %s (%v); start one or set SAMVERKAN_TEST_DATABASE_URL", redact(Server()), reachErr)
+	t.Skipf("SKIPPED: no PostgreSQL at %s (%v); start one or set SAMVERKAN_TEST_DATABASE_URL", postgres.Redact(Server()), reachErr)
 }
 
 // Database creates an empty database for t, drops it when t ends, and
@@ -61,41 +61,25 @@ func Require(t testing.TB) {
 func Database(t testing.TB) string {
 	t.Helper()
 	Require(t)
-	var b [6]byte
-	rand.Read(b[:])
-	name := "samverkan_test_" + hex.EncodeToString(b[:])
-	admin(t, "CREATE DATABASE "+name)
-	t.Cleanup(func() { admin(t, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") })
-	u, err := url.Parse(Server())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := postgres.NewScratch(ctx, Server(), "samverkan_test_")
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Path = "/" + name
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := db.Drop(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+	u, err := url.Parse(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	q := u.Query()
 	q.Set("pool_max_conns", "2") // many tests run at once; the server takes 100 clients
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// admin runs one statement on the maintenance database.
-func admin(t testing.TB, sql string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := pgx.Connect(ctx, Server())
-	if err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	defer c.Close(ctx)
-	if _, err := c.Exec(ctx, sql); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
-
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	return u.Redacted()
 }

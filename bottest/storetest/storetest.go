@@ -204,12 +204,7 @@ func concurrent(t *testing.T, s bot.Store) {
 	for i := range writers {
 		wg.Go(func() {
 			errs <- s.Update(func(tx bot.Tx) error {
-				var c item
-				if err := tx.Get("c", "counter", &c); err != nil && !errors.Is(err, bot.ErrNotFound) {
-					return err
-				}
-				c.N++
-				if err := tx.Put("c", "counter", c); err != nil {
+				if err := countUp(tx); err != nil {
 					return err
 				}
 				return tx.Put("c", fmt.Sprintf("writer|%02d", i), item{N: i})
@@ -232,6 +227,17 @@ func concurrent(t *testing.T, s bot.Store) {
 	if c.N != writers || n != writers {
 		t.Errorf("%d concurrent updates: counter %d, %d records", writers, c.N, n)
 	}
+}
+
+// countUp adds one to the shared counter: a read-modify-write that loses
+// updates unless the store isolates them.
+func countUp(tx bot.Tx) error {
+	var c item
+	if err := tx.Get("c", "counter", &c); err != nil && !errors.Is(err, bot.ErrNotFound) {
+		return err
+	}
+	c.N++
+	return tx.Put("c", "counter", c)
 }
 
 // Replicas opens two handles on one shared store, as two replicas have.
@@ -262,12 +268,7 @@ func RunReplicas(t *testing.T, open Replicas) {
 			}
 			wg.Go(func() {
 				errs <- s.Update(func(tx bot.Tx) error {
-					var c item
-					if err := tx.Get("c", "counter", &c); err != nil && !errors.Is(err, bot.ErrNotFound) {
-						return err
-					}
-					c.N++
-					if err := tx.Put("c", "counter", c); err != nil {
+					if err := countUp(tx); err != nil {
 						return err
 					}
 					n, err := tx.NextSeq("c")

@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"samverkan/app"
-	"samverkan/bot"
 	"samverkan/config"
 	"samverkan/store/bolt"
 	"samverkan/store/postgres"
@@ -20,15 +19,13 @@ type stores struct {
 	leader *postgres.Leader
 }
 
-func (s *stores) store() bot.Store {
-	if s.pg != nil {
-		return s.pg
-	}
-	return s.bolt
-}
-
 // Close closes the store.
-func (s *stores) Close() error { return s.store().(interface{ Close() error }).Close() }
+func (s *stores) Close() error {
+	if s.pg != nil {
+		return s.pg.Close()
+	}
+	return s.bolt.Close()
+}
 
 // open opens the configured store and builds the application on it.
 func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app.App, *stores, error) {

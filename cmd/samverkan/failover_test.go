@@ -21,9 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -40,33 +38,17 @@ import (
 	"samverkan/store/postgres"
 )
 
-// replica is one `samverkan serve` child process.
+// replica is one `samverkan serve` child process among several.
 type replica struct {
+	*serveProcess
 	name string
-	addr string
-	cmd  *exec.Cmd
-	log  *lockedWriter
-	vars map[string]string
 }
 
 func startReplica(t *testing.T, name string, vars map[string]string) *replica {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	r := &replica{name: name, addr: addr, log: &lockedWriter{}, vars: vars}
-	r.cmd = exec.Command(os.Args[0])
-	r.cmd.Env = append(os.Environ(), "SAMVERKAN_TEST_RUN=serve", "SAMVERKAN_LISTEN="+addr, "SAMVERKAN_PUBLIC_URL=http://"+addr, "SAMVERKAN_REPLICA="+name)
-	for k, v := range vars {
-		r.cmd.Env = append(r.cmd.Env, k+"="+v)
-	}
-	r.cmd.Stdout, r.cmd.Stderr = r.log, r.log
-	if err := r.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	env := maps.Clone(vars)
+	env["SAMVERKAN_REPLICA"] = name
+	r := &replica{serveProcess: startServeWith(t, env), name: name}
 	t.Cleanup(func() {
 		_ = r.cmd.Process.Signal(syscall.SIGCONT)
 		_ = r.cmd.Process.Kill()
@@ -75,14 +57,7 @@ func startReplica(t *testing.T, name string, vars map[string]string) *replica {
 			t.Logf("replica %s said:\n%s", r.name, r.log)
 		}
 	})
-	for range 400 {
-		if _, ok := r.health(); ok {
-			return r
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	t.Fatalf("replica %s did not start:\n%s", name, r.log)
-	return nil
+	return r
 }
 
 // health is the replica's /healthz; false when it does not answer.

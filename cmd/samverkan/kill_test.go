@@ -28,7 +28,18 @@ type serveProcess struct {
 	log  *lockedWriter
 }
 
+// startServe runs serve on data against the Mattermost at mmURL.
 func startServe(t *testing.T, data, mmURL string) *serveProcess {
+	t.Helper()
+	return startServeWith(t, map[string]string{
+		"SAMVERKAN_DATA": data, "SAMVERKAN_MATTERMOST_URL": mmURL, "SAMVERKAN_MATTERMOST_TOKEN": "bot-token",
+		"SAMVERKAN_MATTERMOST_COMMAND_TOKENS": "tok", "SAMVERKAN_ADMINS": "mattermost:u_admin"})
+}
+
+// startServeWith runs serve with the environment variables vars on a
+// free loopback port (its listen and public URL), and returns once it
+// answers /healthz.
+func startServeWith(t *testing.T, vars map[string]string) *serveProcess {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -38,15 +49,15 @@ func startServe(t *testing.T, data, mmURL string) *serveProcess {
 	ln.Close()
 	p := &serveProcess{addr: addr, log: &lockedWriter{}}
 	p.cmd = exec.Command(os.Args[0])
-	p.cmd.Env = append(os.Environ(),
-		"SAMVERKAN_TEST_RUN=serve", "SAMVERKAN_LISTEN="+addr, "SAMVERKAN_DATA="+data, "SAMVERKAN_PUBLIC_URL=http://"+addr,
-		"SAMVERKAN_MATTERMOST_URL="+mmURL, "SAMVERKAN_MATTERMOST_TOKEN=bot-token", "SAMVERKAN_MATTERMOST_COMMAND_TOKENS=tok",
-		"SAMVERKAN_ADMINS=mattermost:u_admin")
+	p.cmd.Env = append(os.Environ(), "SAMVERKAN_TEST_RUN=serve", "SAMVERKAN_LISTEN="+addr, "SAMVERKAN_PUBLIC_URL=http://"+addr)
+	for k, v := range vars {
+		p.cmd.Env = append(p.cmd.Env, k+"="+v)
+	}
 	p.cmd.Stderr, p.cmd.Stdout = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for range 200 {
+	for range 400 {
 		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
 			resp.Body.Close()
 			return p
