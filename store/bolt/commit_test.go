@@ -31,15 +31,18 @@ func openTemp(t testing.TB) *Store {
 // once all are done.
 func queued(t *testing.T, s *Store, fns ...func(bot.Tx) error) []error {
 	t.Helper()
-	release := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		_ = s.Update(func(tx bot.Tx) error {
+			close(started)
 			<-release
 			return tx.Put("t", "first", 1)
 		})
 	})
-	waitQueue(s, 1)
+	// Wait until the first runs, not merely until it is queued: until
+	// then it has not yet taken its batch, and would take the others in.
+	<-started
 	errs := make([]error, len(fns))
 	for i, fn := range fns {
 		wg.Go(func() { errs[i] = s.Update(fn) })
