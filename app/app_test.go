@@ -12,6 +12,7 @@ import (
 
 	"samverkan/adapters/mattermost/mmtest"
 	"samverkan/app"
+	"samverkan/bot"
 	"samverkan/bottest"
 	"samverkan/config"
 )
@@ -64,7 +65,7 @@ func TestMetricsAndHealth(t *testing.T) {
 	env.Deliver(t)
 	env.Clock.Advance(2 * time.Second)
 	env.Deliver(t)
-	env.Clock.Set(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)) // 16:00 Stockholm: the conference
+	env.Clock.Set(bot.DefaultSchedule().Next(env.Clock.Now())) // Thursday 16:00 Stockholm: the conference
 	if _, err := env.Bot.RunTimers(context.Background()); err != nil {
 		t.Fatal(err)
 	}

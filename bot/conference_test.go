@@ -42,10 +42,10 @@ func TestConferenceRollCallMinutesAndReads(t *testing.T) {
 	if _, err := env.Bot.Conferences.Decide(ctx, rasmus, bottest.Forum, "Länsstyrelsen samordnar"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Bot.Conferences.AddAction(ctx, rasmus, bottest.Forum, "Informera", "ext", "2026-12-01"); bot.ErrorCode(err) != bot.EINVALID {
+	if _, err := env.Bot.Conferences.AddAction(ctx, rasmus, bottest.Forum, "Informera", "ext", env.Clock.Day(8)); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("an action for an actor outside the forum: %v", err)
 	}
-	item, err := env.Bot.Conferences.AddAction(ctx, rasmus, bottest.Forum, "Informera", "sos", "2026-12-01")
+	item, err := env.Bot.Conferences.AddAction(ctx, rasmus, bottest.Forum, "Informera", "sos", env.Clock.Day(8))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,8 +84,14 @@ func TestConferenceRollCallMinutesAndReads(t *testing.T) {
 // bot was down past the grace period.
 func TestScheduledConferenceOnceAndMissed(t *testing.T) {
 	env := bottest.NewEnv(t)
+	// The next Thursday 16:00 at least two hours ahead, whatever day the
+	// test runs; the forum is made two hours before it.
+	thursday := env.Clock.Next(bot.DefaultSchedule())
+	if thursday.Sub(env.Clock.Now()) < 2*time.Hour {
+		thursday = thursday.AddDate(0, 0, 7)
+	}
+	env.Clock.Set(thursday.Add(-2 * time.Hour))
 	env.Fixture(t)
-	thursday := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC) // 16:00 Stockholm
 	env.Clock.Set(thursday.Add(-time.Hour))
 	start := len(env.Platform.Sent())
 	runTimers(t, env)

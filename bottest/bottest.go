@@ -113,7 +113,42 @@ type Env struct {
 // Admin is a bootstrap admin identity of every Env.
 var Admin = bot.Identity{Platform: bot.Mattermost, UserID: "u_admin", Username: "admin"}
 
-// NewEnv returns an Env whose clock starts at 2026-11-23 09:00 UTC.
+// DefaultStart is where every test clock starts unless
+// SAMVERKAN_TEST_NOW says otherwise: a Monday morning.
+var DefaultStart = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// Start is the instant test clocks start at: DefaultStart, or the
+// RFC 3339 time in SAMVERKAN_TEST_NOW, so that CI can run the suites at
+// the instants where calendars have traps (the night before a meeting, a
+// daylight-saving change, New Year's Eve, 29 February). A test that needs
+// a particular instant sets its clock itself.
+func Start() time.Time {
+	if v := os.Getenv("SAMVERKAN_TEST_NOW"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			panic("SAMVERKAN_TEST_NOW: " + err.Error())
+		}
+		return t
+	}
+	return DefaultStart
+}
+
+// Day is the date (YYYY-MM-DD, Stockholm) days after the clock's today,
+// for tests that type a date: it stays ahead of the clock whatever day
+// the test runs.
+func (c *Clock) Day(days int) string {
+	return c.Now().In(bot.Stockholm()).AddDate(0, 0, days).Format("2006-01-02")
+}
+
+// At is the Stockholm wall time hh:mm days after the clock's today, as
+// people type it ("2026-12-03 09:00").
+func (c *Clock) At(days int, hhmm string) string { return c.Day(days) + " " + hhmm }
+
+// Next is the first occurrence of the weekly schedule s strictly after the
+// clock's now.
+func (c *Clock) Next(s *bot.Schedule) time.Time { return s.Next(c.Now()) }
+
+// NewEnv returns an Env whose clock starts at Start().
 func NewEnv(t testing.TB) *Env { return NewEnvOn(t, nil) }
 
 // NewEnvOn is NewEnv with the bot on wrap(store), e.g. to count what it
@@ -121,7 +156,7 @@ func NewEnv(t testing.TB) *Env { return NewEnvOn(t, nil) }
 func NewEnvOn(t testing.TB, wrap func(bot.Store) bot.Store) *Env {
 	t.Helper()
 	st, path := OpenStore(t)
-	clock := NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	clock := NewClock(Start())
 	plat := &Platform{}
 	var store bot.Store = st
 	if wrap != nil {

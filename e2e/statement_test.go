@@ -300,17 +300,18 @@ func TestEditRacingReleaseNeverPublishesUnapproved(t *testing.T) {
 
 func TestStatementRemindersAndReleaseByWarning(t *testing.T) {
 	w := statementWorld(t)
-	w.must(w.mustText(w.mmCmd("u_klara", `budskap utkast ssr text="`+firstText+`" senast=12:00`)))
+	due := w.env.Clock.Now().Add(2 * time.Hour).Truncate(time.Minute).In(bot.Stockholm())
+	w.must(w.mustText(w.mmCmd("u_klara", `budskap utkast ssr text="`+firstText+`" senast="`+due.Format("2006-01-02 15:04")+`"`)))
 	w.deliver()
 	w.approveMM("u_kim")
 	w.waitApproved(1, 1)
-	w.advance(30 * time.Minute) // 10:00 → 10:30 local: a reminder round
+	w.advance(30 * time.Minute) // a reminder round
 	if countSL(w.slDM("U_STINA"), "Påminnelse: budskap #1") != 1 || countMM(w.mmDM("u_kim"), "Påminnelse: budskap #1") != 0 {
 		t.Errorf("reminder went to the wrong people")
 	}
-	w.env.Clock.Set(stockholm(2026, 11, 23, 11, 45, 0))
+	w.env.Clock.Set(due.Add(-15 * time.Minute))
 	w.deliver()
-	if countMM(w.mmDM("u_klara"), "ska publiceras senast 2026-11-23 12:00 men saknar godkännande från klara, stina") != 1 {
+	if countMM(w.mmDM("u_klara"), "ska publiceras senast "+due.Format("2006-01-02 15:04")+" men saknar godkännande från klara, stina") != 1 {
 		t.Errorf("no release-by warning:\n%s", mmTexts(w.mmDM("u_klara")))
 	}
 }
@@ -330,9 +331,10 @@ func TestStatusListsOpenItems(t *testing.T) {
 	w := statementWorld(t)
 	w.must(w.mustText(w.mmCmd("u_klara", `budskap utkast ssr text="`+firstText+`"`)))
 	w.must(w.mustText(w.mmCmd("u_rasmus", "konferens starta ssr")))
-	w.must(w.mustText(w.mmCmd("u_rasmus", "åtgärd Kartlägg reservkraft ansvarig=sos senast=2026-11-30")))
+	due := w.env.Clock.Day(7)
+	w.must(w.mustText(w.mmCmd("u_rasmus", "åtgärd Kartlägg reservkraft ansvarig=sos senast="+due)))
 	txt, _ := w.mmCmd("u_sam", "status ssr")
-	for _, want := range []string{"Ordinarie läge", "Pågående konferens: #1", "Budskap under godkännande: #1: 0 av 3 har godkänt", "Öppna åtgärder: #1 Kartlägg reservkraft – ansvarig SOS Alarm, senast 2026-11-30"} {
+	for _, want := range []string{"Ordinarie läge", "Pågående konferens: #1", "Budskap under godkännande: #1: 0 av 3 har godkänt", "Öppna åtgärder: #1 Kartlägg reservkraft – ansvarig SOS Alarm, senast " + due} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("status lacks %q:\n%s", want, txt)
 		}

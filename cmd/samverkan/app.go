@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"samverkan/app"
+	"samverkan/bot"
 	"samverkan/config"
 	"samverkan/store/bolt"
 	"samverkan/store/postgres"
@@ -27,10 +28,11 @@ func (s *stores) Close() error {
 	return s.bolt.Close()
 }
 
-// open opens the configured store and builds the application on it.
-func open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app.App, *stores, error) {
+// open opens the configured store and builds the application on it;
+// clock nil is the system clock.
+func open(ctx context.Context, cfg *config.Config, log *slog.Logger, clock bot.Clock) (*app.App, *stores, error) {
 	st := &stores{}
-	o := app.Options{Config: cfg, Log: log}
+	o := app.Options{Config: cfg, Log: log, Clock: clock}
 	if cfg.Shared() {
 		pg, err := postgres.Open(ctx, cfg.Store)
 		if err != nil {

@@ -12,9 +12,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // Europe/Stockholm on minimal machines
 
 	"samverkan/app"
+	"samverkan/bot"
 	"samverkan/commands"
 	"samverkan/config"
 )
@@ -47,8 +49,8 @@ func main() {
 
 // options are the command line's flags.
 type options struct {
-	config, data, user string
-	noDemo, probe      bool
+	config, data, user, now string
+	noDemo, probe           bool
 }
 
 // flagSet declares every flag; which ones a command accepts is checked
@@ -60,6 +62,7 @@ func flagSet(o *options, getenv func(string) string, stderr io.Writer) *flag.Fla
 	fs.StringVar(&o.data, "data", "", "database file (overrides data / SAMVERKAN_DATA)")
 	fs.StringVar(&o.user, "user", "admin", "shell: who you are at start")
 	fs.BoolVar(&o.noDemo, "no-demo", false, "shell: do not create the demo forum in an empty database")
+	fs.StringVar(&o.now, "now", "", `shell: start the terminal's clock at this time ("2026-12-03 15:30", Stockholm, or RFC 3339), to rehearse a day`)
 	fs.BoolVar(&o.probe, "probe", false, "check-config: try the platforms with the configured credentials")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
@@ -87,7 +90,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // commandOnly are the flags that mean something to one command only.
-var commandOnly = map[string]string{"user": "shell", "no-demo": "shell", "probe": "check-config"}
+var commandOnly = map[string]string{"user": "shell", "no-demo": "shell", "now": "shell", "probe": "check-config"}
 
 // run is main without the exit, so tests can call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -152,7 +155,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 
 	switch cmd {
 	case "shell":
-		err = runShell(ctx, cfg, stdin, stdout, o.user, !o.noDemo)
+		var start time.Time
+		if start, err = parseNow(o.now); err != nil {
+			fmt.Fprintf(stderr, "samverkan: %v\n", err)
+			return 2
+		}
+		err = runShell(ctx, cfg, stdin, stdout, o.user, !o.noDemo, start)
 	case "serve":
 		err = runServe(ctx, cfg, stderr)
 	case "check-config":
@@ -173,6 +181,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		return 1
 	}
 	return 0
+}
+
+// parseNow reads --now: a Stockholm wall time or an RFC 3339 instant;
+// empty is the zero time (the clock on the wall).
+func parseNow(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04", v, bot.Stockholm()); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--now %q: write a Stockholm time such as %q, or RFC 3339", v, time.Now().In(bot.Stockholm()).Format("2006-01-02 15:04"))
 }
 
 // probe prints what the bot can reach from here and what it cannot

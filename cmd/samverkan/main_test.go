@@ -14,6 +14,7 @@ import (
 
 	"samverkan/adapters/mattermost/mmtest"
 	"samverkan/bot"
+	"samverkan/bottest"
 	"samverkan/store/bolt"
 )
 
@@ -29,11 +30,16 @@ func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
-// session runs the shell with script on standard input.
+// today is when the terminal's clock starts in these tests (--now):
+// bottest.Start(), in Stockholm. Dates a test types derive from it.
+func today() time.Time { return bottest.Start().In(bot.Stockholm()) }
+
+// session runs the shell with script on standard input, its clock
+// starting at today().
 func session(t *testing.T, data, script string, extra ...string) string {
 	t.Helper()
 	var out, errb bytes.Buffer
-	args := append([]string{"--data", data}, extra...)
+	args := append([]string{"--data", data, "--now", today().Format(time.RFC3339)}, extra...)
 	if code := run(args, strings.NewReader(script), &out, &errb, env(nil)); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -220,7 +226,7 @@ func TestConfiguredConferenceScheduleApplies(t *testing.T) {
 // coordinated statement from draft to release.
 func TestShellWholeFlow(t *testing.T) {
 	dir := t.TempDir()
-	due := time.Now().AddDate(0, 0, 8).Format("2006-01-02") // the terminal runs on the real clock
+	due := today().AddDate(0, 0, 8).Format("2006-01-02")
 	script := `
 :som sven
 begär-aktivering ssr Elavbrott i Norrort
@@ -501,8 +507,7 @@ func TestDidYouMean(t *testing.T) {
 // type instead; today is fine.
 func TestActionDueInThePastIsRefused(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "a.db")
-	loc, _ := time.LoadLocation("Europe/Stockholm")
-	today := time.Now().In(loc)
+	today := today()
 	yesterday := today.AddDate(0, 0, -1).Format("2006-01-02")
 	out := session(t, data, ":som rasmus\nkonferens starta ssr\nåtgärd Info ansvarig=sthlm senast="+yesterday+"\nåtgärd Info i dag ansvarig=sthlm senast="+today.Format("2006-01-02")+"\n"+
 		":som klara\nbudskap utkast ssr text=\"x\" målgrupp=allmänhet tlp=CLEAR senast=00:00\n")
@@ -567,7 +572,7 @@ actor contact ellevio rakel=-
 // same day keep their own minutes, listed by date and shown by number.
 func TestTwoMeetingsInOneDayKeepTheirMinutes(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "m.db")
-	today := time.Now().In(bot.Stockholm()).Format("2006-01-02")
+	today := today().Format("2006-01-02")
 	out := session(t, data, `:som rasmus
 konferens schema ssr dagligen 08:00,16:00
 konferens starta ssr
@@ -644,7 +649,7 @@ func TestActivationRefusalSaysTheRuleAndTheWayOut(t *testing.T) {
 // reminders come before their deadline, days are accepted, and an action
 // item whose date has passed is marked.
 func TestTimePassesInOrder(t *testing.T) {
-	today := time.Now().In(bot.Stockholm()).Format("2006-01-02")
+	today := today().Format("2006-01-02")
 	out := session(t, filepath.Join(t.TempDir(), "t.db"), `:som rasmus
 konferens starta ssr
 åtgärd Informationsblad ansvarig=sthlm senast=`+today+`
@@ -887,13 +892,13 @@ func TestLateAndExtraAcknowledgements(t *testing.T) {
 // opens on its own then, with the form, the way to join and the purpose
 // decided; a time that has passed is refused.
 func TestTheNextMeetingIsBooked(t *testing.T) {
-	tomorrow := time.Now().In(bot.Stockholm()).AddDate(0, 0, 1).Format("2006-01-02")
+	tomorrow := today().AddDate(0, 0, 1).Format("2006-01-02")
 	out := session(t, filepath.Join(t.TempDir(), "n.db"), `:som rasmus
 konferens starta ssr
 nästa-möte Uppföljning tid="2020-01-01 09:00"
 nästa-möte Uppföljning av elavbrottet tid="`+tomorrow+` 09:00" form=video anslut="https://möte.example/ssr" syfte=åtgärder
 konferens avsluta
-:spola 1d
+:spola 2d
 `)
 	for _, want := range []string{
 		"2020-01-01 09:00 har redan varit",

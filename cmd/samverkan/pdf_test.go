@@ -18,13 +18,14 @@ import (
 func TestPictureAndMinutesAsPDF(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir) // the terminal writes files it is sent to the working directory
+	due := today().AddDate(0, 0, 8).Format("2006-01-02")
 	out := session(t, filepath.Join(dir, "p.db"), `
 :som tove
 aktivera ssr övning
 :som rasmus
 konferens starta ssr
 beslut "Kommunen öppnar värmestugor i Kista och Akalla; länsstyrelsen samordnar budskapen."
-åtgärd "Ställ reservkraft till äldreboendena" ansvarig=sthlm senast=2026-12-01
+åtgärd "Ställ reservkraft till äldreboendena" ansvarig=sthlm senast=`+due+`
 konferens avsluta ssr
 konferens protokoll ssr #1 pdf
 lägesbild export ssr pdf

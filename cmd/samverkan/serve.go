@@ -20,7 +20,7 @@ const shutdownGrace = 10 * time.Second
 
 func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a, st, err := open(ctx, cfg, log)
+	a, st, err := open(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}

@@ -16,12 +16,18 @@ import (
 	"samverkan/config"
 )
 
-func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, user string, demo bool) error {
+// runShell runs the terminal bot; a non-zero start sets its clock there
+// (it runs on from that instant, and :spola moves it on).
+func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writer, user string, demo bool, start time.Time) error {
 	// The terminal is a platform of its own: it speaks to no chat server.
 	local := *cfg
 	local.Mattermost, local.Slack = config.Mattermost{}, config.Slack{}
 	local.Store = "" // and it keeps its own file, whatever the replicas share
-	a, st, err := open(ctx, &local, quietLogger())
+	clock := &bot.OffsetClock{Base: bot.SystemClock{}}
+	if !start.IsZero() {
+		clock.Advance(time.Until(start))
+	}
+	a, st, err := open(ctx, &local, quietLogger(), clock)
 	if err != nil {
 		return err
 	}
@@ -30,8 +36,6 @@ func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writ
 	// In the terminal, the shell user "admin" is always an admin, so that a
 	// fresh database can be set up.
 	b.Admins = append(b.Admins, bot.Identity{Platform: bot.Shell, UserID: "admin"})
-	clock := &bot.OffsetClock{Base: bot.SystemClock{}}
-	b.Clock = clock
 	sh := shell.New(a.Engine, b.Outbox, out, user, shell.DemoChannel)
 	sh.Clock = clock
 	b.Outbox.Platforms[bot.Shell] = sh.Platform()
