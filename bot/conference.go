@@ -711,9 +711,6 @@ func (cs *Conferences) AddAction(ctx context.Context, c Caller, forumID, text, o
 	if text == "" {
 		return nil, Errorf(EINVALID, "err.text_required").OnField("text")
 	}
-	if _, err := time.Parse("2006-01-02", due); err != nil {
-		return nil, Errorf(EINVALID, "err.bad_date", "Value", due).OnField("senast")
-	}
 	var out *ActionItem
 	err := cs.Update(ctx, c, func(ch *Change) error {
 		f, conf, err := running(ch, forumID)
@@ -723,7 +720,13 @@ func (cs *Conferences) AddAction(ctx context.Context, c Caller, forumID, text, o
 		if !f.HasActor(owner) {
 			return Errorf(EINVALID, "err.actor_not_in_forum", "Actor", owner, "Forum", f.ID).OnField("ansvarig")
 		}
-		if today := ch.Now.In(f.location()).Format("2006-01-02"); due < today {
+		loc := f.location()
+		day, ok := ParseDay(due, ch.Now, loc)
+		if !ok {
+			return Errorf(EINVALID, "err.bad_date", "Value", due, "Example", DayExample(ch.Now, loc)).OnField("senast")
+		}
+		today := ch.Now.In(loc).Format("2006-01-02")
+		if due = day.Format("2006-01-02"); due < today {
 			return Errorf(EINVALID, "err.date_past", "Value", due, "Today", today).OnField("senast")
 		}
 		n, err := ch.NextSeq(BucketActions)
@@ -778,7 +781,7 @@ func (cs *Conferences) SetNext(ctx context.Context, c Caller, forumID, text stri
 			return nil
 		}
 		if !plan.At.After(ch.Now) {
-			return Errorf(EINVALID, "err.next_past", "When", plan.At.In(Stockholm()).Format("2006-01-02 15:04")).OnField("tid")
+			return Errorf(EINVALID, "err.next_past", "When", plan.At.In(Stockholm()).Format("2006-01-02 15:04"), "Example", WhenExample(ch.Now, Stockholm(), "09:00")).OnField("tid")
 		}
 		if plan.Form != "" && !slices.Contains(Forms, plan.Form) {
 			return Errorf(EINVALID, "err.bad_form", "Value", plan.Form).OnField("form")

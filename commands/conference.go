@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"samverkan/bot"
 	"samverkan/catalog"
@@ -263,9 +262,10 @@ func (e *Engine) confNext(ctx context.Context, r *Request, a Args) (Reply, error
 	}
 	var plan *bot.PlannedMeeting
 	if a.Has("tid") {
-		at, err := time.ParseInLocation("2006-01-02 15:04", a.Get("tid"), bot.Stockholm())
-		if err != nil {
-			return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_next_time", "Value", a.Get("tid")).OnField("tid")
+		now, loc := e.Bot.Clock.Now(), bot.Stockholm()
+		at, ok := bot.ParseWhen(a.Get("tid"), now, loc)
+		if !ok {
+			return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_next_time", "Value", a.Get("tid"), "Example", bot.WhenExample(now, loc, "09:00")).OnField("tid")
 		}
 		plan = &bot.PlannedMeeting{At: at, Form: a.Get("form"), Join: a.Get("anslut")}
 		if a.Has("syfte") {
@@ -281,7 +281,7 @@ func (e *Engine) confNext(ctx context.Context, r *Request, a Args) (Reply, error
 	}
 	p := catalog.Printer{Lang: r.Lang}
 	if plan != nil {
-		return Reply{Message: bot.Message{Text: p.T("conference.next_booked", "When", a.Get("tid"))}}, nil
+		return Reply{Message: bot.Message{Text: p.T("conference.next_booked", "When", plan.At.In(bot.Stockholm()).Format("2006-01-02 15:04"))}}, nil
 	}
 	return Reply{Message: bot.Message{Text: p.T("conference.next_noted")}}, nil
 }

@@ -101,21 +101,18 @@ func (e *Engine) draftFrom(f *bot.Forum, a Args) (bot.Draft, error) {
 	return d, nil
 }
 
-// parseWhen reads "16:30" (today) or "2026-11-24 16:30", local time; a
-// time that has passed is refused with the time it is now.
+// parseWhen reads a release-by time as bot.ParseWhen does ("16:30" today,
+// "i morgon 09:00", a date and time), local time; a time that has passed
+// is refused with the time it is now.
 func (e *Engine) parseWhen(v string) (time.Time, error) {
 	loc := bot.Stockholm()
 	now := e.Bot.Clock.Now().In(loc)
-	var at time.Time
-	if t, err := time.ParseInLocation("15:04", v, loc); err == nil {
-		at = time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, loc)
-	} else if t, err := time.ParseInLocation("2006-01-02 15:04", v, loc); err == nil {
-		at = t
-	} else {
-		return time.Time{}, bot.Errorf(bot.EINVALID, "err.bad_when", "Value", v).OnField("senast")
+	at, ok := bot.ParseWhen(v, now, loc)
+	if !ok {
+		return time.Time{}, bot.Errorf(bot.EINVALID, "err.bad_when", "Value", v, "Example", bot.WhenExample(now, loc, "09:00")).OnField("senast")
 	}
 	if !at.After(now) {
-		return time.Time{}, bot.Errorf(bot.EINVALID, "err.when_past", "Value", v, "Now", now.Format("15:04")).OnField("senast")
+		return time.Time{}, bot.Errorf(bot.EINVALID, "err.when_past", "Value", v, "Now", now.Format("15:04"), "Example", bot.WhenExample(now, loc, "09:00")).OnField("senast")
 	}
 	return at, nil
 }

@@ -164,7 +164,7 @@ func hostileWorld(t *testing.T, text func() string) *world {
 	w.mmCmd("u_tove", "lägesbild dela ssr")
 	w.mmCmd("u_rasmus", "konferens starta ssr")
 	w.mmCmd("u_rasmus", "beslut "+q())
-	w.mmCmd("u_rasmus", "åtgärd "+q()+" ansvarig=sos senast=2026-12-01")
+	w.mmCmd("u_rasmus", "åtgärd "+q()+" ansvarig=sos senast="+w.env.Clock.Day(8))
 	w.mmCmd("u_rasmus", "nästa-möte "+q())
 	w.mmCmd("u_rasmus", "konferens avsluta")
 	w.mmCmd("u_klara", `budskap utkast ssr text="`+q()+`"`)

@@ -510,11 +510,18 @@ func TestActionDueInThePastIsRefused(t *testing.T) {
 	today := today()
 	yesterday := today.AddDate(0, 0, -1).Format("2006-01-02")
 	out := session(t, data, ":som rasmus\nkonferens starta ssr\nåtgärd Info ansvarig=sthlm senast="+yesterday+"\nåtgärd Info i dag ansvarig=sthlm senast="+today.Format("2006-01-02")+"\n"+
+		"åtgärd Info i morgon ansvarig=sthlm senast=i-morgon\nåtgärd Info fredag ansvarig=sthlm senast=fredag\nåtgärd Fel ansvarig=sthlm senast=snart\n"+
 		":som klara\nbudskap utkast ssr text=\"x\" målgrupp=allmänhet tlp=CLEAR senast=00:00\n")
+	friday := today.AddDate(0, 0, (int(time.Friday)-int(today.Weekday())+7)%7)
 	for _, want := range []string{
 		"00:00 har redan varit (klockan är ",
 		yesterday + " har redan varit (i dag är det " + today.Format("2006-01-02") + "). Ange i dag eller ett senare datum",
 		"#1 Info i dag",
+		"#2 Info i morgon", "senast " + today.AddDate(0, 0, 1).Format("2006-01-02"),
+		"#3 Info fredag", "senast " + friday.Format("2006-01-02"),
+		// The hint's example is a week ahead, never a date that has passed.
+		"Okänt datum: ”snart”. Skriv ÅÅÅÅ-MM-DD (t.ex. " + today.AddDate(0, 0, 7).Format("2006-01-02") + ")",
+		"t.ex. \"i morgon 09:00\" eller \"" + today.AddDate(0, 0, 1).Format("2006-01-02") + " 09:00\"",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
