@@ -315,10 +315,10 @@ func (s *Activations) Activate(ctx context.Context, c Caller, forumID string, pu
 			}
 		}
 		half := a.At.Add(a.Deadline.Sub(a.At) / 2)
-		if err := ch.SetTimer(Timer{Due: half, Kind: timerActivationReminder, Ref: itoa(id)}); err != nil {
+		if err := ch.SetTimer(Timer{Due: half, Kind: timerActivationReminder, Ref: itoa(id), Forum: f.ID}); err != nil {
 			return err
 		}
-		if err := ch.SetTimer(Timer{Due: a.Deadline, Kind: timerActivationDeadline, Ref: itoa(id)}); err != nil {
+		if err := ch.SetTimer(Timer{Due: a.Deadline, Kind: timerActivationDeadline, Ref: itoa(id), Forum: f.ID}); err != nil {
 			return err
 		}
 		out = a

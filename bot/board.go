@@ -241,8 +241,17 @@ func (s *Boards) meeting(tx Tx, c Caller, f *Forum, now time.Time) (Message, err
 		return s.agenda(tx, f, conf)
 	}
 	m := Message{Title: s.T("board.meeting"), Text: s.T("board.no_meeting")}
-	if f.Schedule != nil {
-		m.Text = s.T("board.next_meeting", "When", f.Schedule.Next(now).In(f.Schedule.Location()).Format("2006-01-02 15:04"), "Schedule", f.Schedule.Describe(s.Lang))
+	next, err := NextMeeting(tx, f, now)
+	switch {
+	case err != nil:
+		return m, err
+	case next != nil && next.Booked != nil:
+		m.Text = s.T("board.next_booked", "When", s.confTime(f, next.At))
+		if how := s.how(next.Booked.Form, next.Booked.Join); how != "" {
+			m.Text += "\n" + how
+		}
+	case next != nil:
+		m.Text = s.T("board.next_meeting", "When", s.confTime(f, next.At), "Schedule", f.Schedule.Describe(s.Lang))
 	}
 	return m, nil
 }

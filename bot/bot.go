@@ -76,6 +76,7 @@ func New(o Options) *Bot {
 		renderRoot:    b.Statements.drawRoot,
 		renderReports: b.Reports.drawNotice,
 	}
+	b.Outbox.meetings = b.Conferences.withheldMeeting
 	k.notify = b.Outbox.Notify
 	return b
 }
@@ -84,7 +85,7 @@ func New(o Options) *Bot {
 // indexes added or changed since the data was written, and the next
 // conference of every schedule.
 func (b *Bot) Start(ctx context.Context) error {
-	for _, upgrade := range []func(Tx) error{indexOpenActions, laneDestIndex, indexAuditSubjects} {
+	for _, upgrade := range []func(Tx) error{indexOpenActions, laneDestIndex, indexAuditSubjects, indexBooked} {
 		if err := b.Store.Update(upgrade); err != nil {
 			return err
 		}

@@ -24,13 +24,14 @@ const (
 	KindWithheld           Kind = "msg/withheld"            // what the gate posts instead of refused content
 	KindUndelivered        Kind = "msg/undelivered"         // who could not be reached, to whoever caused it
 	KindReply              Kind = "msg/reply"               // an answer to the person who acted, by DM
+	KindProblem            Kind = "msg/problem"             // what the bot could not do on its own, to those who can
 )
 
 // Kinds lists every kind of outgoing message.
 func Kinds() []Kind {
 	return []Kind{KindNotice, KindActivation, KindCallIn, KindReportNotice, KindReportRequest, KindReport, KindExport,
 		KindAgenda, KindMinutes, KindConferenceReminder, KindStatementRoot, KindStatementEvent, KindApprovalRequest,
-		KindStatementReminder, KindRelease, KindWithheld, KindUndelivered, KindReply}
+		KindStatementReminder, KindRelease, KindWithheld, KindUndelivered, KindReply, KindProblem}
 }
 
 // Class is the classification every outgoing message carries: the forum
@@ -52,7 +53,7 @@ type Class struct {
 // are waiting for.
 func (k Kind) urgent() bool {
 	switch k {
-	case KindActivation, KindCallIn, KindAgenda, KindConferenceReminder, KindRelease, KindReply, KindUndelivered:
+	case KindActivation, KindCallIn, KindAgenda, KindConferenceReminder, KindRelease, KindReply, KindUndelivered, KindProblem:
 		return true
 	}
 	return false

@@ -85,6 +85,13 @@ type Conference struct {
 	// Picture is the common picture the meeting worked from: each
 	// actor's report version as it stood when the meeting ended.
 	Picture []PictureRef `json:"picture,omitempty"`
+	// ClosedForNext is when the next meeting fell due, when this one was
+	// still open then and the bot ended it.
+	ClosedForNext time.Time `json:"closed_for_next,omitzero"`
+	// Framed are the channels (Channel.Key) that hold people who may not
+	// read the meeting's label: they get its frame, members the rest
+	// (guests.go).
+	Framed []string `json:"framed,omitempty"`
 }
 
 // PictureRef names the version of one actor's report a meeting worked
@@ -175,14 +182,8 @@ func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time
 	if err := ch.Put(BucketConferences, SeqKey(id), conf); err != nil {
 		return nil, err
 	}
-	msg, err := cs.agenda(ch, f, conf)
-	if err != nil {
+	if err := cs.postAgenda(ch, f, conf); err != nil {
 		return nil, err
-	}
-	for _, c := range f.Channels {
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:agenda@%s", id, c.Key()), Ref: agendaRef(id), To: c.Destination(), Class: conf.class(KindAgenda), Message: msg}); err != nil {
-			return nil, err
-		}
 	}
 	return conf, ch.Audit("conference.start", f.ID, map[string]string{"conference": itoa(id), "occurrence": occ, "late": fmt.Sprint(late)}, "")
 }
@@ -330,6 +331,9 @@ func (cs *Conferences) saveConference(ch *Change, f *Forum, conf *Conference) er
 			To: c.Destination(), Class: conf.class(KindAgenda),
 			Render: &Render{Kind: renderAgenda, ID: conf.ID}, Latest: fmt.Sprintf("agenda:%d@%s", conf.ID, c.Key()),
 		}
+		if slices.Contains(conf.Framed, c.Key()) {
+			item.Class.TLP, item.Render.Frame = TLPGreen, true
+		}
 		if err := ch.Send(item); err != nil {
 			return err
 		}
@@ -347,7 +351,7 @@ func (cs *Conferences) drawAgenda(tx Tx, r Render, _ time.Time) (Message, *Rende
 	if err != nil {
 		return Message{}, nil, err
 	}
-	m, err := cs.agenda(tx, f, conf)
+	m, err := cs.agendaView(tx, f, conf, r.Frame)
 	return m, nil, err
 }
 

@@ -163,12 +163,12 @@ func (o *Outbox) attempt(ctx context.Context, plat Platform, it OutboxItem) (tim
 		}
 	}
 	if it.Recheck {
-		refused, err := o.recheck(actx, it)
+		refused, readers, err := o.recheck(actx, it)
 		if err != nil {
 			return o.failed(it, err)
 		}
 		if refused != nil {
-			o.withhold(ctx, it, refused)
+			o.withhold(ctx, it, readers, refused)
 			return time.Time{}, true
 		}
 	}

@@ -18,6 +18,8 @@ type Render struct {
 	Forum    string `json:"forum,omitempty"`
 	After    uint64 `json:"after,omitempty"`
 	Exercise bool   `json:"exercise,omitempty"`
+	// Frame draws a meeting's agenda as its frame (guests.go).
+	Frame bool `json:"frame,omitempty"`
 }
 
 // Views the outbox can draw.

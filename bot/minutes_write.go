@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -123,7 +122,8 @@ func (cs *Conferences) CloseAction(ctx context.Context, c Caller, n uint64) (*Ac
 	return out, err
 }
 
-// EndConference closes the conference, stores the minutes and posts them.
+// End closes the forum's running conference, stores the minutes and
+// posts them.
 func (cs *Conferences) End(ctx context.Context, c Caller, forumID string) (*Conference, error) {
 	var out *Conference
 	err := cs.Update(ctx, c, func(ch *Change) error {
@@ -131,33 +131,41 @@ func (cs *Conferences) End(ctx context.Context, c Caller, forumID string) (*Conf
 		if err != nil {
 			return err
 		}
-		conf.EndedAt, conf.EndedBy = ch.Now, ch.Caller.Name()
-		conf.Picture = nil
-		for _, a := range f.Actors {
-			r, err := LatestReport(ch, f.ID, a)
-			if err != nil {
-				return err
-			}
-			if r != nil {
-				conf.Picture = append(conf.Picture, PictureRef{Actor: a, Number: r.Number, Version: r.Version, TLP: r.TLP, At: r.At})
-			}
+		out = conf
+		return cs.end(ch, f, conf, ch.Caller.Name())
+	})
+	return out, err
+}
+
+// end closes conf, ended by by: the common picture it worked from is
+// noted, the minutes stored and posted to the forum's channels.
+func (cs *Conferences) end(ch *Change, f *Forum, conf *Conference, by string) error {
+	conf.EndedAt, conf.EndedBy = ch.Now, by
+	conf.Picture = nil
+	for _, a := range f.Actors {
+		r, err := LatestReport(ch, f.ID, a)
+		if err != nil {
+			return err
 		}
+		if r != nil {
+			conf.Picture = append(conf.Picture, PictureRef{Actor: a, Number: r.Number, Version: r.Version, TLP: r.TLP, At: r.At})
+		}
+	}
+	if f.Conference == conf.ID {
 		f.Conference = 0
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		if err := cs.saveConference(ch, f, conf); err != nil {
-			return err
-		}
-		msg, err := cs.minutes(ch, f, conf)
-		if err != nil {
-			return err
-		}
-		if err := ch.toChannels(f.Channels, fmt.Sprintf("conference:%d:minutes", conf.ID), conf.class(KindMinutes), msg); err != nil {
-			return err
-		}
-		out = conf
-		return ch.Audit("conference.end", f.ID, map[string]string{"conference": itoa(conf.ID), "attending": itoa(uint64(len(conf.Attendance))), "decisions": itoa(uint64(conf.DecisionCount())), "actions": itoa(uint64(conf.ActionCount()))}, PlainText(msg))
-	})
-	return out, err
+	}
+	if err := cs.saveConference(ch, f, conf); err != nil {
+		return err
+	}
+	msg, err := cs.minutes(ch, f, conf)
+	if err != nil {
+		return err
+	}
+	if err := cs.postMinutes(ch, f, conf, msg); err != nil {
+		return err
+	}
+	return ch.Audit("conference.end", f.ID, map[string]string{"conference": itoa(conf.ID), "attending": itoa(uint64(len(conf.Attendance))), "decisions": itoa(uint64(conf.DecisionCount())), "actions": itoa(uint64(conf.ActionCount()))}, PlainText(msg))
 }

@@ -214,9 +214,12 @@ type Outbox struct {
 	Claims *Claims
 
 	drawers map[string]drawer
-	started time.Time // when this process began delivering
-	once    sync.Once
-	wake    chan struct{}
+	// meetings handles a meeting's post the re-check refused
+	// (Conferences.withheldMeeting).
+	meetings func(ch *Change, it OutboxItem, readers []string, why *Error) (bool, error)
+	started  time.Time // when this process began delivering
+	once     sync.Once
+	wake     chan struct{}
 
 	// Failed attempts are kept in memory, not written: a retry costs no
 	// commit. After a restart every waiting item is tried at once.

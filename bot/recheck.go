@@ -7,13 +7,14 @@ import (
 
 // recheck applies the gate once more just before TLP:AMBER content
 // reaches a channel, with the channel's readers as the platform says now
-// (asked afresh: this is the last word). It returns the refusal, or an error when
-// the readers could not be asked (the item then waits and tries again).
-func (o *Outbox) recheck(ctx context.Context, it OutboxItem) (*Error, error) {
+// (asked afresh: this is the last word). It returns the refusal and the
+// readers, or an error when the readers could not be asked (the item then
+// waits and tries again).
+func (o *Outbox) recheck(ctx context.Context, it OutboxItem) (*Error, []string, error) {
 	chn := Channel{Platform: it.To.Platform, ID: it.To.Channel}
 	users, err := o.k.readers.get(ctx, o.k, chn, true)
 	if err != nil {
-		return nil, fmt.Errorf("asking who is in %s before delivering TLP content: %w", chn.Key(), err)
+		return nil, nil, fmt.Errorf("asking who is in %s before delivering TLP content: %w", chn.Key(), err)
 	}
 	var refused *Error
 	err = o.k.View(func(tx Tx) error {
@@ -39,12 +40,14 @@ func (o *Outbox) recheck(ctx context.Context, it OutboxItem) (*Error, error) {
 	if refused != nil {
 		o.k.nameOutsiders(ctx, refused)
 	}
-	return refused, err
+	return refused, users, err
 }
 
 // withhold sets aside an item the gate refused just before delivery and
 // posts in its place a notice that says what was withheld and why.
-func (o *Outbox) withhold(ctx context.Context, it OutboxItem, why *Error) {
+// A meeting's agenda or minutes is not simply withheld: the channel gets
+// its frame and the members the rest (withheldMeeting).
+func (o *Outbox) withhold(ctx context.Context, it OutboxItem, readers []string, why *Error) {
 	o.log().Warn("gate: withheld before delivery", "seq", it.Seq, "to", it.To.key(), "tlp", it.Class.TLP, "reason", why.ID)
 	err := o.k.Update(ctx, SystemCaller(), func(ch *Change) error {
 		it.LastError = "withheld: " + why.Error()
@@ -53,6 +56,11 @@ func (o *Outbox) withhold(ctx context.Context, it OutboxItem, why *Error) {
 		}
 		if err := removeItem(ch, it); err != nil {
 			return err
+		}
+		if o.meetings != nil {
+			if done, err := o.meetings(ch, it, readers, why); done || err != nil {
+				return err
+			}
 		}
 		msg := Message{Text: ch.T("gate.withheld", "Label", it.Class.TLP.Label(), "Reason", ch.T(why.ID, why.kv()...))}
 		if err := ch.Send(OutboxItem{Key: it.Key + ":withheld", To: it.To, Class: Class{Kind: KindWithheld, Forum: it.Class.Forum, TLP: TLPClear}, Message: msg}); err != nil {

@@ -722,7 +722,7 @@ func (s *Statements) armTimers(ch *Change, st *Statement) error {
 		return err
 	}
 	ref := itoa(st.Number) + "|" + fmt.Sprint(st.Current().N)
-	if err := ch.SetTimer(Timer{Due: ch.Now.Add(s.reminderEvery()), Kind: timerStatementReminder, Ref: ref}); err != nil {
+	if err := ch.SetTimer(Timer{Due: ch.Now.Add(s.reminderEvery()), Kind: timerStatementReminder, Ref: ref, Forum: st.Forum}); err != nil {
 		return err
 	}
 	if rb := st.Current().ReleaseBy; !rb.IsZero() {
@@ -730,7 +730,7 @@ func (s *Statements) armTimers(ch *Change, st *Statement) error {
 		if warn.Before(ch.Now) {
 			warn = ch.Now
 		}
-		return ch.SetTimer(Timer{Due: warn, Kind: timerStatementDeadline, Ref: ref})
+		return ch.SetTimer(Timer{Due: warn, Kind: timerStatementDeadline, Ref: ref, Forum: st.Forum})
 	}
 	return nil
 }
@@ -782,7 +782,7 @@ func (s *Statements) reminderDue(ch *Change, t Timer) error {
 	if err := s.event(ch, f, st, s.T("statement.event_reminder", "Who", strings.Join(who, ", "))); err != nil {
 		return err
 	}
-	return ch.SetTimer(Timer{Due: ch.Now.Add(s.reminderEvery()), Kind: timerStatementReminder, Ref: t.Ref})
+	return ch.SetTimer(Timer{Due: ch.Now.Add(s.reminderEvery()), Kind: timerStatementReminder, Ref: t.Ref, Forum: t.Forum})
 }
 
 // deadlineDue warns the author when the release-by time is near and

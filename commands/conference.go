@@ -276,12 +276,21 @@ func (e *Engine) confNext(ctx context.Context, r *Request, a Args) (Reply, error
 			plan.Purposes = purposes
 		}
 	}
-	if _, err := e.Bot.Conferences.SetNext(ctx, r.Caller, forum, strings.Join(a["text"], " "), plan); err != nil {
+	booked, err := e.Bot.Conferences.SetNext(ctx, r.Caller, forum, strings.Join(a["text"], " "), plan)
+	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	if plan != nil {
-		return Reply{Message: bot.Message{Text: p.T("conference.next_booked", "When", plan.At.In(bot.Stockholm()).Format("2006-01-02 15:04"))}}, nil
+	if booked != nil {
+		text := p.T("conference.next_booked", "When", booked.At.In(bot.Stockholm()).Format("2006-01-02 15:04"))
+		if len(booked.Replaces) > 0 {
+			var times []string
+			for _, t := range booked.Replaces {
+				times = append(times, t.In(bot.Stockholm()).Format("2006-01-02 15:04"))
+			}
+			text += " " + p.T("conference.next_booked_replaces", "Times", strings.Join(times, ", "))
+		}
+		return Reply{Message: bot.Message{Text: text}}, nil
 	}
 	return Reply{Message: bot.Message{Text: p.T("conference.next_noted")}}, nil
 }

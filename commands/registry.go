@@ -129,7 +129,14 @@ func (e *Engine) forumShow(_ context.Context, r *Request, a Args) (Reply, error)
 	}
 	conf := p.T("forum.no_schedule")
 	if f.Schedule != nil {
-		conf = f.Schedule.Describe(r.Lang) + " · " + p.T("forum.next_conference", "When", f.Schedule.Next(e.Bot.Clock.Now()).In(f.Schedule.Location()).Format("2006-01-02 15:04"))
+		conf = f.Schedule.Describe(r.Lang)
+	}
+	if next, loc, err := e.Bot.Conferences.Next(f.ID); err == nil && next != nil {
+		id := "forum.next_conference"
+		if next.Booked != nil {
+			id = "forum.next_booked"
+		}
+		conf += " · " + p.T(id, "When", next.At.In(loc).Format("2006-01-02 15:04"))
 	}
 	msg.Fields = append(msg.Fields, bot.Field{Title: p.T("field.conference"), Value: conf})
 	return Reply{Message: msg}, nil
