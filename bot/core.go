@@ -61,6 +61,31 @@ type Change struct {
 	queued int
 	facts  map[string]readersFact
 	need   []Channel
+	// names are people's names as their platforms give them, asked
+	// outside the transaction (nameOf); needNames are those still to ask.
+	names     map[string]string
+	needNames []Identity
+}
+
+// nameOf is the name people know id by, as its platform says. The first
+// time a change needs one it is asked outside the transaction and the
+// change runs again (as for channel readers).
+func (c *Change) nameOf(id Identity) string {
+	if name, ok := c.names[id.Key()]; ok {
+		return name
+	}
+	c.needNames = append(c.needNames, id)
+	return id.String()
+}
+
+// namesOf lists the names of ids, sorted.
+func (c *Change) namesOf(ids []Identity) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = c.nameOf(id)
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
 }
 
 // Audit appends an audit event for this change. content, when not empty,
@@ -106,17 +131,17 @@ const maxAttempts = 4
 // that moment. A change that sends TLP:AMBER content to channels runs
 // again once the platforms have said who is in them.
 func (k *core) Update(ctx context.Context, c Caller, fn func(*Change) error) error {
-	facts := map[string]readersFact{}
+	facts, names := map[string]readersFact{}, map[string]string{}
 	ticket := ticketOf(ctx)
 	for attempt := 1; ; attempt++ {
-		ch := &Change{Now: k.Clock.Now(), k: k, facts: facts}
+		ch := &Change{Now: k.Clock.Now(), k: k, facts: facts, names: names}
 		if !ticket.begin() {
 			return Errorf(EBUSY, "err.busy")
 		}
 		err := k.Store.Update(func(tx Tx) error {
 			// The store may run this more than once (group commit):
 			// each run starts afresh.
-			ch.Tx, ch.queued, ch.need = tx, 0, nil
+			ch.Tx, ch.queued, ch.need, ch.needNames = tx, 0, nil, nil
 			fresh, err := k.resolve(tx, c)
 			if err != nil {
 				return err
@@ -128,7 +153,7 @@ func (k *core) Update(ctx context.Context, c Caller, fn func(*Change) error) err
 			if err := fn(ch); err != nil {
 				return err
 			}
-			if len(ch.need) > 0 {
+			if len(ch.need) > 0 || len(ch.needNames) > 0 {
 				return errNeedReaders
 			}
 			return nil
@@ -136,6 +161,7 @@ func (k *core) Update(ctx context.Context, c Caller, fn func(*Change) error) err
 		ticket.end(err == nil)
 		if errors.Is(err, errNeedReaders) && attempt < maxAttempts {
 			k.askReaders(ctx, ch.need, !c.System(), facts)
+			k.askNames(ctx, ch.needNames, names)
 			continue
 		}
 		if errors.Is(err, errNeedReaders) {
@@ -147,6 +173,18 @@ func (k *core) Update(ctx context.Context, c Caller, fn func(*Change) error) err
 			k.notify()
 		}
 		return err
+	}
+}
+
+// askNames asks the platforms for people's names, outside any
+// transaction.
+func (k *core) askNames(ctx context.Context, ids []Identity, into map[string]string) {
+	for _, id := range ids {
+		name := id.String()
+		if dir := k.Directories[id.Platform]; dir != nil {
+			name = dir.UserName(ctx, id.UserID)
+		}
+		into[id.Key()] = name
 	}
 }
 

@@ -164,7 +164,7 @@ func (cs *Conferences) frameChannel(ch *Change, f *Forum, conf *Conference, c Ch
 	if !first {
 		return nil
 	}
-	who := fmt.Sprint(why.Data["Users"])
+	who := ch.namesOf(why.outsiders)
 	if why.ID == "err.gate_cannot_check" {
 		who = ch.T("conference.frame_unknown", "Reason", fmt.Sprint(why.Data["Reason"]))
 	}
