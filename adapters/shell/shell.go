@@ -41,6 +41,10 @@ type Shell struct {
 
 	mu     sync.Mutex
 	tickMu sync.Mutex
+	// guests sit in the terminal's channels without being members
+	// (:gäst), as a platform admin or a guest may in a real channel.
+	guestMu sync.Mutex
+	guests  []string
 }
 
 // New returns a shell acting as user in channel.
@@ -148,6 +152,8 @@ func (s *Shell) meta(line string) bool {
 		}
 		s.Channel = strings.TrimPrefix(arg, "#")
 		s.printf("%s\n", p.T("shell.now_in", "Channel", s.Channel))
+	case "gast", "guest":
+		s.guest(p, arg)
 	case "vem", "who":
 		s.printf("%s\n", p.T("shell.who", "User", s.User, "Channel", s.Channel))
 	case "spola", "advance":
@@ -397,13 +403,46 @@ func (s *Shell) Tick(ctx context.Context) {
 // person with a terminal identity, since anyone at this terminal can
 // become them with :som. The gate checks them before TLP:AMBER content
 // is shown in the channel.
+// Guests added with :gäst sit there too.
 func (s *Shell) ChannelMembers(_ context.Context, _ string) ([]string, error) {
 	ids, err := s.Engine.Bot.Registry.Identities(bot.Shell)
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = id.UserID
 	}
+	s.guestMu.Lock()
+	defer s.guestMu.Unlock()
+	for _, g := range s.guests {
+		if !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
 	return out, err
+}
+
+// guest seats someone who is not a member in the terminal's channels
+// (":gäst namn"), or lets them leave (":gäst -namn"); without a name it
+// lists them. It is how to try what the bot does when a guest sits in a
+// forum channel.
+func (s *Shell) guest(p catalog.Printer, arg string) {
+	s.guestMu.Lock()
+	defer s.guestMu.Unlock()
+	name, leave := strings.CutPrefix(strings.TrimPrefix(arg, "@"), "-")
+	name = strings.TrimPrefix(name, "@")
+	switch {
+	case arg == "":
+		s.printf("%s\n", p.T("shell.guests", "Guests", strings.Join(s.guests, ", ")))
+	case !nameRE.MatchString(name):
+		s.printf("%s\n", p.T("shell.guest_usage"))
+	case leave:
+		s.guests = slices.DeleteFunc(s.guests, func(g string) bool { return g == name })
+		s.printf("%s\n", p.T("shell.guest_left", "User", name))
+	default:
+		if !slices.Contains(s.guests, name) {
+			s.guests = append(s.guests, name)
+		}
+		s.printf("%s\n", p.T("shell.guest_joined", "User", name))
+	}
 }
 
 // CanPost is always true: the terminal has no membership.

@@ -897,22 +897,54 @@ func TestLateAndExtraAcknowledgements(t *testing.T) {
 
 // "Beslut om nästa samling": a next meeting with a time is booked and
 // opens on its own then, with the form, the way to join and the purpose
-// decided; a time that has passed is refused.
+// decided, even on a day with regular meetings: the regular one within
+// two hours is replaced (the booking says so), and the booked meeting,
+// left open, is ended with its minutes when the next regular one falls
+// due. A time that has passed is refused.
 func TestTheNextMeetingIsBooked(t *testing.T) {
 	tomorrow := today().AddDate(0, 0, 1).Format("2006-01-02")
 	out := session(t, filepath.Join(t.TempDir(), "n.db"), `:som rasmus
+konferens schema ssr dagligen 08:00,16:00
 konferens starta ssr
 nästa-möte Uppföljning tid="2020-01-01 09:00"
-nästa-möte Uppföljning av elavbrottet tid="`+tomorrow+` 09:00" form=video anslut="https://möte.example/ssr" syfte=åtgärder
+nästa-möte Uppföljning av elavbrottet tid="i morgon 09:00" form=video anslut="https://möte.example/ssr" syfte=åtgärder
 konferens avsluta
 :spola 2d
+konferens protokoll ssr #1
 `)
 	for _, want := range []string{
 		"2020-01-01 09:00 har redan varit",
-		"Nästa möte är protokollfört och bokat: det öppnas " + tomorrow + " 09:00",
+		"Nästa möte är protokollfört och bokat: det öppnas " + tomorrow + " 09:00 med dagordningen. Det ersätter det ordinarie mötet " + tomorrow + " 08:00",
 		"Samverkanskonferens: Regional samverkanskonferens " + tomorrow + " 09:00",
 		"Form: video.", "Anslut: https://möte.example/ssr",
 		"-- 4. Aktörsrunda: behov av samordning av åtgärder --",
+		// The minutes of the meeting that booked it say when, how and why.
+		"Bokat: " + tomorrow + " 09:00. Det ersätter det ordinarie mötet " + tomorrow + " 08:00.\nForm: video. Anslut: https://möte.example/ssr\nSyfte: samordnade åtgärder.\nUppföljning av elavbrottet",
+		// 16:00 ends the booked meeting, with its minutes, and says so.
+		"Avslutat av samverkan när nästa möte skulle börja, " + tomorrow + " 16:00.",
+		"var fortfarande öppet när nästa möte skulle börja " + tomorrow + " 16:00",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Samverkanskonferens: Regional samverkanskonferens "+tomorrow+" 08:00") {
+		t.Errorf("the replaced regular meeting opened:\n%s", out)
+	}
+}
+
+// In the terminal as on the platforms: with a guest in the channel the
+// Thursday meeting opens with its frame there, the members get the agenda
+// directly, and the chair is told.
+func TestTheMeetingOpensWithAGuestInTheTerminal(t *testing.T) {
+	out := session(t, filepath.Join(t.TempDir(), "g.db"), `:gäst gunnar
+:spola 7d
+`)
+	for _, want := range []string{
+		"@gunnar sitter nu i kanalerna utan att vara medlem",
+		"[#samverkan t", "[TLP:GREEN]", "Den här kanalen har deltagare som inte är medlemmar",
+		"#samverkan: @gunnar är inte aktiva medlemmar hos forumets aktörer",
+		"[DM → sam ", "[DM → rasmus ", "Möte #1 är öppet, men i #samverkan finns @gunnar",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
