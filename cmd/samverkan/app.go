@@ -48,6 +48,12 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, clock bot.C
 		if err != nil {
 			return nil, nil, err
 		}
+		// bolt.Open checked the pages; the audit chain is checked too, so
+		// that a file damaged where the pages still hold is not used.
+		if err := checkWhole(b, cfg.Data); err != nil {
+			b.Close()
+			return nil, nil, err
+		}
 		st.bolt, o.Store = b, b
 	}
 	a, err := app.New(ctx, o)

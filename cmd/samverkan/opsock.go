@@ -70,7 +70,10 @@ func askRunning(data, path string, w io.Writer) (int64, int, error) {
 	}}}
 	resp, err := c.Get("http://samverkan" + path)
 	if err != nil {
-		return 0, 0, fmt.Errorf("%s is in use, and the bot that holds it does not answer on %s: %w", data, sock, err)
+		if _, serr := os.Stat(sock); serr != nil {
+			return 0, 0, fmt.Errorf("%s is in use by another process that has no operator socket (%s): another program, or samverkan of an older version; stop it and try again", data, sock)
+		}
+		return 0, 0, fmt.Errorf("%s is in use, and the samverkan that holds it does not answer on %s (it may be stopping or stuck): %w", data, sock, err)
 	}
 	defer resp.Body.Close()
 	n, err := io.Copy(w, resp.Body)

@@ -32,6 +32,11 @@ func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writ
 		return err
 	}
 	defer st.Close()
+	// backup and audit work while the terminal holds the file, as they do
+	// while serve runs.
+	if stopOps, err := serveOps(st.bolt, local.Data); err == nil {
+		defer stopOps()
+	}
 	b := a.Bot
 	// In the terminal, the shell user "admin" is always an admin, so that a
 	// fresh database can be set up.

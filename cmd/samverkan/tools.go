@@ -38,22 +38,65 @@ func runBackup(cfg *config.Config, dest string, out io.Writer) error {
 		if err == nil && code != 0 {
 			err = fmt.Errorf("the running bot refused (exit %d)", code)
 		}
+		if err == nil {
+			err = verifyCopy(dest, cfg.Data)
+		}
 		if err != nil {
 			os.Remove(dest)
 			return fmt.Errorf("backup from the running bot: %w", err)
 		}
-		fmt.Fprintf(out, "backup of %s written to %s (%d bytes) by the running bot\n", cfg.Data, dest, n)
+		fmt.Fprintf(out, "backup of %s written to %s (%d bytes, checked) by the running bot\n", cfg.Data, dest, n)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// The source is checked whole before anything is written: a damaged
+	// file is not copied as if it were a backup.
+	if err := checkWhole(st, cfg.Data); err != nil {
+		return fmt.Errorf("%w; no backup written", err)
+	}
 	n, err := st.BackupFile(dest)
+	if err == nil {
+		err = verifyCopy(dest, cfg.Data)
+	}
 	if err != nil {
+		os.Remove(dest)
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
-	fmt.Fprintf(out, "backup of %s written to %s (%d bytes)\n", cfg.Data, dest, n)
+	fmt.Fprintf(out, "backup of %s written to %s (%d bytes, checked)\n", cfg.Data, dest, n)
+	return nil
+}
+
+// checkWhole checks an open embedded database whole: every page (bbolt's
+// own check) and the audit log's chain. It is what serve and the terminal
+// run on start and backup on what it copies.
+func checkWhole(st *bolt.Store, data string) error {
+	if err := st.Check(); err != nil {
+		return err
+	}
+	var brk *bot.AuditBreak
+	if err := st.View(func(tx bot.Tx) error { _, brk = bot.VerifyAudit(tx); return nil }); err != nil {
+		return err
+	}
+	if brk != nil {
+		return &bolt.DamageError{Path: data, Reason: fmt.Sprintf("its audit log breaks at record %d (%s)", brk.Seq, brk.Reason)}
+	}
+	return nil
+}
+
+// verifyCopy checks a backup just written to dest as a database of its
+// own: its pages, its values and its audit log.
+func verifyCopy(dest, source string) error {
+	st, err := bolt.OpenExisting(dest, time.Second)
+	if err != nil {
+		return fmt.Errorf("the copy does not check out, so %s may be damaged: %w", source, err)
+	}
+	defer st.Close()
+	if err := checkWhole(st, dest); err != nil {
+		return fmt.Errorf("the copy does not check out, so %s may be damaged: %w", source, err)
+	}
 	return nil
 }
 
@@ -132,6 +175,12 @@ func auditReport(st bot.Store, check func() error, data string, args []string, o
 		}
 		for _, ev := range evs {
 			fmt.Fprintf(out, "%6d %s %-18s %-16s %-12s %s\n", ev.Seq, ev.Time.Format("2006-01-02 15:04:05Z"), ev.Action, ev.Subject, ev.WhoName, details(ev.Details))
+		}
+		// The list is for looking into things, a broken chain too; but it
+		// never lets one pass unremarked.
+		var brk *bot.AuditBreak
+		if err := st.View(func(tx bot.Tx) error { _, brk = bot.VerifyAudit(tx); return nil }); err == nil && brk != nil {
+			fmt.Fprintf(errw, "samverkan: warning: the audit log of %s breaks at record %d (%s); see samverkan audit verify\n", data, brk.Seq, brk.Reason)
 		}
 		return 0
 	}

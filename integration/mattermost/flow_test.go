@@ -224,6 +224,47 @@ func TestWholeFlowOnARealServer(t *testing.T) {
 		})
 	})
 
+	// The scheduled meeting with someone in the channel who is not a
+	// member of the forum's actors: it opens all the same, the channel
+	// gets what it may see and a notice naming him, the members get the
+	// agenda directly, the chair is told, and no timer fails. The bot runs
+	// on the wall clock, so the meeting is scheduled a minute or two ahead.
+	w.step("the scheduled meeting opens with a non-member in the channel", func(t *testing.T) {
+		if _, _, err := w.s.Admin.AddChannelMember(ctx, ch, w.people["ulf"].User.Id); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().In(stockholm)
+		at := now.Truncate(time.Minute).Add(time.Minute)
+		if at.Sub(now) < 20*time.Second {
+			at = at.Add(time.Minute)
+		}
+		must(t, w.run("tove", ch, "konferens schema ssr dagligen "+at.Format("15:04")), at.Format("15:04"))
+		title := "Samverkanskonferens: Regional samverkanskonferens " + at.Format("2006-01-02 15:04")
+		var agenda *model.Post
+		waitForWithin(t, at.Sub(time.Now())+30*time.Second, "the scheduled agenda", func() bool {
+			agenda = find(w.posts(ch), title)
+			return agenda != nil
+		}, w.bot.log.String)
+		must(t, text(agenda), "TLP:GREEN", "har deltagare som inte är medlemmar")
+		if strings.Contains(text(agenda), "TLP:AMBER:") {
+			t.Errorf("AMBER content where a non-member reads:\n%s", text(agenda))
+		}
+		waitFor(t, "the notice naming him", func() bool { return find(w.posts(ch), "@ulf är inte aktiva medlemmar hos forumets aktörer") != nil })
+		waitFor(t, "the agenda in Sam's direct messages", func() bool {
+			p := find(w.dmPosts("sam"), title)
+			return p != nil && strings.Contains(text(p), "TLP:AMBER")
+		})
+		waitFor(t, "word to the chair", func() bool { return find(w.dmPosts("tove"), "är öppet, men i") != nil })
+		if strings.Contains(w.bot.log.String(), "timer failed") {
+			t.Errorf("a timer failed:\n%s", w.bot.log.String())
+		}
+		must(t, w.run("tove", ch, "konferens avsluta"), "avslutad")
+		must(t, w.run("tove", ch, "konferens schema ssr av"), "")
+		if _, err := w.s.Admin.RemoveUserFromChannel(ctx, ch, w.people["ulf"].User.Id); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	// A statement whose text would notify the whole channel: approved
 	// with the buttons, released, and nobody's mention count moves. The
 	// same text posted raw by the bot's token in a control channel does

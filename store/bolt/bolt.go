@@ -47,10 +47,18 @@ var _ bot.Store = (*Store)(nil)
 const initialMmap = (1 << 30) * (strconv.IntSize / 64)
 
 // Open opens or creates the database at path. When another process holds
-// it, Open gives up after lockTimeout (default 3 s) with ErrLocked.
+// it, Open gives up after lockTimeout (default 3 s) with ErrLocked. An
+// existing file is checked first (Inspect, then bbolt's own check), so a
+// damaged one is refused with an error that names it (ErrDamaged) instead
+// of crashing the process later.
 func Open(path string, lockTimeout time.Duration) (*Store, error) {
 	if lockTimeout <= 0 {
 		lockTimeout = 3 * time.Second
+	}
+	if err := inspect(path, lockTimeout); errors.Is(err, ErrLocked) {
+		return nil, fmt.Errorf("%s: %w (is samverkan already running on this file? stop it or use another --data file)", path, ErrLocked)
+	} else if err != nil {
+		return nil, err
 	}
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout, InitialMmapSize: initialMmap, FreelistType: bbolt.FreelistMapType})
 	if errors.Is(err, bbolt.ErrTimeout) {
@@ -60,6 +68,10 @@ func Open(path string, lockTimeout time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path}
+	if err := s.Check(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -104,6 +116,11 @@ func OpenExisting(path string, lockTimeout time.Duration) (st *Store, err error)
 	case fi.IsDir():
 		return nil, fmt.Errorf("%s is a directory, not a database", path)
 	}
+	if err := inspect(path, lockTimeout); errors.Is(err, ErrLocked) {
+		return nil, fmt.Errorf("%s: %w (stop samverkan first, or use the running bot)", path, ErrLocked)
+	} else if err != nil {
+		return nil, err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			st, err = nil, fmt.Errorf("%s is damaged: %v", path, r)
@@ -130,19 +147,23 @@ func OpenExisting(path string, lockTimeout time.Duration) (st *Store, err error)
 	return &Store{db: db, path: path}, nil
 }
 
-// Check reads every page of the file and reports the first damage found,
-// naming the file.
+// Check reads every page of the file with bbolt's own check and reports
+// the first damage found, naming the file (ErrDamaged).
 func (s *Store) Check() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%s is damaged: %v", s.path, r)
+			err = &DamageError{Path: s.path, Reason: fmt.Sprint(r)}
 		}
 	}()
 	return s.db.View(func(tx *bbolt.Tx) error {
+		// Read to the end: the check runs on this transaction until then.
+		var first error
 		for e := range tx.Check() {
-			return fmt.Errorf("%s is damaged: %v", s.path, e)
+			if first == nil {
+				first = &DamageError{Path: s.path, Reason: e.Error()}
+			}
 		}
-		return nil
+		return first
 	})
 }
 
