@@ -222,8 +222,8 @@ func (c *Config) errf(key, format string, a ...any) *Error {
 // Validate checks every key and returns all problems found.
 func (c *Config) Validate() error {
 	var errs []error
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		errs = append(errs, c.errf("listen", "want host:port such as 127.0.0.1:8787, got %q", c.Listen))
+	if why := checkHostPort(c.Listen); why != "" {
+		errs = append(errs, c.errf("listen", "want host:port such as 127.0.0.1:8787 or 0.0.0.0:8787, got %q: %s", c.Listen, why))
 	}
 	if c.Locale != catalog.Normalize(c.Locale) {
 		errs = append(errs, c.errf("locale", "want sv or en, got %q", c.Locale))
@@ -293,9 +293,53 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// httpURL reports whether s is an absolute http(s) URL whose host and
+// port could be dialled.
 func httpURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false
+	}
+	if u.Port() != "" {
+		return checkHostPort(u.Host) == ""
+	}
+	return validHost(u.Hostname())
+}
+
+// checkHostPort says what is wrong with a host:port address, or "".
+func checkHostPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "it is not host:port"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Sprintf("the port %q is not a number from 0 to 65535", port)
+	}
+	if host != "" && !validHost(host) {
+		return fmt.Sprintf("%q is neither an IP address nor a host name", host)
+	}
+	return ""
+}
+
+// validHost reports whether h is an IP address or a DNS host name.
+func validHost(h string) bool {
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r == '-' || r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // AdminIdentities returns the bootstrap admins (validated by Load).

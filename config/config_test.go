@@ -88,3 +88,30 @@ func TestConferenceSchedules(t *testing.T) {
 		t.Errorf("av = %v, %v", s, err)
 	}
 }
+
+// Every address is checked as it would be dialled or listened on: a port
+// out of range, a host that is no host name or address, are named before
+// serve starts (and before it makes a database).
+func TestAddressesAreValidated(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	for _, c := range []struct {
+		key, value, want string
+	}{
+		{"SAMVERKAN_LISTEN", "127.0.0.1:99999", `listen (SAMVERKAN_LISTEN): want host:port such as 127.0.0.1:8787 or 0.0.0.0:8787, got "127.0.0.1:99999": the port "99999" is not a number from 0 to 65535`},
+		{"SAMVERKAN_LISTEN", "127.0.0.1", "it is not host:port"},
+		{"SAMVERKAN_LISTEN", "bad host:8787", `"bad host" is neither an IP address nor a host name`},
+		{"SAMVERKAN_LISTEN", ":http", `the port "http" is not a number`},
+		{"SAMVERKAN_PUBLIC_URL", "https://bot.example.org:70000", "public_url (SAMVERKAN_PUBLIC_URL): want an absolute http(s) URL"},
+		{"SAMVERKAN_PUBLIC_URL", "https://bot_example org", "public_url"},
+		{"SAMVERKAN_SLACK_API_URL", "http://127.0.0.1:0x50/api/", "slack.api_url"},
+	} {
+		if _, err := config.Load("", env(map[string]string{c.key: c.value})); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s=%s: %v, want %q", c.key, c.value, err, c.want)
+		}
+	}
+	for _, ok := range []string{"127.0.0.1:8787", "0.0.0.0:8787", ":8787", "[::1]:8787", "samverkan.internal:443", "127.0.0.1:0"} {
+		if _, err := config.Load("", env(map[string]string{"SAMVERKAN_LISTEN": ok})); err != nil {
+			t.Errorf("listen %s refused: %v", ok, err)
+		}
+	}
+}

@@ -167,6 +167,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		cfg.Print(stdout)
 		e := commands.New(nil, cfg.Locale)
 		fmt.Fprintf(stdout, "\nslash command /samverkan, for the platforms' settings:\n  autocomplete hint:        %s\n  autocomplete description: %s\n", e.AutocompleteHint(cfg.Locale), e.AutocompleteDescription(cfg.Locale))
+		runSchedules(ctx, cfg, stdout)
 		fmt.Fprintln(stdout, "configuration OK")
 		if o.probe {
 			return probe(ctx, cfg, stdout)

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -1057,4 +1059,72 @@ func liveValueOffset(t *testing.T, path, bucket, key, marker string) int {
 		t.Fatalf("no %q in %s/%s in the mapped file", marker, bucket, key)
 	}
 	return off
+}
+
+// check-config lists the schedules the bot will run, as the database
+// holds them (read without changing it, through the running terminal
+// when it holds the file), and refuses an address that cannot be used.
+func TestCheckConfigListsSchedulesAndChecksAddresses(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.db")
+	var out, errb bytes.Buffer
+	if code := run([]string{"check-config", "--data", data}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "no database at "+data+" yet: a coordinating forum meets Thursday 16:00 (Europe/Stockholm)") {
+		t.Errorf("without a database: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if _, err := os.Stat(data); err == nil {
+		t.Error("check-config made a database")
+	}
+	session(t, data, "forum lista\n")
+	out.Reset()
+	cfgPath := filepath.Join(dir, "samverkan.yaml")
+	if err := os.WriteFile(cfgPath, []byte("conferences:\n  nej: dagligen 09:00\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"check-config", "--data", data, "--config", cfgPath}, nil, &out, &errb, env(nil)); code != 0 ||
+		!regexp.MustCompile(`ssr +Thursday 08:00, 16:00 \(Europe/Stockholm\) +next \d{4}-\d\d-\d\d (08|16):00`).MatchString(out.String()) ||
+		!strings.Contains(out.String(), "conferences.nej: no forum nej in the database") {
+		t.Errorf("with the demo: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"check-config"}, nil, &out, &errb, env(map[string]string{"SAMVERKAN_LISTEN": "127.0.0.1:99999"})); code != 2 || !strings.Contains(errb.String(), `the port "99999" is not a number from 0 to 65535`) || strings.Contains(out.String(), "configuration OK") {
+		t.Errorf("a bad listen address: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}
+
+// While the terminal bot holds the file, backup and audit work through
+// it, as they do while serve runs.
+func TestBackupAndAuditWhileTheTerminalHoldsTheFile(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "t.db")
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "SAMVERKAN_TEST_RUN=--data "+data)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); _ = cmd.Wait() }()
+	for i := 0; ; i++ {
+		if c, err := net.Dial("unix", data+".sock"); err == nil {
+			c.Close()
+			break
+		}
+		if i == 500 {
+			t.Fatalf("the terminal did not open its operator socket:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var o, e bytes.Buffer
+	if code := run([]string{"backup", filepath.Join(dir, "copy.db"), "--data", data}, nil, &o, &e, env(nil)); code != 0 || !strings.Contains(o.String(), "checked) by the running bot") {
+		t.Errorf("backup: exit %d\n%s%s", code, o.String(), e.String())
+	}
+	o.Reset()
+	if code := run([]string{"audit", "verify", "--data", data}, nil, &o, &e, env(nil)); code != 0 || !strings.Contains(o.String(), "chain intact") {
+		t.Errorf("audit verify: exit %d\n%s%s", code, o.String(), e.String())
+	}
 }

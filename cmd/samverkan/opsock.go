@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"samverkan/config"
 	"samverkan/store/bolt"
 )
 
@@ -18,14 +19,16 @@ import (
 // while `serve` runs and holds the database: a Unix socket beside the
 // database file (FILE.sock), readable and writable by its owner only, so
 // that it trusts exactly whoever may read the file itself. It answers
-// GET /backup with a consistent copy and GET /audit?args=… with what the
-// audit command prints, its exit code in X-Exit-Code.
+// GET /backup with a consistent copy, GET /audit?args=… with what the
+// audit command prints and GET /schedules with what check-config lists,
+// the exit code in X-Exit-Code.
 
 func opsockPath(data string) string { return data + ".sock" }
 
 // serveOps listens on the operator socket for the store; the returned
 // function stops it.
-func serveOps(st *bolt.Store, data string) (func(), error) {
+func serveOps(st *bolt.Store, cfg *config.Config) (func(), error) {
+	data := cfg.Data
 	path := opsockPath(data)
 	_ = os.Remove(path) // left by a process that was killed
 	ln, err := net.Listen("unix", path)
@@ -50,6 +53,10 @@ func serveOps(st *bolt.Store, data string) (func(), error) {
 		}
 		w.Header().Set("X-Exit-Code", strconv.Itoa(code))
 		_, _ = io.Copy(w, io.MultiReader(&out, &errw))
+	})
+	mux.HandleFunc("GET /schedules", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-Exit-Code", "0")
+		printSchedules(st, cfg, time.Now(), w)
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -20,6 +21,13 @@ const shutdownGrace = 10 * time.Second
 
 func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The address first: one that cannot be listened on is refused before
+	// a database is made or opened.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (listen, SAMVERKAN_LISTEN): %w", cfg.Listen, err)
+	}
+	defer ln.Close()
 	a, st, err := open(ctx, cfg, log, nil)
 	if err != nil {
 		return err
@@ -38,7 +46,7 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 		return err
 	}
 	if st.bolt != nil {
-		if stopOps, err := serveOps(st.bolt, cfg.Data); err != nil {
+		if stopOps, err := serveOps(st.bolt, cfg); err != nil {
 			log.Warn("backup and audit will not work while the bot runs", "err", err)
 		} else {
 			defer stopOps()
@@ -52,10 +60,6 @@ func runServe(ctx context.Context, cfg *config.Config, logw io.Writer) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { a.Run(work) })
 
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -34,7 +34,7 @@ func runShell(ctx context.Context, cfg *config.Config, in io.Reader, out io.Writ
 	defer st.Close()
 	// backup and audit work while the terminal holds the file, as they do
 	// while serve runs.
-	if stopOps, err := serveOps(st.bolt, local.Data); err == nil {
+	if stopOps, err := serveOps(st.bolt, &local); err == nil {
 		defer stopOps()
 	}
 	b := a.Bot

@@ -216,3 +216,80 @@ func details(d map[string]string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// runSchedules prints, for check-config, the conference schedules the bot
+// will run: each forum's, as the database holds them (the configuration's
+// conferences are applied to it at start), and its next meeting. It reads
+// the database without changing it, through the running bot when one
+// holds the file.
+func runSchedules(ctx context.Context, cfg *config.Config, out io.Writer) {
+	fmt.Fprintln(out, "\nconference schedules as the database holds them (the conferences above are applied to it at start; `konferens schema F …` changes one):")
+	var st bot.Store
+	switch {
+	case cfg.Shared():
+		pg, err := postgres.Open(ctx, cfg.Store)
+		if err != nil {
+			fmt.Fprintf(out, "  (the database cannot be read: %v)\n", err)
+			return
+		}
+		defer pg.Close()
+		st = pg
+	default:
+		if _, err := os.Stat(cfg.Data); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(out, "  no database at %s yet: a coordinating forum meets %s when it is made\n", cfg.Data, bot.DefaultSchedule().Describe("en"))
+			return
+		}
+		b, err := openUnlessServed(cfg.Data)
+		if errors.Is(err, bolt.ErrLocked) {
+			if _, _, err := askRunning(cfg.Data, "/schedules", out); err != nil {
+				fmt.Fprintf(out, "  (%v)\n", err)
+			}
+			return
+		}
+		if err != nil {
+			fmt.Fprintf(out, "  (%v)\n", err)
+			return
+		}
+		defer b.Close()
+		st = b
+	}
+	printSchedules(st, cfg, time.Now(), out)
+}
+
+// printSchedules lists each forum's schedule and next meeting.
+func printSchedules(st bot.Store, cfg *config.Config, now time.Time, out io.Writer) {
+	err := st.View(func(tx bot.Tx) error {
+		forums, err := bot.ListForums(tx)
+		if err != nil {
+			return err
+		}
+		known := map[string]bool{}
+		for _, f := range forums {
+			known[f.ID] = true
+			sched := "off"
+			if f.Schedule != nil {
+				sched = f.Schedule.Describe("en")
+			}
+			next := ""
+			if m, err := bot.NextMeeting(tx, &f, now); err == nil && m != nil {
+				next = "next " + m.At.In(bot.Stockholm()).Format("2006-01-02 15:04")
+				if m.Booked != nil {
+					next += " (booked)"
+				}
+			}
+			fmt.Fprintf(out, "  %-10s %-44s %s\n", f.ID, sched, next)
+		}
+		if len(forums) == 0 {
+			fmt.Fprintln(out, "  no forums yet")
+		}
+		for f := range cfg.Conferences {
+			if !known[f] {
+				fmt.Fprintf(out, "  conferences.%s: no forum %s in the database; it is ignored until one is made\n", f, f)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintf(out, "  (%v)\n", err)
+	}
+}
