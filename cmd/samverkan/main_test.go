@@ -1125,6 +1125,6 @@ func TestBackupAndAuditWhileTheTerminalHoldsTheFile(t *testing.T) {
 	}
 	o.Reset()
 	if code := run([]string{"audit", "verify", "--data", data}, nil, &o, &e, env(nil)); code != 0 || !strings.Contains(o.String(), "chain intact") {
-		t.Errorf("audit verify: exit %d\n%s%s", code, o.String(), e.String())
+		t.Errorf("audit verify: exit %d\nout %q\nerr %q", code, o.String(), e.String())
 	}
 }

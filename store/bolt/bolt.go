@@ -148,14 +148,15 @@ func OpenExisting(path string, lockTimeout time.Duration) (st *Store, err error)
 }
 
 // Check reads every page of the file with bbolt's own check and reports
-// the first damage found, naming the file (ErrDamaged).
+// the first damage found, naming the file (ErrDamaged). Writes wait while
+// it runs.
 func (s *Store) Check() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &DamageError{Path: s.path, Reason: fmt.Sprint(r)}
 		}
 	}()
-	return s.db.View(func(tx *bbolt.Tx) error {
+	check := func(tx *bbolt.Tx) error {
 		// Read to the end: the check runs on this transaction until then.
 		var first error
 		for e := range tx.Check() {
@@ -164,7 +165,22 @@ func (s *Store) Check() (err error) {
 			}
 		}
 		return first
+	}
+	if s.db.IsReadOnly() {
+		return s.db.View(check) // nobody writes a file opened read-only
+	}
+	// bbolt's check is sound only when no write commits meanwhile (it
+	// reads the freelist): it runs in a write transaction, rolled back.
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		if err := check(tx); err != nil {
+			return err
+		}
+		return errAbort
 	})
+	if errors.Is(err, errAbort) {
+		return nil
+	}
+	return err
 }
 
 // Close closes the database file.
