@@ -158,7 +158,7 @@ func (k *core) Update(ctx context.Context, c Caller, fn func(*Change) error) err
 			}
 			return nil
 		})
-		ticket.end(err == nil)
+		ticket.end(err)
 		if errors.Is(err, errNeedReaders) && attempt < maxAttempts {
 			k.askReaders(ctx, ch.need, !c.System(), facts)
 			k.askNames(ctx, ch.needNames, names)

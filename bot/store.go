@@ -7,7 +7,9 @@ import "errors"
 // messages) happen or none do.
 type Store interface {
 	// Update runs fn in a read-write transaction; an error from fn rolls
-	// everything back and is returned as is.
+	// everything back and is returned as is. Any other error means nothing
+	// was written, unless it wraps ErrOutcomeUnknown: the store lost
+	// touch with its database while committing and cannot tell.
 	Update(fn func(Tx) error) error
 	// View runs fn in a read-only transaction that sees one consistent
 	// snapshot.
@@ -32,6 +34,11 @@ type Tx interface {
 	// NextSeq returns the bucket's next sequence number, starting at 1.
 	NextSeq(bucket string) (uint64, error)
 }
+
+// ErrOutcomeUnknown is wrapped by a store's error when a commit may or
+// may not have taken effect (the connection was lost while committing and
+// the outcome could not be asked afterwards).
+var ErrOutcomeUnknown = errors.New("the database did not confirm the change, and whether it was made could not be found out")
 
 // ErrStop ends a ForEach early without error.
 var ErrStop = errors.New("stop")

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -16,6 +17,24 @@ type Ticket struct {
 	committing int
 	committed  bool
 	calledOff  bool
+	unknown    bool // a commit's outcome is unknown (ErrOutcomeUnknown)
+}
+
+// EnsureTicket returns ctx with a ticket, the one it carries or a new one.
+func EnsureTicket(ctx context.Context) (context.Context, *Ticket) {
+	if t := ticketOf(ctx); t != nil {
+		return ctx, t
+	}
+	t := &Ticket{}
+	return WithTicket(ctx, t), t
+}
+
+// Unknown reports whether a change of the command may or may not have
+// been made: the store could not tell.
+func (t *Ticket) Unknown() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.unknown
 }
 
 type ticketKey struct{}
@@ -72,12 +91,13 @@ func (t *Ticket) begin() bool {
 }
 
 // end notes how the commit begun by begin ended.
-func (t *Ticket) end(ok bool) {
+func (t *Ticket) end(err error) {
 	if t == nil {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.committing--
-	t.committed = t.committed || ok
+	t.committed = t.committed || err == nil
+	t.unknown = t.unknown || errors.Is(err, ErrOutcomeUnknown)
 }

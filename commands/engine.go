@@ -148,8 +148,23 @@ func (e *Engine) Submit(ctx context.Context, req Request, command string, values
 }
 
 func (e *Engine) call(ctx context.Context, req *Request, cmd *Command, args Args) Reply {
+	ctx, ticket := bot.EnsureTicket(ctx)
 	r, err := cmd.Run(ctx, req, args)
 	if err != nil {
+		var be *bot.Error
+		if !errors.As(err, &be) {
+			// Whoever asked must know whether anything changed.
+			e.log().Error("command failed", "command", cmdName(cmd), "err", err, "committed", ticket.Committed(), "outcome_unknown", ticket.Unknown())
+			p := catalog.Printer{Lang: req.Lang}
+			id := "err.internal"
+			switch {
+			case ticket.Unknown() || errors.Is(err, bot.ErrOutcomeUnknown):
+				id = "err.outcome_unknown"
+			case ticket.Committed():
+				id = "err.internal_after_change"
+			}
+			return Reply{Failed: true, Lang: req.Lang, Message: bot.Message{Text: p.T(id)}}
+		}
 		return e.fail(*req, cmd, err)
 	}
 	if r.Lang == "" {

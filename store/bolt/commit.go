@@ -16,11 +16,12 @@ const MaxBatch = 256
 
 // writer is one Update waiting for its commit.
 type writer struct {
-	fn    func(bot.Tx) error
-	err   error
-	panic any
-	done  bool
-	wake  chan struct{}
+	fn       func(bot.Tx) error
+	err      error
+	fnFailed bool // the error is fn's own: rolled back
+	panic    any
+	done     bool
+	wake     chan struct{}
 }
 
 // committer is group commit: updates that arrive while a commit is being
@@ -110,7 +111,9 @@ func (s *Store) commitBatch(batch []*writer) {
 		s.commit.updates.Add(int64(len(run)))
 		for _, w := range run {
 			if err != nil && w.err == nil && w.panic == nil {
-				w.err = err // the commit itself failed: nothing was written
+				// The commit itself failed: whether its last write reached
+				// the disk (the meta page) cannot be told from here.
+				w.err = fmt.Errorf("%w: %w", bot.ErrOutcomeUnknown, err)
 			}
 			w.done = true
 		}
@@ -123,10 +126,14 @@ func (s *Store) commitBatch(batch []*writer) {
 			if w.panic != nil {
 				return errAbort
 			}
+			w.fnFailed = err != nil
 			return err
 		})
 		if w.panic == nil {
 			w.err = err
+			if err != nil && !w.fnFailed {
+				w.err = fmt.Errorf("%w: %w", bot.ErrOutcomeUnknown, err)
+			}
 		}
 		s.commit.commits.Add(1)
 		s.commit.updates.Add(1)

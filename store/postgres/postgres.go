@@ -39,6 +39,11 @@ type Store struct {
 
 	wmu     sync.Mutex // one update at a time in this process
 	retries atomic.Int64
+	// interruptions counts updates run again after a lost connection,
+	// settled the lost commits whose outcome was found out (interrupt.go).
+	interruptions, settled atomic.Int64
+	// hook, for tests, runs at the stages of each transaction (txn.at).
+	hook func(stage string, c *pgx.Conn) error
 }
 
 var _ bot.Store = (*Store)(nil)
@@ -108,10 +113,12 @@ func (s *Store) timeout() time.Duration {
 }
 
 // Update runs fn in a SERIALIZABLE transaction, again when it conflicts
-// with another one.
+// with another one, and once more after a pause when the connection was
+// lost before anything was written (interrupt.go).
 func (s *Store) Update(fn func(bot.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	reconnected := false
 	for attempt := 1; ; attempt++ {
 		var err error
 		if s.Rehearse {
@@ -119,6 +126,12 @@ func (s *Store) Update(fn func(bot.Tx) error) error {
 		}
 		if err == nil {
 			err = s.run(true, fn, true)
+		}
+		if interrupted(err) && !reconnected {
+			reconnected = true
+			s.interruptions.Add(1)
+			time.Sleep(reconnectPause)
+			continue
 		}
 		if err == nil || !retryable(err) || attempt == maxRetries {
 			return err
@@ -142,7 +155,7 @@ func (s *Store) run(write bool, fn func(bot.Tx) error, commit bool) (err error) 
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	t := &txn{ctx: ctx, conn: conn.Conn(), write: write}
+	t := &txn{ctx: ctx, conn: conn.Conn(), write: write, hook: s.hook}
 	defer func() {
 		t.end() // rolls back what an error or a panic left open
 		conn.Release()
@@ -153,7 +166,18 @@ func (s *Store) run(write bool, fn func(bot.Tx) error, commit bool) (err error) 
 	if !commit {
 		return nil
 	}
-	return t.commit()
+	err = t.commit()
+	if err != nil && t.commitSent && interrupted(err) {
+		return s.settle(t.xid, err)
+	}
+	return err
+}
+
+// Interruptions is how many updates ran once more after a lost
+// connection, and how many lost commits were looked up, since the store
+// was opened.
+func (s *Store) Interruptions() (rerun, settled int64) {
+	return s.interruptions.Load(), s.settled.Load()
 }
 
 // retryable reports whether a transaction failed only because another

@@ -26,6 +26,12 @@ type txn struct {
 	pending map[pkey][]byte
 	gone    map[pkey]bool
 	wake    bool // wrote to the outbox or the timers
+	// xid is the write transaction's ID, asked with BEGIN, so that a
+	// commit whose answer was lost can be looked up (interrupt.go);
+	// commitSent is set once COMMIT may have reached the server.
+	xid        int64
+	commitSent bool
+	hook       func(stage string, c *pgx.Conn) error
 }
 
 type pkey struct{ bucket, key string }
@@ -51,9 +57,20 @@ func (t *txn) send(b *pgx.Batch) (pgx.BatchResults, error) {
 		if t.write {
 			begin = beginWrite
 		}
-		b.QueuedQueries = append([]*pgx.QueuedQuery{{SQL: begin}}, b.QueuedQueries...)
+		first := []*pgx.QueuedQuery{{SQL: begin}}
+		if t.write {
+			first = append(first, &pgx.QueuedQuery{SQL: "SELECT txid_current()"})
+		}
+		b.QueuedQueries = append(first, b.QueuedQueries...)
+		if err := t.at("begin"); err != nil {
+			return nil, err
+		}
 		br := t.conn.SendBatch(t.ctx, b)
-		if _, err := br.Exec(); err != nil {
+		_, err := br.Exec()
+		if err == nil && t.write {
+			err = br.QueryRow().Scan(&t.xid)
+		}
+		if err != nil {
 			br.Close()
 			return nil, fmt.Errorf("database: %w", err)
 		}
@@ -165,7 +182,27 @@ func (t *txn) commit() error {
 		}
 	}
 	b.Queue("COMMIT")
-	return t.exec(b)
+	if err := t.at("commit"); err != nil {
+		return err
+	}
+	t.commitSent = t.write
+	if err := t.exec(b); err != nil {
+		return err
+	}
+	return t.at("committed")
+}
+
+// at runs the test hook at a stage of the transaction: "begin" before the
+// first statement, "commit" before COMMIT is sent, "committed" after its
+// answer (an error there stands for an answer lost on the way).
+func (t *txn) at(stage string) error {
+	if t.hook == nil {
+		return nil
+	}
+	if err := t.hook(stage, t.conn); err != nil {
+		return dbErr(err)
+	}
+	return nil
 }
 
 // end rolls back whatever is still open (after an error or a panic).
