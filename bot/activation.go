@@ -204,6 +204,73 @@ func activationClass(kind Kind, f *Forum, exercise bool) Class {
 	return Class{Kind: kind, Forum: f.ID, TLP: TLPGreen, Exercise: exercise || f.Exercise}
 }
 
+// ActivationRequest is a member's request that a forum be activated
+// (begär-aktivering); Activation is set once it is.
+type ActivationRequest struct {
+	Forum      string    `json:"forum"`
+	By         string    `json:"by"` // member
+	Reason     string    `json:"reason"`
+	At         time.Time `json:"at"`
+	Activation uint64    `json:"activation,omitempty"`
+}
+
+// BucketOpenRequests indexes the requests waiting for their forum's
+// activation (forum|request -> request).
+const BucketOpenRequests = "activation_requests_open"
+
+// answerRequests tells everyone who asked for forum f's activation that
+// it is activated, and by whom, as the request's answer promised; the
+// one who activates knows.
+func (s *Activations) answerRequests(ch *Change, f *Forum, a *Activation) error {
+	prefix := f.ID + "|"
+	var seqs []uint64
+	err := ch.ForEach(BucketOpenRequests, prefix, func(k string, decode func(any) error) error {
+		if !strings.HasPrefix(k, prefix) {
+			return ErrStop
+		}
+		var n uint64
+		if err := decode(&n); err != nil {
+			return err
+		}
+		seqs = append(seqs, n)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range seqs {
+		if err := ch.Delete(BucketOpenRequests, prefix+SeqKey(n)); err != nil {
+			return err
+		}
+		var r ActivationRequest
+		if err := ch.Get(BucketRequests, SeqKey(n), &r); err != nil {
+			return err
+		}
+		r.Activation = a.ID
+		if err := ch.Put(BucketRequests, SeqKey(n), r); err != nil {
+			return err
+		}
+		m, err := GetMember(ch, r.By)
+		if err != nil || !m.Active() || m.ID == a.By {
+			continue
+		}
+		by := a.ByName
+		if me := ch.Caller.Member; me != nil {
+			by += " (" + actorNames(ch, []string{me.Actor})[me.Actor] + ")"
+		}
+		msg := Message{
+			Title:   s.T("activation.request_answered_title", "Forum", f.Name),
+			Text:    s.T("activation.request_answered_text", "Forum", f.Name, "By", by, "Time", s.clock(a.At), "Asked", s.clock(r.At), "Reason", r.Reason),
+			Colour:  "#D0021B",
+			Buttons: []Button{{Label: s.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
+		}
+		if err := ch.toMember(fmt.Sprintf("request:%d:answered", n), *m, activationClass(KindActivation, f, a.Exercise), msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Request alerts those who may activate forum f that the caller's actor
 // asks for activation. It returns how many were alerted.
 func (s *Activations) Request(ctx context.Context, c Caller, forumID, reason string) (int, error) {
@@ -232,7 +299,11 @@ func (s *Activations) Request(ctx context.Context, c Caller, forumID, reason str
 			return err
 		}
 		actorName := actorNames(ch, []string{me.Actor})[me.Actor]
-		if err := ch.Put(BucketRequests, SeqKey(seq), map[string]any{"forum": f.ID, "by": me.ID, "reason": reason, "at": ch.Now}); err != nil {
+		if err := ch.Put(BucketRequests, SeqKey(seq), ActivationRequest{Forum: f.ID, By: me.ID, Reason: reason, At: ch.Now}); err != nil {
+			return err
+		}
+		// Waiting for the activation, whose requester is then told.
+		if err := ch.Put(BucketOpenRequests, f.ID+"|"+SeqKey(seq), seq); err != nil {
 			return err
 		}
 		msg := Message{
@@ -313,6 +384,9 @@ func (s *Activations) Activate(ctx context.Context, c Caller, forumID string, pu
 					return err
 				}
 			}
+		}
+		if err := s.answerRequests(ch, f, a); err != nil {
+			return err
 		}
 		half := a.At.Add(a.Deadline.Sub(a.At) / 2)
 		if err := ch.SetTimer(Timer{Due: half, Kind: timerActivationReminder, Ref: itoa(id), Forum: f.ID}); err != nil {

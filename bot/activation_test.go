@@ -163,3 +163,49 @@ func TestAcknowledgementsShareOneBannerEdit(t *testing.T) {
 		t.Errorf("%d banner edits for three acknowledgements, want 1", edits)
 	}
 }
+
+// "Du får besked när forumet aktiveras": whoever asked is told when it
+// is, and by whom — once; the one who activates is not told of their own
+// activation, and a later activation tells nobody about an old request.
+func TestTheRequesterIsToldOfTheActivation(t *testing.T) {
+	ctx := context.Background()
+	env := bottest.NewEnv(t)
+	env.Fixture(t)
+	for _, who := range []string{"sam", "tove"} {
+		if _, err := env.Bot.Activations.Request(ctx, env.Who(t, who), bottest.Forum, "Elavbrott i Norrort"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.Deliver(t)
+	start := len(env.Platform.Sent())
+	if _, err := env.Bot.Activations.Activate(ctx, env.Who(t, "tove"), bottest.Forum, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	env.Deliver(t)
+	told := func(user string) []string {
+		var out []string
+		for _, m := range sentTo(env, start, user) {
+			if strings.Contains(m, "Du begärde det") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	if got := told("u_sam"); len(got) != 1 || !strings.Contains(got[0], "Regional samverkan är aktiverat av tove (Länsstyrelsen) kl ") || !strings.Contains(got[0], "Elavbrott i Norrort") {
+		t.Errorf("sam, who asked, was told %q", got)
+	}
+	if got := told("u_tove"); len(got) != 0 {
+		t.Errorf("tove, who activated, was told of her own activation: %q", got)
+	}
+	if _, err := env.Bot.Activations.Deactivate(ctx, env.Who(t, "tove"), bottest.Forum); err != nil {
+		t.Fatal(err)
+	}
+	start = len(env.Platform.Sent())
+	if _, err := env.Bot.Activations.Activate(ctx, env.Who(t, "rasmus"), bottest.Forum, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	env.Deliver(t)
+	if got := told("u_sam"); len(got) != 0 {
+		t.Errorf("an answered request was answered again: %q", got)
+	}
+}

@@ -275,6 +275,9 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 	out := session(t, filepath.Join(dir, "flow.db"), script)
 	for _, want := range []string{
 		"[DM → tove", "Begäran om aktivering",
+		"Du får besked när forumet aktiveras, och av vem.",
+		// Sven, who asked, is told as the answer promised.
+		"[DM → sven ", "== Aktiverat: Regional samverkanskonferens ==", "Regional samverkanskonferens är aktiverat av Tove Tjänsteman (Länsstyrelsen Stockholm) kl ",
 		"*** ÖVNING ***", "== AKTIVERAT: Regional samverkanskonferens ==",
 		"Kvitterat för SOS Alarm",
 		"== Påminnelse: Regional samverkanskonferens ==", "== Ej kvitterat: Regional samverkanskonferens ==",
