@@ -188,7 +188,7 @@ func TestMinutesWrittenBeforeEntriesWereRecordsStillRead(t *testing.T) {
 	ctx := context.Background()
 	env := bottest.NewEnv(t)
 	env.Fixture(t)
-	old := bot.ActionItem{Number: 7, Forum: bottest.Forum, Conference: 1, Text: "Gammal åtgärd", Owner: "sos", Due: "2026-11-30"}
+	old := bot.ActionItem{Number: 7, Forum: bottest.Forum, Conference: 1, Text: "Gammal åtgärd", Owner: "sos", Due: env.Clock.Day(7)}
 	conf := bot.Conference{ID: 1, Forum: bottest.Forum, Scheduled: env.Clock.Now(), Started: env.Clock.Now(), EndedAt: env.Clock.Now(),
 		Decisions: []bot.Entry{{Text: "Gammalt beslut"}}, Actions: []uint64{7}}
 	err := env.Store.Update(func(tx bot.Tx) error {
