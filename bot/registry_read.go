@@ -60,15 +60,45 @@ func (r *Registry) Forum(id string) (*Forum, map[string]string, error) {
 	return f, names, err
 }
 
-// Actors lists every actor.
+// Actors lists every actor as the public registry shows them: handle and
+// name, no contact (readrule.go).
 func (r *Registry) Actors() ([]Actor, error) {
 	var out []Actor
 	err := r.View(func(tx Tx) (err error) { out, err = ListActors(tx); return })
+	for i := range out {
+		out[i].Contact = Contact{}
+	}
 	return out, err
 }
 
-// Members lists the active members, of one actor when actor is set; for
-// members and admins.
+// ActorsFor lists every actor as c may read them: each contact only where
+// the read rule allows (readrule.go). hidden counts the contacts left out.
+func (r *Registry) ActorsFor(c Caller) (actors []Actor, hidden int, err error) {
+	err = r.View(func(tx Tx) error {
+		c, err := r.resolve(tx, c)
+		if err != nil {
+			return err
+		}
+		if actors, err = ListActors(tx); err != nil {
+			return err
+		}
+		for i := range actors {
+			if !mayReadContact(tx, c, actors[i].ID) {
+				if actors[i].Contact != (Contact{}) {
+					hidden++
+				}
+				actors[i].Contact = Contact{}
+			}
+		}
+		return nil
+	})
+	return actors, hidden, err
+}
+
+// Members lists the active members c may read (readrule.go), of one actor
+// when actor is set: those of actors sharing a forum with c's, with their
+// platform accounts only for c's own actor (admins: all). A caller who is
+// no member is refused.
 func (r *Registry) Members(c Caller, actor string) ([]Member, error) {
 	var out []Member
 	err := r.View(func(tx Tx) error {
@@ -81,9 +111,13 @@ func (r *Registry) Members(c Caller, actor string) ([]Member, error) {
 		}
 		ms, err := ListMembers(tx)
 		for _, m := range ms {
-			if actor == "" || m.Actor == actor {
-				out = append(out, m)
+			if (actor != "" && m.Actor != actor) || !mayReadContact(tx, c, m.Actor) {
+				continue
 			}
+			if !mayReadAccounts(c, m.Actor) {
+				m.Identities = nil
+			}
+			out = append(out, m)
 		}
 		return err
 	})

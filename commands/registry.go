@@ -225,7 +225,7 @@ func (e *Engine) actorAdd(ctx context.Context, r *Request, a Args) (Reply, error
 
 func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
-	actors, err := e.Bot.Registry.Actors()
+	actors, hidden, err := e.Bot.Registry.ActorsFor(r.Caller)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -239,6 +239,9 @@ func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error)
 			line += " — " + c
 		}
 		lines = append(lines, line)
+	}
+	if hidden > 0 {
+		lines = append(lines, p.T("actor.contacts_hidden", "N", hidden))
 	}
 	return Reply{Message: bot.Message{Title: p.T("actor.list_title"), Text: strings.Join(lines, "\n")}}, nil
 }
@@ -327,7 +330,11 @@ func (e *Engine) memberList(_ context.Context, r *Request, a Args) (Reply, error
 		for _, i := range m.Identities {
 			ids = append(ids, i.String())
 		}
-		lines = append(lines, fmt.Sprintf("`%s` %s · %s · %s · %s", m.ID, m.Name, m.Actor, roleWords(m.Roles, r.Lang), strings.Join(ids, ", ")))
+		line := fmt.Sprintf("`%s` %s · %s · %s", m.ID, m.Name, m.Actor, roleWords(m.Roles, r.Lang))
+		if len(ids) > 0 {
+			line += " · " + strings.Join(ids, ", ")
+		}
+		lines = append(lines, line)
 	}
 	if len(lines) == 0 {
 		return Reply{Message: bot.Message{Text: p.T("member.none")}}, nil

@@ -40,7 +40,12 @@ func TestOneForumBothPlatforms(t *testing.T) {
 	if txt := w.slCmd("U_STINA", "forum visa"); !strings.Contains(txt, "Stockholms stad (sthlm)") || !strings.Contains(txt, "slack: C_SL") || !strings.Contains(txt, "mattermost: ch_mm") {
 		t.Errorf("stina's forum visa on slack: %s", txt)
 	}
-	if txt, _ := w.mmCmd("u_tove", "medlem lista"); !strings.Contains(txt, "stina (slack)") {
+	// Tove sees Stina, a member of another of the forum's actors, and her
+	// role; her platform account is for her own actor and admins to see.
+	if txt, _ := w.mmCmd("u_tove", "medlem lista"); !strings.Contains(txt, "`stina` stina · sthlm · kommunikatör") || strings.Contains(txt, "stina (slack)") {
 		t.Errorf("tove's medlem lista on mattermost: %s", txt)
+	}
+	if txt, _ := w.mmCmd("u_admin", "medlem lista"); !strings.Contains(txt, "stina (slack)") {
+		t.Errorf("the admin's medlem lista on mattermost: %s", txt)
 	}
 }
