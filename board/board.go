@@ -8,12 +8,17 @@
 package board
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -43,9 +48,21 @@ type Handler struct {
 	Log    *slog.Logger
 }
 
-// Routes adds the board's routes to mux.
+// static is exactly the static folder: nothing outside it (the page's
+// templates) can be named through it.
+var static = func() fs.FS {
+	sub, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}()
+
+// Routes adds the board's routes to mux. Every route under /board/{forum}
+// runs the same check: a session, for this forum, of a member the forum
+// lets read it now (caller, then the bot's own query).
 func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.Handle("GET /board-static/", http.StripPrefix("/board-", http.FileServerFS(files)))
+	mux.HandleFunc("GET /board-static/{file...}", h.staticFile)
 	mux.HandleFunc("GET /board/login", h.opening)
 	mux.HandleFunc("POST /board/login", h.login)
 	mux.HandleFunc("GET /board/{forum}", h.page)
@@ -68,6 +85,24 @@ func secure(w http.ResponseWriter) {
 
 func (h *Handler) t(id string, kv ...any) string { return catalog.T(h.Lang, id, kv...) }
 
+// staticFile serves one file of the static folder with the page's
+// security headers; a folder, a name that leaves it or one that does not
+// exist is not found.
+func (h *Handler) staticFile(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	if !fs.ValidPath(name) || name == "." {
+		http.NotFound(w, r)
+		return
+	}
+	if st, err := fs.Stat(static, name); err != nil || st.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	secure(w)
+	w.Header().Set("Cache-Control", "no-cache") // revalidated: it changes with the binary
+	http.ServeFileFS(w, r, static, name)
+}
+
 // gone answers a request that gets no data, with a page that says why.
 func (h *Handler) gone(w http.ResponseWriter, code int, title, text string) {
 	secure(w)
@@ -82,17 +117,64 @@ func (h *Handler) gone(w http.ResponseWriter, code int, title, text string) {
 // gone before its person clicks. The page posts the link back — at once,
 // by the board's script, or by its button without JavaScript — and only
 // that exchanges it.
+//
+// The page also carries a token that it sets as a cookie too: the
+// exchange's protection against another site posting a link of its own
+// (login CSRF) when the browser says nothing of where a request comes
+// from (crossSite).
 func (h *Handler) opening(w http.ResponseWriter, r *http.Request) {
+	var raw [16]byte
+	_, _ = rand.Read(raw[:])
+	token := hex.EncodeToString(raw[:])
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/board/login", HttpOnly: true, Secure: h.Secure,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(bot.BoardLinkTTL.Seconds())})
 	secure(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = openTmpl.Execute(w, map[string]string{"Lang": h.Lang, "Title": h.t("board.open_title"), "Text": h.t("board.open_text"),
-		"Button": h.t("board.open_button"), "Link": r.URL.Query().Get("t")})
+		"Button": h.t("board.open_button"), "Link": r.URL.Query().Get("t"), "Token": token})
+}
+
+// loginCookie carries the opening page's token to the exchange.
+const loginCookie = "samverkan_board_login"
+
+// crossSite reports why a request to exchange a link may come from
+// another site, or "". Browsers say where a request comes from: the
+// Fetch Metadata header Sec-Fetch-Site (same-origin, or none for a
+// request the person made themselves), else Origin, which must be this
+// site's own. A browser that sends neither (old ones; some privacy
+// settings strip them) must post back the token of the opening page it
+// was given, which another site can neither read nor set.
+func (h *Handler) crossSite(r *http.Request) string {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		if site == "same-origin" || site == "none" {
+			return ""
+		}
+		return "Sec-Fetch-Site: " + site
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if u, err := url.Parse(origin); err == nil && u.Host == r.Host && (u.Scheme == "https" || u.Scheme == "http") {
+			return ""
+		}
+		return "Origin: " + origin
+	}
+	ck, err := r.Cookie(loginCookie)
+	if err != nil || ck.Value == "" || subtle.ConstantTimeCompare([]byte(ck.Value), []byte(r.PostFormValue("x"))) != 1 {
+		return "neither Sec-Fetch-Site nor Origin, and no token of the opening page"
+	}
+	return ""
 }
 
 // login exchanges a link for a session cookie and sends the browser on to
-// the board, so that the link leaves the address bar.
+// the board, so that the link leaves the address bar. A request another
+// site makes is refused before the link is looked at.
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if why := h.crossSite(r); why != "" {
+		h.log().Warn("board: a link exchange from another site refused", "why", why)
+		h.gone(w, http.StatusForbidden, h.t("board.cross_site_title"), h.t("board.cross_site"))
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/board/login", MaxAge: -1})
 	session, forum, err := h.Bot.Boards.Exchange(r.Context(), r.PostFormValue("t"))
 	if err != nil {
 		if !errors.Is(err, bot.ErrBoardLink) {
@@ -170,12 +252,13 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 
 // version tells the page's script whether anything changed.
 func (h *Handler) version(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.caller(w, r); !ok {
+	c, ok := h.caller(w, r)
+	if !ok {
 		return
 	}
-	n, err := h.Bot.Boards.BoardVersion()
+	n, err := h.Bot.Boards.BoardVersion(c, r.PathValue("forum"))
 	if err != nil {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		h.refused(w, err)
 		return
 	}
 	secure(w)

@@ -158,13 +158,36 @@ func TestBoardLinkExchangeAndSessions(t *testing.T) {
 
 const board_cookie = board.CookieName
 
-// exchange does what the link's page does: post the link back.
+// exchange does what the link's page does in a browser: post the link
+// back, from the page's own origin, as the browser says.
 func exchange(c *http.Client, link string) (*http.Response, error) {
+	return post(c, link, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": origin(link)}, nil)
+}
+
+func origin(link string) string {
+	u, _ := url.Parse(link)
+	return u.Scheme + "://" + u.Host
+}
+
+// post posts the link of link with the headers and form values given.
+func post(c *http.Client, link string, headers map[string]string, extra url.Values) (*http.Response, error) {
 	u, err := url.Parse(link)
 	if err != nil {
 		return nil, err
 	}
-	return c.PostForm(u.Scheme+"://"+u.Host+u.Path, url.Values{"t": {u.Query().Get("t")}})
+	form := url.Values{"t": {u.Query().Get("t")}}
+	for k, v := range extra {
+		form[k] = v
+	}
+	req, err := http.NewRequest(http.MethodPost, u.Scheme+"://"+u.Host+u.Path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return c.Do(req)
 }
 
 // exchanged is exchange's status and page.
@@ -237,5 +260,116 @@ func TestBoardShowsWhatTheMemberMaySee(t *testing.T) {
 	}
 	if code, body, _ := get(t, pb, s.srv.URL+"/board/"+bottest.Forum); code == 200 || strings.Contains(body, "STRIKT") {
 		t.Errorf("after the actor left the forum: %d", code)
+	}
+}
+
+// Another site cannot plant a session of its own in someone's browser
+// (login CSRF): an exchange the browser says comes from elsewhere is
+// refused and the link stays unused; a browser that says nothing must
+// post back the token of the opening page it fetched.
+func TestAnotherSiteCannotExchangeALink(t *testing.T) {
+	s := newSite(t)
+	link := s.link(t, "kim")
+	for name, headers := range map[string]map[string]string{
+		"cross-site":             {"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"},
+		"same-site":              {"Sec-Fetch-Site": "same-site"},
+		"another origin":         {"Origin": "http://evil.example"},
+		"a null origin":          {"Origin": "null"},
+		"neither, and no token":  {},
+		"neither, a wrong token": {},
+	} {
+		var extra url.Values
+		if name == "neither, a wrong token" {
+			extra = url.Values{"x": {"0123456789abcdef0123456789abcdef"}}
+		}
+		resp, err := post(browser(), link, headers, extra)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "kom inte från tavlans egen sida") || len(resp.Cookies()) != 0 {
+			t.Errorf("%s: %d, cookies %v\n%s", name, resp.StatusCode, resp.Cookies(), body)
+		}
+	}
+	// The link is still good: a browser that sends neither header but
+	// fetched the opening page posts its token back, and is let in.
+	b := browser()
+	code, page, _ := get(t, b, link)
+	m := regexp.MustCompile(`name="x" value="([0-9a-f]{32})"`).FindStringSubmatch(page)
+	if code != 200 || m == nil {
+		t.Fatalf("the opening page: %d\n%s", code, page)
+	}
+	resp, err := post(b, link, nil, url.Values{"x": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/board/"+bottest.Forum {
+		t.Errorf("the token's exchange: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+}
+
+// The refresh endpoint runs the board's own check and tells only its
+// forum's changes: another forum's change leaves it alone, and a member
+// whose actor left the forum gets nothing.
+func TestTheRefreshIsTheForumsOwn(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	b := browser()
+	if code, _ := exchanged(t, b, s.link(t, "kim")); code != 200 {
+		t.Fatalf("exchange: %d", code)
+	}
+	version := func() (int, string) {
+		code, body, _ := get(t, b, s.srv.URL+"/board/"+bottest.Forum+"/version")
+		return code, body
+	}
+	_, before := version()
+	admin := s.env.AdminCaller()
+	if err := s.env.Bot.Registry.CreateForum(ctx, admin, bot.Forum{ID: "annat", Name: "Annat forum", Level: bot.LevelOperational}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.env.Bot.Registry.JoinForum(ctx, admin, "annat", []string{"ext"}); err != nil {
+		t.Fatal(err)
+	}
+	if code, after := version(); code != 200 || after != before {
+		t.Errorf("another forum's change moved the version: %s → %d %s", before, code, after)
+	}
+	if _, err := s.env.Bot.Reports.File(ctx, s.env.Who(t, "tove"), bottest.Forum, []bot.ReportSection{{Key: "fakta", Text: "Nytt", Shared: true}}, bot.TLPGreen, nil); err != nil {
+		t.Fatal(err)
+	}
+	if code, after := version(); code != 200 || after == before {
+		t.Errorf("the forum's own change did not move the version: %s → %d %s", before, code, after)
+	}
+	if err := s.env.Bot.Registry.LeaveForum(ctx, admin, bottest.Forum, "sos"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := version(); code != http.StatusForbidden || strings.Contains(body, "version") {
+		t.Errorf("after kim's actor left the forum: %d %s", code, body)
+	}
+	for _, path := range []string{"", "/picture.pdf", "/minutes/1.pdf"} {
+		if code, _, _ := get(t, b, s.srv.URL+"/board/"+bottest.Forum+path); code != http.StatusForbidden {
+			t.Errorf("%q after kim's actor left: %d", path, code)
+		}
+	}
+}
+
+// Static files come from exactly the static folder, with the page's
+// headers; nothing else is reachable through it, and it lists nothing.
+func TestStaticFilesStayInTheirFolder(t *testing.T) {
+	s := newSite(t)
+	for _, path := range []string{
+		"/board-static/%2e%2e/page.html", "/board-static/..%2fopen.html", "/board-static/../page.html",
+		"/board-static/", "/board-static/static/board.js", "/board-static/./", "/board-static/nope.js",
+	} {
+		code, body, _ := get(t, browser(), s.srv.URL+path)
+		if code == 200 || strings.Contains(body, "{{") || strings.Contains(body, "board.js") || strings.Contains(body, "board.css") {
+			t.Errorf("%s: %d\n%.200s", path, code, body)
+		}
+	}
+	code, body, hd := get(t, browser(), s.srv.URL+"/board-static/board.js")
+	if code != 200 || !strings.Contains(body, "samverkan status board") || hd.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.Contains(hd.Get("Content-Security-Policy"), "default-src 'none'") || !strings.Contains(hd.Get("Content-Type"), "javascript") {
+		t.Errorf("board.js: %d %v", code, hd)
 	}
 }

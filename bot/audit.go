@@ -91,6 +91,22 @@ func AuditHead(tx Tx) (uint64, error) {
 	return head.Seq, nil
 }
 
+// LatestSeqAbout is the sequence number of the newest audit event about
+// subject, or 0.
+func LatestSeqAbout(tx Tx, subject string) (uint64, error) {
+	var n uint64
+	prefix := subject + "|"
+	err := tx.ForEach(BucketAuditBySubject, prefix, func(k string, decode func(any) error) error {
+		if strings.HasPrefix(k, prefix) {
+			if err := decode(&n); err != nil {
+				return err
+			}
+		}
+		return ErrStop
+	})
+	return n, err
+}
+
 // LatestAbout returns up to limit audit events about subject, newest
 // first.
 func LatestAbout(tx Tx, subject string, limit int) ([]AuditEvent, error) {

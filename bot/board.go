@@ -156,7 +156,7 @@ type BoardView struct {
 	Forum    Forum
 	Reader   string
 	Drawn    time.Time
-	Version  uint64  // changes whenever anything does
+	Version  uint64  // changes whenever anything the board shows may have (forumVersion)
 	Status   Message // mode, activation, acknowledgements, open items
 	Picture  Message // the compiled picture, each actor's part labelled
 	Meeting  Message // the running conference's agenda, or the next one
@@ -187,7 +187,7 @@ func (s *Boards) Board(c Caller, forumID string) (*BoardView, error) {
 		}
 		now := s.Clock.Now()
 		v = &BoardView{Forum: *f, Reader: c.Name(), Drawn: now}
-		if v.Version, err = AuditHead(tx); err != nil {
+		if v.Version, err = forumVersion(tx, f); err != nil {
 			return err
 		}
 		if v.Status, err = s.status(tx, f, now); err != nil {
@@ -220,11 +220,37 @@ func (s *Boards) Board(c Caller, forumID string) (*BoardView, error) {
 	return v, err
 }
 
-// BoardVersion is the board's Version now, for live refresh.
-func (s *Boards) BoardVersion() (uint64, error) {
+// BoardVersion is forum's board's Version now, for live refresh, read by
+// c under the same check as the board itself.
+func (s *Boards) BoardVersion(c Caller, forumID string) (uint64, error) {
 	var n uint64
-	err := s.View(func(tx Tx) (err error) { n, err = AuditHead(tx); return })
+	err := s.View(func(tx Tx) error {
+		c, f, err := s.readForum(tx, c, forumID)
+		if err != nil {
+			return err
+		}
+		if c.Member == nil {
+			return Errorf(EFORBIDDEN, "err.not_member")
+		}
+		n, err = forumVersion(tx, f)
+		return err
+	})
 	return n, err
+}
+
+// forumVersion changes whenever what a forum's board shows may have: it
+// is the newest audit event about the forum or one of its actors. Other
+// forums' events leave it alone, so it tells nothing about them.
+func forumVersion(tx Tx, f *Forum) (uint64, error) {
+	var v uint64
+	for _, subject := range append([]string{f.ID}, f.Actors...) {
+		n, err := LatestSeqAbout(tx, subject)
+		if err != nil {
+			return 0, err
+		}
+		v = max(v, n)
+	}
+	return v, nil
 }
 
 // meeting is the running conference's agenda, when c may see it, or when

@@ -95,6 +95,7 @@ func (r *Registry) canPost(ctx context.Context, c Caller, chn Channel) error {
 // BindCommsChannel makes a channel the forum's communicators' channel,
 // where statement threads live instead of the forum's channels.
 func (r *Registry) BindCommsChannel(ctx context.Context, c Caller, forumID string, chn Channel) error {
+	chn.Name = CleanLine(chn.Name)
 	if err := r.canPost(ctx, c, chn); err != nil {
 		return err
 	}
@@ -123,6 +124,7 @@ func (r *Registry) BindCommsChannel(ctx context.Context, c Caller, forumID strin
 // BindChannel binds a chat channel to a forum and tells the forum's other
 // channels about it. The bot must be able to post there.
 func (r *Registry) BindChannel(ctx context.Context, c Caller, forumID string, chn Channel) error {
+	chn.Name = CleanLine(chn.Name) // as the platform shows it: stored, so cleaned
 	if err := r.canPost(ctx, c, chn); err != nil {
 		return err
 	}
