@@ -11,6 +11,7 @@ const (
 	ActShowForum    ActionKind = "act/forum"
 	ActHelp         ActionKind = "act/help"
 	ActActivate     ActionKind = "act/activate"
+	ActDeactivate   ActionKind = "act/deactivate"
 	ActStatus       ActionKind = "act/status"
 	ActAck          ActionKind = "act/ack"
 	ActShowReport   ActionKind = "act/report"

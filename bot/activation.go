@@ -486,6 +486,32 @@ func (s *Activations) drawBanner(tx Tx, r Render, now time.Time) (Message, *Rend
 }
 
 // Deactivate returns the forum to normal mode and posts a closing summary.
+// Running returns the forum's running activation for one who may end it
+// (to ask them first what ends), with the forum and its actors' names.
+func (s *Activations) Running(c Caller, forumID string) (*Activation, *Forum, map[string]string, error) {
+	var a *Activation
+	var f *Forum
+	var names map[string]string
+	err := s.View(func(tx Tx) error {
+		c, err := s.resolve(tx, c)
+		if err != nil {
+			return err
+		}
+		if f, err = GetForum(tx, forumID); err != nil {
+			return err
+		}
+		if err := Require(c, PermActivate, f); err != nil {
+			return err
+		}
+		if a, err = runningActivation(tx, f); err != nil {
+			return err
+		}
+		names = actorNames(tx, a.Actors)
+		return nil
+	})
+	return a, f, names, err
+}
+
 func (s *Activations) Deactivate(ctx context.Context, c Caller, forumID string) (*Activation, error) {
 	var out *Activation
 	err := s.Update(ctx, c, func(ch *Change) error {

@@ -261,6 +261,14 @@ func (s *Reports) Revise(ctx context.Context, c Caller, forumID string, e Report
 		if tlp == TLPRed && len(named) == 0 && prev != nil && prev.TLP == TLPRed {
 			named = prev.To
 		}
+		// Who sees what is never left to a guess: RED needs its readers
+		// named, and naming readers means RED.
+		if tlp == TLPRed && len(named) == 0 {
+			return Errorf(EINVALID, "err.red_without_recipients", "Forum", f.ID).OnField("till")
+		}
+		if tlp != TLPRed && len(e.To) > 0 {
+			return Errorf(EINVALID, "err.to_without_red", "Label", tlp.Label()).OnField("till")
+		}
 		n, err := ch.NextSeq(BucketReportNumbers)
 		if err != nil {
 			return err

@@ -112,7 +112,7 @@ func TestShareLeavesOutWhatTheDestinationMayNotHave(t *testing.T) {
 	ctx := context.Background()
 	env := bottest.NewEnv(t)
 	env.Fixture(t)
-	file(t, env, "sam", bot.TLPRed, nil, shared("fakta", "RED från SOS"))
+	file(t, env, "sam", bot.TLPRed, []bot.Identity{bottest.People[4].User()}, shared("fakta", "RED från SOS")) // for kim, of SOS too
 	file(t, env, "per", bot.TLPAmber, nil, shared("fakta", "AMBER från polisen"))
 	start := len(env.Platform.Sent())
 	res, err := env.Bot.Reports.Share(ctx, env.Who(t, "kim"), bottest.Forum, "", nil)
@@ -147,7 +147,7 @@ func TestExportIsWhatTheCallerMaySee(t *testing.T) {
 	env.Fixture(t)
 	fs := &fileSink{Platform: env.Platform}
 	env.Outbox.Platforms[bot.Mattermost] = fs
-	file(t, env, "sam", bot.TLPRed, nil, shared("fakta", "RED från SOS"))
+	file(t, env, "sam", bot.TLPRed, []bot.Identity{bottest.People[4].User()}, shared("fakta", "RED från SOS")) // for kim, of SOS too
 	file(t, env, "per", bot.TLPGreen, nil, shared("fakta", "GRÖNT från polisen"))
 	name, err := env.Bot.Reports.Export(ctx, env.Who(t, "rasmus"), bottest.Forum, "md")
 	if err != nil || !strings.HasPrefix(name, "lagesbild-ssr-") {

@@ -26,7 +26,7 @@ func (e *Engine) registerActivation() {
 	})
 	e.Register(&Command{Path: []Word{{"kvittera", "ack"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.ack", Run: e.ack, Action: bot.ActAck})
 	e.Register(&Command{Path: []Word{{"status", "status"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.status", Run: e.status, Action: bot.ActStatus})
-	e.Register(&Command{Path: []Word{{"avaktivera", "deactivate"}}, Params: []Param{pForum}, Perm: bot.PermActivate, Help: "help.deactivate", Run: e.deactivate})
+	e.Register(&Command{Path: []Word{{"avaktivera", "deactivate"}}, Params: []Param{pForum, pConfirm}, Perm: bot.PermActivate, Help: "help.deactivate", Run: e.deactivate, Action: bot.ActDeactivate})
 }
 
 // forumFor finds the forum a command without F is about: the channel's,
@@ -125,12 +125,31 @@ func (e *Engine) status(_ context.Context, r *Request, a Args) (Reply, error) {
 	return Reply{Message: m}, err
 }
 
+// deactivate ends the forum's activation, after asking: it says what
+// ends (the call-in, its reminders and deadline, who has not answered)
+// and waits for the button or `bekräfta`.
 func (e *Engine) deactivate(ctx context.Context, r *Request, a Args) (Reply, error) {
+	p := catalog.Printer{Lang: r.Lang}
+	if !a.Has("bekrafta") {
+		run, f, names, err := e.Bot.Activations.Running(r.Caller, a.Get("forum"))
+		if err != nil {
+			return Reply{}, err
+		}
+		var missing []string
+		for _, id := range run.Outstanding() {
+			missing = append(missing, names[id])
+		}
+		q := p.T("activation.deactivate_confirm", "Name", f.Name, "Forum", run.Forum, "Since", e.Bot.LocalTime(run.At), "By", run.ByName, "Root", e.Root)
+		if len(missing) > 0 {
+			q += " " + p.T("activation.deactivate_missing", "Actors", strings.Join(missing, ", "))
+		}
+		act := bot.Action{Kind: bot.ActDeactivate, Forum: run.Forum, Confirm: true}
+		return Reply{Message: bot.Message{Text: q, Buttons: []bot.Button{{Label: p.T("button.deactivate"), Action: act, Style: "danger", Personal: true}}}}, nil
+	}
 	act, err := e.Bot.Activations.Deactivate(ctx, r.Caller, a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
 	}
-	p := catalog.Printer{Lang: r.Lang}
 	m := bot.Message{Text: p.T("activation.deactivated", "Forum", act.Forum, "Duration", bot.Since(act.EndedAt.Sub(act.At)))}
 	if act.Exercise {
 		m.Exercise = p.T("exercise.marker")

@@ -132,9 +132,34 @@ func TestFullActivationAcrossPlatforms(t *testing.T) {
 		t.Error("escalation went to someone other than the duty officer")
 	}
 
-	// Deactivation with a summary on both platforms.
+	// Deactivation, after saying what ends and who has not answered, with
+	// a summary on both platforms. Sam may not press Tove's button.
 	w.env.Clock.Set(start.Add(42 * time.Minute))
-	w.must(w.mustText(w.mmCmd("u_tove", "avaktivera ssr")))
+	ask, cr := w.mmCmd("u_tove", "avaktivera ssr")
+	if !strings.Contains(ask, "Avaktivera Regional samverkanskonferens?") || !strings.Contains(ask, "Ännu inte kvitterat: Ellevio") {
+		t.Errorf("the question: %s", ask)
+	}
+	if txt, _ := w.mmCmd("u_sam", "status ssr"); !strings.Contains(txt, "AKTIVERAT") && !strings.Contains(txt, "Aktiverat") {
+		t.Errorf("asked, not yet deactivated: %s", txt)
+	}
+	var btn *model.PostAction
+	for _, a := range cr.Attachments {
+		for _, act := range a.Actions {
+			if act.Name == "Avaktivera" {
+				btn = act
+			}
+		}
+	}
+	if btn == nil {
+		t.Fatalf("no Avaktivera button: %+v", cr)
+	}
+	var pressed model.PostActionIntegrationResponse
+	if r := w.mmc.Click(btn, "u_sam", "sam", mmChannel, ""); r.Decode(&pressed) != nil || strings.Contains(pressed.EphemeralText, "tillbaka i ordinarie läge") {
+		t.Errorf("sam pressed tove's button: %+v", pressed)
+	}
+	if r := w.mmc.Click(btn, "u_tove", "tove", mmChannel, ""); r.Decode(&pressed) != nil || !strings.Contains(pressed.EphemeralText, "tillbaka i ordinarie läge") {
+		t.Errorf("tove pressed her button: %+v", pressed)
+	}
 	w.deliver()
 	for name, got := range map[string]string{"mattermost": mmTexts(w.mm.Posts(mmChannel)), "slack": slTexts(w.sl.Posts(slChannel))} {
 		for _, want := range []string{"Aktiveringen avslutad", "(42 min)", "Kvitterat (4 av 5)", "SOS Alarm – kl", "(+2 min), sam", "Svarade aldrig (1)", "Ellevio"} {
@@ -241,7 +266,7 @@ func TestExerciseMarksEveryMessage(t *testing.T) {
 	w.slCmd("U_STINA", "kvittera")
 	w.advance(8 * time.Minute)
 	w.advance(8 * time.Minute)
-	w.mmCmd("u_tove", "avaktivera ssr")
+	w.mmCmd("u_tove", "avaktivera ssr bekräfta")
 	w.deliver()
 	posts := w.mm.Posts("")[mmBefore:]
 	calls := append(w.sl.Calls("chat.postMessage")[slBefore:], w.sl.Calls("chat.update")...)

@@ -177,7 +177,7 @@ func hostileWorld(t *testing.T, text func() string) *world {
 	w.mmCmd("u_klara", "budskap godkänn 1")
 	w.slCmd("U_STINA", "budskap godkänn 1")
 	w.mmCmd("u_klara", "budskap publicera 1")
-	w.mmCmd("u_tove", "avaktivera ssr")
+	w.mmCmd("u_tove", "avaktivera ssr bekräfta")
 	w.deliver()
 	return w
 }

@@ -159,10 +159,15 @@ func TestRegistryEndToEndAndRefusal(t *testing.T) {
 		t.Error("refused forum was created")
 	}
 	list := responseText(h.cmd("u_sam", "medlem lista"))
-	for _, want := range []string{"`tove` tove · lst · tib · tove (mattermost)", "`sam` sam · sos · medlem"} {
+	// Sam sees the people of the forum's actors; platform accounts only
+	// of his own actor's.
+	for _, want := range []string{"`tove` tove · lst · tib", "`sam` sam · sos · medlem · sam (mattermost)"} {
 		if !strings.Contains(list, want) {
 			t.Errorf("medlem lista lacks %q:\n%s", want, list)
 		}
+	}
+	if strings.Contains(list, "tove (mattermost)") {
+		t.Errorf("sam's medlem lista shows another actor's accounts:\n%s", list)
 	}
 	if cr := h.cmd("u_admin", `medlem lägg-till @otto aktör=lst roll=trollkarl`); !strings.Contains(cr.Text, "Okänd roll") || !strings.Contains(cr.Text, "Så här: `/samverkan medlem lägg-till") {
 		t.Errorf("unknown role: %q", cr.Text)

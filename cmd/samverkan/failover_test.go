@@ -184,7 +184,7 @@ func TestFailover(t *testing.T) {
 			time.Sleep(time.Until(next.Add(-6 * time.Second)))
 			out := command("u00", "aktivera big", nil)
 			if round > 0 {
-				command("u00", "avaktivera big", nil)
+				command("u00", "avaktivera big bekräfta", nil)
 				out = command("u00", "aktivera big", nil)
 			}
 			must(out, "aktiverat")

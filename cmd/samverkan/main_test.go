@@ -270,7 +270,7 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 	for _, u := range []string{"klara", "kim", "petra", "stina", "elin"} {
 		script += ":som " + u + "\nbudskap godkänn 1 rev=1\n"
 	}
-	script += ":som klara\nbudskap publicera 1\n:som tove\navaktivera ssr\n"
+	script += ":som klara\nbudskap publicera 1\n:som tove\navaktivera ssr\navaktivera ssr bekräfta\n"
 	script = strings.Replace(script, "DUE", due, 1)
 	out := session(t, filepath.Join(dir, "flow.db"), script)
 	for _, want := range []string{
@@ -291,6 +291,7 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 		"[Godkänn] → /samverkan budskap godkänn 1 rev=1",
 		"== Samordnat budskap till Allmänheten ==", "Undvik onödiga resor i Norrort i kväll.",
 		"Märkning: TLP:CLEAR",
+		"Avaktivera Regional samverkanskonferens?", "[Avaktivera] → /samverkan avaktivera ssr bekräfta",
 		"Aktiveringen avslutad",
 	} {
 		if !strings.Contains(out, want) {
@@ -732,7 +733,7 @@ konferens avsluta
 :som tove
 aktivera ssr
 :spola 1h
-avaktivera ssr
+avaktivera ssr bekräfta
 :spola 7d
 `)
 	reminder, escalation := strings.Index(out, "Påminnelse: Regional"), strings.Index(out, "Ej kvitterat: Regional")
