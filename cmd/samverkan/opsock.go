@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -31,13 +34,9 @@ func serveOps(st *bolt.Store, cfg *config.Config) (func(), error) {
 	data := cfg.Data
 	path := opsockPath(data)
 	_ = os.Remove(path) // left by a process that was killed
-	ln, err := net.Listen("unix", path)
+	ln, err := listenPrivate(path)
 	if err != nil {
 		return nil, fmt.Errorf("operator socket %s: %w", path, err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
-		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, _ *http.Request) {
@@ -68,6 +67,33 @@ func serveOps(st *bolt.Store, cfg *config.Config) (func(), error) {
 	}, nil
 }
 
+// listenPrivate listens on a Unix socket at path that nobody but this
+// user could ever connect to: it is made in a folder only this user may
+// enter, given mode 0600 there, and only then moved to path, so there is
+// no moment when it exists at path with a wider mode.
+func listenPrivate(path string) (net.Listener, error) {
+	dir, err := os.MkdirTemp(filepath.Dir(path), ".samverkan-sock-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "s")
+	ln, err := net.Listen("unix", tmp)
+	if err != nil {
+		return nil, err
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false) // path is removed by its owner
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
+}
+
 // askRunning asks the running bot on data's operator socket for path and
 // copies the answer to w; it returns the bytes copied and the exit code.
 func askRunning(data, path string, w io.Writer) (int64, int, error) {
@@ -77,6 +103,9 @@ func askRunning(data, path string, w io.Writer) (int64, int, error) {
 	}}}
 	resp, err := c.Get("http://samverkan" + path)
 	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return 0, 0, fmt.Errorf("%s is held by a running samverkan whose operator socket %s is not yours to use: run this as the user that owns %s (the socket, like the file, is for its owner only)", data, sock, data)
+		}
 		if _, serr := os.Stat(sock); serr != nil {
 			return 0, 0, fmt.Errorf("%s is in use by another process that has no operator socket (%s): another program, or samverkan of an older version; stop it and try again", data, sock)
 		}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"net"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -66,5 +69,66 @@ func TestBackupAndAuditWhileServing(t *testing.T) {
 	out.Reset()
 	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "chain intact") {
 		t.Errorf("audit verify after stop: exit %d %s", code, out.String())
+	}
+}
+
+// The operator socket is its owner's only, from the moment it exists:
+// another user who tries backup gets an answer that says so, not one
+// that calls the database damaged. (Runs as root, which can act as
+// another user; skipped otherwise.)
+func TestTheOperatorSocketIsForItsOwnerOnly(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run a command as another user")
+	}
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} { // another user must reach the socket to be refused by it
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := filepath.Join(dir, "o.db")
+	term := exec.Command(os.Args[0])
+	term.Env = append(os.Environ(), "SAMVERKAN_TEST_RUN=--data "+data)
+	stdin, err := term.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := term.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); _ = term.Wait() }()
+	sock := data + ".sock"
+	for i := 0; ; i++ {
+		if c, err := net.Dial("unix", sock); err == nil {
+			c.Close()
+			break
+		}
+		if i == 500 {
+			t.Fatal("the terminal did not open its operator socket")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if st, err := os.Stat(sock); err != nil || st.Mode().Perm() != 0o600 || st.Mode()&os.ModeSocket == 0 {
+		t.Fatalf("the socket: %v %v", st.Mode(), err)
+	}
+	// The test binary, where another user may run it.
+	bin := filepath.Join(dir, "samverkan.test")
+	raw, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, raw, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	other := exec.Command(bin)
+	other.Env = append(os.Environ(), "SAMVERKAN_TEST_RUN=backup "+filepath.Join(os.TempDir(), "stolen.db")+" --data "+data)
+	other.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := other.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "is not yours to use") || strings.Contains(string(out), "damaged") {
+		t.Errorf("another user's backup: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(os.TempDir(), "stolen.db")); err == nil {
+		os.Remove(filepath.Join(os.TempDir(), "stolen.db"))
+		t.Error("another user got a copy")
 	}
 }

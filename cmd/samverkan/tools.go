@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net"
 	"net/url"
@@ -136,11 +137,19 @@ func runAudit(cfg *config.Config, args []string, out, errw io.Writer) int {
 // at once when a running bot answers on its operator socket (instead of
 // waiting for the file lock to time out).
 func openUnlessServed(data string) (*bolt.Store, error) {
-	if c, err := net.DialTimeout("unix", opsockPath(data), time.Second); err == nil {
+	c, err := net.DialTimeout("unix", opsockPath(data), time.Second)
+	switch {
+	case err == nil:
 		c.Close()
 		return nil, bolt.ErrLocked
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("%s is held by a running samverkan whose operator socket %s is not yours to use: run this as the user that owns %s", data, opsockPath(data), data)
 	}
-	return bolt.OpenExisting(data, 0)
+	st, err := bolt.OpenExisting(data, 0)
+	if errors.Is(err, fs.ErrPermission) {
+		return nil, fmt.Errorf("%s may not be read by this user (%v): run this as the user that owns it", data, err)
+	}
+	return st, err
 }
 
 // auditReport lists or verifies the audit log of an open store (check
