@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,7 +71,16 @@ func (t *Target) boardSession() (string, error) {
 			if err != nil {
 				return "", err
 			}
-			resp, err := client.PostForm(t.URL+u.Path, url.Values{"t": {u.Query().Get("t")}})
+			// As the link's page posts it in a browser: from the board's
+			// own origin, which the browser says.
+			req, err := http.NewRequest(http.MethodPost, t.URL+u.Path, strings.NewReader(url.Values{"t": {u.Query().Get("t")}}.Encode()))
+			if err != nil {
+				return "", err
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			req.Header.Set("Origin", t.URL)
+			resp, err := client.Do(req)
 			if err != nil {
 				return "", err
 			}
