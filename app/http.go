@@ -11,6 +11,7 @@ import (
 
 	"samverkan/bot"
 	"samverkan/metrics"
+	"samverkan/store/postgres"
 )
 
 // routes serves the adapters' routes, the status board, /healthz and
@@ -78,6 +79,24 @@ func observe(reg *metrics.Registry, a *App) {
 	}
 	if r, ok := a.Bot.Store.(interface{ Retries() int64 }); ok {
 		reg.Gauge("samverkan_store_retries", func() float64 { return float64(r.Retries()) })
+	}
+	// PostgreSQL's write path: group commit under the write lock shared by
+	// the replicas (store/postgres/commit.go). Rates are the counters'
+	// increase per second.
+	if st, ok := a.Bot.Store.(*postgres.Store); ok {
+		for _, c := range []struct {
+			name, help string
+			fn         func(postgres.Stats) float64
+		}{
+			{"samverkan_store_commits_total", "Write transactions committed (each holds a batch of updates).", func(s postgres.Stats) float64 { return float64(s.Commits) }},
+			{"samverkan_store_updates_total", "Updates committed.", func(s postgres.Stats) float64 { return float64(s.Updates) }},
+			{"samverkan_store_conflicts_total", "Write transactions run again after a conflict or an aborted transaction.", func(s postgres.Stats) float64 { return float64(s.Conflicts) }},
+			{"samverkan_store_reconnect_reruns_total", "Write transactions run once more after a lost connection.", func(s postgres.Stats) float64 { return float64(s.Reruns) }},
+			{"samverkan_store_settled_commits_total", "Commits whose lost answer was looked up.", func(s postgres.Stats) float64 { return float64(s.Settled) }},
+			{"samverkan_store_lock_wait_seconds_total", "Time write transactions waited to begin, the write lock shared by the replicas included.", func(s postgres.Stats) float64 { return s.LockWait.Seconds() }},
+		} {
+			reg.CounterFunc(c.name, c.help, func() float64 { return c.fn(st.Stats()) })
+		}
 	}
 }
 

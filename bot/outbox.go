@@ -182,7 +182,12 @@ func removeItem(tx Tx, it OutboxItem) error {
 	}
 	if it.Latest != "" {
 		var l latest
-		if err := tx.Get(BucketOutboxLatest, it.Latest, &l); err == nil && l.Seq == it.Seq {
+		err := tx.Get(BucketOutboxLatest, it.Latest, &l)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return err // the store failed: the whole change fails, and is retried or reported
+		case l.Seq == it.Seq:
 			if err := tx.Delete(BucketOutboxLatest, it.Latest); err != nil {
 				return err
 			}

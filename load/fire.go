@@ -36,6 +36,8 @@ type Sample struct {
 	// Latency runs from when the request was due to leave (open loop:
 	// a late start counts against the bot) until its answer.
 	Latency time.Duration
+	// Replica is which of the bots it went to (its index in the bases).
+	Replica int
 }
 
 // Result is a run.
@@ -56,6 +58,12 @@ var busyText = catalog.T("sv", "err.busy")
 // Fire sends mix at rate requests a second for dur, open loop, to the
 // bot at base.
 func Fire(base string, mix Mix, rate float64, dur time.Duration) *Result {
+	return FireAll([]string{base}, mix, rate, dur)
+}
+
+// FireAll is Fire to several replicas of one bot, each request to the
+// next in turn.
+func FireAll(bases []string, mix Mix, rate float64, dur time.Duration) *Result {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 4096, MaxIdleConns: 4096, IdleConnTimeout: time.Minute}}
 	defer client.CloseIdleConnections()
 	res := &Result{Rate: rate, Duration: dur}
@@ -72,7 +80,8 @@ func Fire(base string, mix Mix, rate float64, dur time.Duration) *Result {
 			time.Sleep(d)
 		}
 		rq := mix[i%len(mix)]
-		samples[i] = Sample{Name: rq.Name, Writes: rq.Writes, Outcome: Failed, At: due.Sub(start)}
+		samples[i] = Sample{Name: rq.Name, Writes: rq.Writes, Outcome: Failed, At: due.Sub(start), Replica: i % len(bases)}
+		base := bases[i%len(bases)]
 		mu.Lock()
 		full := outstanding >= MaxOutstanding
 		if !full {
@@ -136,6 +145,17 @@ func (r *Result) Count(o Outcome) int {
 		}
 	}
 	return n
+}
+
+// Of is the part of the result sent to replica n.
+func (r *Result) Of(n int) *Result {
+	out := &Result{Rate: r.Rate, Duration: r.Duration, Elapsed: r.Elapsed}
+	for _, s := range r.Samples {
+		if s.Replica == n {
+			out.Samples = append(out.Samples, s)
+		}
+	}
+	return out
 }
 
 // Latencies are the sorted latencies of the samples with outcome o (and

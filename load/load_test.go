@@ -150,3 +150,22 @@ func TestBoardHoldsTwoHundredASecondUnderChatLoad(t *testing.T) {
 		t.Errorf("%d chat commands failed meanwhile", n)
 	}
 }
+
+// At 200 commands a second, two and three replicas are within twice one
+// process's p99 on PostgreSQL, measured in the same run.
+func TestReplicasAtTwoHundredAsOneProcess(t *testing.T) {
+	pgtest.Require(t)
+	one := run(t, Spec{Mix: "decisions", Rate: 200, Duration: 20 * time.Second, Store: pgtest.Server()})
+	base := Pct(one.Result.Latencies(Answered, ""), 99)
+	for _, n := range []int{2, 3} {
+		r := run(t, Spec{Mix: "decisions", Rate: 200, Duration: 20 * time.Second, Store: pgtest.Server(), Replicas: n})
+		p99 := Pct(r.Result.Latencies(Answered, ""), 99)
+		t.Logf("%d replicas: p99 %s against one process's %s (%.1f×)", n, p99, base, ratio(p99, base))
+		if p99 > 2*base {
+			t.Errorf("%d replicas: p99 %s, more than twice one process's %s", n, p99, base)
+		}
+		if m := len(r.Result.Samples) - r.Result.Count(Answered); m > 0 {
+			t.Errorf("%d replicas: %d not answered", n, m)
+		}
+	}
+}

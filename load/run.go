@@ -2,8 +2,10 @@ package load
 
 import (
 	"fmt"
+
 	"io"
 	"os"
+	"samverkan/store/postgres"
 	"slices"
 	"sync"
 	"time"
@@ -21,6 +23,9 @@ type Spec struct {
 	// Store, when set, runs the bot on PostgreSQL: a database of the
 	// run's own on this server (postgres://…).
 	Store string
+	// Replicas is how many replicas share that database; requests go to
+	// each in turn (0 and 1: one).
+	Replicas int
 }
 
 // Report is what a run measured.
@@ -43,6 +48,8 @@ type Report struct {
 	// Problems are what the run found wrong: answers whose writes are not
 	// stored, failures, a missing agenda.
 	Problems []string
+	// Stores are each replica's write path in the run (PostgreSQL only).
+	Stores []postgres.Stats
 
 	rates []float64 // the admission rate, every 100 ms (0: not limited)
 }
@@ -87,7 +94,7 @@ func Run(s Spec) (*Report, error) {
 		}
 	}
 	agendaAt := s.Duration / 2
-	t, err := Start(Options{MaxInFlight: s.MaxInFlight, AgendaAt: agendaAt, Store: s.Store})
+	t, err := Start(Options{MaxInFlight: s.MaxInFlight, AgendaAt: agendaAt, Store: s.Store, Replicas: s.Replicas})
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +120,17 @@ func Run(s Spec) (*Report, error) {
 			}
 		}
 	})
-	rep.Result = Fire(t.URL, mix, s.Rate, s.Duration)
+	var before []postgres.Stats
+	for _, st := range t.Stores() {
+		before = append(before, st.Stats())
+	}
+	rep.Result = FireAll(t.URLs(), mix, s.Rate, s.Duration)
+	for i, st := range t.Stores() {
+		a, b := st.Stats(), before[i]
+		rep.Stores = append(rep.Stores, postgres.Stats{Commits: a.Commits - b.Commits, Updates: a.Updates - b.Updates,
+			Conflicts: a.Conflicts - b.Conflicts, Reruns: a.Reruns - b.Reruns, Settled: a.Settled - b.Settled, LockWait: a.LockWait - b.LockWait,
+			Views: a.Views - b.Views, ReadTrips: a.ReadTrips - b.ReadTrips, WriteTrips: a.WriteTrips - b.WriteTrips})
+	}
 	// The agenda is posted by the bot's timer; give it the time the run
 	// promises (a second) past its minute if the run ended first.
 	for range 50 {
@@ -165,6 +182,9 @@ func (r *Report) Print(w io.Writer) {
 	where := "bbolt (embedded)"
 	if r.Spec.Store != "" {
 		where = "PostgreSQL (a database of the run's own, leader election on)"
+		if r.Spec.Replicas > 1 {
+			where = fmt.Sprintf("%d replicas on one PostgreSQL database (requests to each in turn)", r.Spec.Replicas)
+		}
 	}
 	fmt.Fprintf(w, "load: mix %s, %.0f requests/s open loop for %s on %s (latency from each request's scheduled time)\n\n", r.Spec.Mix, r.Spec.Rate, r.Spec.Duration, where)
 	fmt.Fprintf(w, "%-30s %8s %8s %8s %9s %9s %9s %9s %9s\n", "target", "sent", "answered", "shed", "failed", "answers/s", "p50", "p99", "max")
@@ -174,6 +194,11 @@ func (r *Report) Print(w io.Writer) {
 			round(Pct(l, 50)), round(Pct(l, 99)), round(Pct(l, 100)))
 	}
 	row("samverkan", res)
+	if len(r.Stores) > 1 {
+		for i := range r.Stores {
+			row(fmt.Sprintf("  replica %d", i+1), res.Of(i))
+		}
+	}
 	if r.Bare != nil {
 		row("bare net/http handler", r.Bare)
 	}
@@ -196,6 +221,15 @@ func (r *Report) Print(w io.Writer) {
 	}
 	if r.AgendaSeen {
 		fmt.Fprintf(w, "weekly agenda due mid-run: reached Mattermost %s after its minute\n", round(r.AgendaLate))
+	}
+	for i, st := range r.Stores {
+		per := 0.0
+		if st.Commits > 0 {
+			per = float64(st.Updates) / float64(st.Commits)
+		}
+		fmt.Fprintf(w, "replica %d writes: %d updates in %d transactions (%.1f a transaction, %.1f round trips each), %d conflicts run again (%.1f/s), %d run again after a lost connection, write lock waited %s in all\n",
+			i+1, st.Updates, st.Commits, per, float64(st.WriteTrips)/max(1, float64(st.Commits)), st.Conflicts, float64(st.Conflicts)/r.Result.Elapsed.Seconds(), st.Reruns, round(st.LockWait))
+		fmt.Fprintf(w, "replica %d reads: %d views, %.1f round trips each\n", i+1, st.Views, float64(st.ReadTrips)/max(1, float64(st.Views)))
 	}
 	answered := res.Count(Answered)
 	fmt.Fprintf(w, "stored: %d decisions, %d + %d report versions (answered %d, %d, %d)\n", r.Stored["decision"], r.Stored["report:lst"], r.Stored["report:sthlm"],

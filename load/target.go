@@ -62,6 +62,64 @@ type Target struct {
 	done   sync.WaitGroup
 	mmBtn  map[string]any
 	slBtn  map[string]any
+	cfg    *config.Config
+	others []*replica
+}
+
+// URLs are the replicas' addresses, the first replica's first.
+func (t *Target) URLs() []string {
+	out := []string{t.URL}
+	for _, r := range t.others {
+		out = append(out, r.url)
+	}
+	return out
+}
+
+// Stores are the replicas' PostgreSQL stores, in the order of URLs (none
+// on bbolt).
+func (t *Target) Stores() []*postgres.Store {
+	var out []*postgres.Store
+	if pg, ok := t.store.(*postgres.Store); ok {
+		out = append(out, pg)
+	}
+	for _, r := range t.others {
+		out = append(out, r.store)
+	}
+	return out
+}
+
+// startReplica starts one more bot, replica n, on the target's database,
+// as serve does: its own pool, the leader election, its own address.
+func (t *Target) startReplica(n int) error {
+	st, err := postgres.Open(context.Background(), t.pg.URL)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		st.Close()
+		return err
+	}
+	r := &replica{url: "http://" + ln.Addr().String(), store: st}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	id := fmt.Sprintf("load-%d", n)
+	r.leader = st.Leader(id)
+	r.leader.Log = quiet
+	cfg := *t.cfg
+	a, err := app.New(context.Background(), app.Options{Config: &cfg, Store: st, Clock: t.Clock, Log: quiet, Leader: r.leader, Replica: id})
+	if err != nil {
+		st.Close()
+		return err
+	}
+	r.app = a
+	r.leader.Wake = a.Wake
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	r.srv = &http.Server{Handler: a.Handler}
+	r.done.Go(func() { _ = r.srv.Serve(ln) })
+	r.done.Go(func() { a.Run(ctx) })
+	t.others = append(t.others, r)
+	return nil
 }
 
 // Options shape a target.
@@ -76,6 +134,20 @@ type Options struct {
 	// run makes a database of its own, instead of the bbolt file; the bot
 	// then runs as a replica with the leader election on.
 	Store string
+	// Replicas is how many replicas share the database (Store only; 0
+	// and 1 are one); each has an HTTP address of its own (URLs).
+	Replicas int
+}
+
+// replica is one more bot on the target's database.
+type replica struct {
+	url    string
+	app    *app.App
+	store  *postgres.Store
+	leader *postgres.Leader
+	srv    *http.Server
+	cancel context.CancelFunc
+	done   sync.WaitGroup
 }
 
 // store is what the target needs of either store.
@@ -125,12 +197,13 @@ func Start(o Options) (*Target, error) {
 	cfg := &config.Config{Locale: "sv", PublicURL: t.URL, Admins: []string{"mattermost:u_admin"}, MaxInFlight: o.MaxInFlight,
 		Mattermost: config.Mattermost{URL: t.MM.URL, Token: "bot-token", CommandTokens: []string{cmdToken}},
 		Slack:      config.Slack{BotToken: "xoxb-load", SigningSecret: slackSecret, APIURL: t.SL.APIURL()}}
+	t.cfg = cfg
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	opts := app.Options{Config: cfg, Store: t.store, Clock: t.Clock, Log: quiet}
 	if pg, ok := t.store.(*postgres.Store); ok {
-		t.leader = pg.Leader("load")
+		t.leader = pg.Leader("load-1")
 		t.leader.Log = quiet
-		opts.Leader, opts.Replica = t.leader, "load"
+		opts.Leader, opts.Replica = t.leader, "load-1"
 	}
 	a, err := app.New(context.Background(), opts)
 	if err != nil {
@@ -155,6 +228,12 @@ func Start(o Options) (*Target, error) {
 	if err := t.waitForButtons(); err != nil {
 		t.Stop()
 		return nil, err
+	}
+	for n := 2; n <= o.Replicas && t.pg != nil; n++ {
+		if err := t.startReplica(n); err != nil {
+			t.Stop()
+			return nil, err
+		}
 	}
 	return t, nil
 }
@@ -260,6 +339,16 @@ func (t *Target) AgendaLate() (time.Duration, bool) {
 // Stop stops the bot (the HTTP server, then its workers) and closes the
 // store; the database file stays until Remove.
 func (t *Target) Stop() {
+	for _, r := range t.others {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = r.srv.Shutdown(ctx)
+		r.cancel()
+		r.done.Wait()
+		_ = r.app.Shutdown(ctx)
+		cancel()
+		r.store.Close()
+	}
+	t.others = nil
 	if t.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = t.srv.Shutdown(ctx)

@@ -24,6 +24,8 @@ type Registry struct {
 	help     map[string]string
 	hist     map[string]*histogram // labels -> histogram
 	gauges   map[string]func() float64
+	// read are counters kept elsewhere, read at every scrape, with help.
+	read map[string]readCounter
 }
 
 type histogram struct {
@@ -34,7 +36,7 @@ type histogram struct {
 
 // New returns an empty registry.
 func New() *Registry {
-	return &Registry{counters: map[string]map[string]float64{}, help: map[string]string{}, hist: map[string]*histogram{}, gauges: map[string]func() float64{}}
+	return &Registry{counters: map[string]map[string]float64{}, help: map[string]string{}, hist: map[string]*histogram{}, gauges: map[string]func() float64{}, read: map[string]readCounter{}}
 }
 
 func labels(kv ...string) string {
@@ -76,6 +78,19 @@ func (r *Registry) Command(platform, name, outcome string, d time.Duration) {
 	}
 	h.sum += s
 	h.n++
+}
+
+type readCounter struct {
+	help string
+	fn   func() float64
+}
+
+// CounterFunc registers a counter kept elsewhere (it only grows), read at
+// every scrape.
+func (r *Registry) CounterFunc(name, help string, fn func() float64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.read[name] = readCounter{help, fn}
 }
 
 // Gauge registers a value read at every scrape.
@@ -122,7 +137,19 @@ func (r *Registry) Write(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%s_bucket{%s,le=\"+Inf\"} %d\n%s_sum{%s} %g\n%s_count{%s} %d\n", hn, l, h.n, hn, l, h.sum, hn, l, h.n)
 	}
+	read := make(map[string]readCounter, len(r.read))
+	for k, v := range r.read {
+		read[k] = v
+	}
 	r.mu.Unlock()
+	rn := make([]string, 0, len(read))
+	for n := range read {
+		rn = append(rn, n)
+	}
+	sort.Strings(rn)
+	for _, n := range rn {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %g\n", n, read[n].help, n, n, read[n].fn())
+	}
 	gn := make([]string, 0, len(gauges))
 	for n := range gauges {
 		gn = append(gn, n)

@@ -9,6 +9,7 @@
 //
 //	go run ./cmd/samverkan-load -mix decisions -rate 1000 -duration 30s
 //	go run ./cmd/samverkan-load -rate 200 -store postgres://postgres@127.0.0.1:5432/postgres
+//	go run ./cmd/samverkan-load -rate 1000 -store postgres://postgres@127.0.0.1:5432/postgres -replicas 2
 //	go run ./cmd/samverkan-load -rate 200 -board 200 -duration 20s
 package main
 
@@ -30,6 +31,7 @@ func main() {
 	inFlight := flag.Int("max-in-flight", 0, "the bot's bound on commands running at once (0: its default)")
 	timeline := flag.Bool("timeline", false, "also print the run second by second")
 	store := flag.String("store", "", "run the bot on PostgreSQL: a server URL (postgres://user@host:5432/postgres) on which the run makes, and then drops, a database of its own")
+	replicas := flag.Int("replicas", 1, "with -store: how many replicas share the database, requests going to each in turn")
 	boardRate := flag.Float64("board", 0, "instead: ask for the status board at this many pages/s while the decision mix runs at -rate")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the run (bot, fakes and load tool share the process) to this file")
 	flag.Parse()
@@ -59,7 +61,7 @@ func main() {
 		br.Print(os.Stdout)
 		return
 	}
-	r, err := load.Run(load.Spec{Mix: *mix, Rate: *rate, Duration: *dur, MaxInFlight: *inFlight, Baselines: true, Store: *store})
+	r, err := load.Run(load.Spec{Mix: *mix, Rate: *rate, Duration: *dur, MaxInFlight: *inFlight, Baselines: true, Store: *store, Replicas: *replicas})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "samverkan-load:", err)
 		os.Exit(1)

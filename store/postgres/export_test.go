@@ -7,3 +7,11 @@ import "github.com/jackc/pgx/v5"
 // "committed" after its answer, "settle" before a lost commit is looked
 // up (c is nil there).
 func SetHook(s *Store, h func(stage string, c *pgx.Conn) error) { s.hook = h }
+
+// Queued is how many updates wait in the store's queue, the one running
+// included.
+func Queued(s *Store) int {
+	s.commit.mu.Lock()
+	defer s.commit.mu.Unlock()
+	return len(s.commit.queue)
+}

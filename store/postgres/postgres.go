@@ -13,14 +13,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"samverkan/bot"
@@ -37,8 +34,10 @@ type Store struct {
 	// (default 10 s).
 	Timeout time.Duration
 
-	wmu     sync.Mutex // one update at a time in this process
-	retries atomic.Int64
+	commit committer // the write path: group commit under the write lock
+	// views and readTrips count read transactions and their round trips.
+	views, readTrips atomic.Int64
+	retries          atomic.Int64
 	// interruptions counts updates run again after a lost connection,
 	// settled the lost commits whose outcome was found out (interrupt.go).
 	interruptions, settled atomic.Int64
@@ -51,10 +50,6 @@ var _ bot.Store = (*Store)(nil)
 // WakeChannel is the LISTEN/NOTIFY channel on which a commit that queued
 // an outbox item or changed a timer tells the leading replica.
 const WakeChannel = "samverkan_wake"
-
-// maxRetries bounds how often an update runs again after a serialization
-// failure or deadlock before the error is returned.
-const maxRetries = 20
 
 // Open connects to the database at url (postgres://…), applies the schema
 // migrations it lacks and returns the store. The database must exist.
@@ -73,6 +68,13 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	// statements for anything but this process's own code.
 	if _, ok := cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"]; !ok {
 		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "3s"
+	}
+	// Statements are described once and cached, but not kept prepared
+	// under a name: an update rolled back to its savepoint mid-batch would
+	// otherwise leave pgx's cache and the server's prepared statements
+	// disagreeing (42P05 on the next batch).
+	if !strings.Contains(url, "default_query_exec_mode=") {
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
 	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "samverkan"
@@ -112,42 +114,10 @@ func (s *Store) timeout() time.Duration {
 	return 10 * time.Second
 }
 
-// Update runs fn in a SERIALIZABLE transaction, again when it conflicts
-// with another one, and once more after a pause when the connection was
-// lost before anything was written (interrupt.go).
-func (s *Store) Update(fn func(bot.Tx) error) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	reconnected := false
-	for attempt := 1; ; attempt++ {
-		var err error
-		if s.Rehearse {
-			err = s.run(true, fn, false) // a rehearsal can conflict too
-		}
-		if err == nil {
-			err = s.run(true, fn, true)
-		}
-		if interrupted(err) && !reconnected {
-			reconnected = true
-			s.interruptions.Add(1)
-			time.Sleep(reconnectPause)
-			continue
-		}
-		if err == nil || !retryable(err) || attempt == maxRetries {
-			return err
-		}
-		s.retries.Add(1)
-		// Back off a little, at random, so that two replicas that
-		// collided do not collide again.
-		time.Sleep(time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond))))
-	}
-}
-
-// View runs fn on one snapshot.
+// View runs fn on one snapshot, without the write lock.
 func (s *Store) View(fn func(bot.Tx) error) error { return s.run(false, fn, true) }
 
-// run runs fn in one transaction and commits (or, when commit is false,
-// rolls back) what it wrote.
+// run runs fn in one read transaction.
 func (s *Store) run(write bool, fn func(bot.Tx) error, commit bool) (err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout())
 	defer cancel()
@@ -155,7 +125,8 @@ func (s *Store) run(write bool, fn func(bot.Tx) error, commit bool) (err error) 
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	t := &txn{ctx: ctx, conn: conn.Conn(), write: write, hook: s.hook}
+	t := &txn{ctx: ctx, conn: conn.Conn(), write: write, hook: s.hook, spAt: -1, trips: &s.readTrips}
+	s.views.Add(1)
 	defer func() {
 		t.end() // rolls back what an error or a panic left open
 		conn.Release()
@@ -178,16 +149,6 @@ func (s *Store) run(write bool, fn func(bot.Tx) error, commit bool) (err error) 
 // was opened.
 func (s *Store) Interruptions() (rerun, settled int64) {
 	return s.interruptions.Load(), s.settled.Load()
-}
-
-// retryable reports whether a transaction failed only because another
-// one ran at the same time, so running it again is safe and right.
-func retryable(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "40001" || pg.Code == "40P01" // serialization_failure, deadlock_detected
-	}
-	return false
 }
 
 // Tamper rewrites one record's stored bytes outside any update, for tests

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"samverkan/bot"
 )
@@ -17,6 +20,12 @@ import (
 // statement, and writes wait in memory until something must see them (a
 // scan, a sequence, the commit), then go in one round trip: an update
 // that reads a few records and writes a few costs a few round trips.
+//
+// A write transaction serves a batch of updates (commit.go): each runs
+// under a savepoint, so one that fails is rolled back alone and the
+// transaction goes on. Since writes hold the store's write lock, what a
+// write transaction has read stays true until it commits: reads are kept
+// (cache) and asked of the database once.
 type txn struct {
 	ctx   context.Context
 	conn  *pgx.Conn
@@ -25,19 +34,37 @@ type txn struct {
 	// pending holds writes not yet sent: a nil value deletes.
 	pending map[pkey][]byte
 	gone    map[pkey]bool
-	wake    bool // wrote to the outbox or the timers
+	// queued are statements to go out, in order, with the next round trip
+	// (savepoints and the writes of updates done).
+	queued []*pgx.QueuedQuery
+	// spAt is where the current savepoint stands in queued while it has
+	// not been sent (-1: sent, or none).
+	spAt int
+	// cache holds what this transaction has read or written, by key.
+	cache map[pkey]cached
+	wake  bool // wrote to the outbox or the timers
 	// xid is the write transaction's ID, asked with BEGIN, so that a
 	// commit whose answer was lost can be looked up (interrupt.go);
 	// commitSent is set once COMMIT may have reached the server.
 	xid        int64
 	commitSent bool
 	hook       func(stage string, c *pgx.Conn) error
+	// waited is how long BEGIN took, the write lock included.
+	waited time.Duration
+	// trips counts the round trips to the database.
+	trips *atomic.Int64
 }
 
 type pkey struct{ bucket, key string }
 
+// cached is a record as this transaction knows it: its value, or absent.
+type cached struct {
+	raw   []byte
+	found bool
+}
+
 const (
-	beginWrite = "BEGIN ISOLATION LEVEL SERIALIZABLE"
+	beginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED"
 	beginRead  = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 	sqlGet    = "SELECT value FROM kv WHERE bucket = $1 AND key = $2"
@@ -47,44 +74,65 @@ const (
 	sqlPut    = "INSERT INTO kv (bucket, key, value) VALUES ($1, $2, $3) ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value"
 	sqlDelete = "DELETE FROM kv WHERE bucket = $1 AND key = $2"
 	sqlSeq    = "INSERT INTO seqs (bucket, n) VALUES ($1, 1) ON CONFLICT (bucket) DO UPDATE SET n = seqs.n + 1 RETURNING n"
+	// sqlWriteLock serialises write transactions across every replica
+	// (commit.go): taken first, held to the commit.
+	sqlWriteLock = "SELECT pg_advisory_xact_lock($1)"
 )
 
-// send runs the batch, preceded by BEGIN when the transaction has not
-// begun; the results start after BEGIN's.
+// writeLock keys the transaction advisory lock every write takes.
+const writeLock = 0x73616d76_00000003
+
+// send runs the batch, preceded by BEGIN (and, for a write, the
+// transaction's ID and the write lock) when the transaction has not
+// begun; the results start after theirs.
 func (t *txn) send(b *pgx.Batch) (pgx.BatchResults, error) {
-	if !t.begun {
-		begin := beginRead
-		if t.write {
-			begin = beginWrite
-		}
-		first := []*pgx.QueuedQuery{{SQL: begin}}
-		if t.write {
-			first = append(first, &pgx.QueuedQuery{SQL: "SELECT txid_current()"})
-		}
-		b.QueuedQueries = append(first, b.QueuedQueries...)
-		if err := t.at("begin"); err != nil {
-			return nil, err
-		}
-		br := t.conn.SendBatch(t.ctx, b)
-		_, err := br.Exec()
-		if err == nil && t.write {
-			err = br.QueryRow().Scan(&t.xid)
-		}
-		if err != nil {
-			br.Close()
-			return nil, fmt.Errorf("database: %w", err)
-		}
-		t.begun = true
-		return br, nil
+	if t.trips != nil {
+		t.trips.Add(1)
 	}
-	return t.conn.SendBatch(t.ctx, b), nil
+	if t.begun {
+		return t.conn.SendBatch(t.ctx, b), nil
+	}
+	first := []*pgx.QueuedQuery{{SQL: beginRead}}
+	if t.write {
+		first = []*pgx.QueuedQuery{{SQL: beginWrite}, {SQL: "SELECT txid_current()"}, {SQL: sqlWriteLock, Arguments: []any{int64(writeLock)}}}
+	}
+	b.QueuedQueries = append(first, b.QueuedQueries...)
+	if err := t.at("begin"); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	br := t.conn.SendBatch(t.ctx, b)
+	_, err := br.Exec()
+	if err == nil && t.write {
+		if err = br.QueryRow().Scan(&t.xid); err == nil {
+			_, err = br.Exec()
+		}
+	}
+	if err != nil {
+		br.Close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	t.waited = time.Since(start)
+	t.begun = true
+	return br, nil
+}
+
+// prepare puts what waits to go out at the front of b — the queued
+// statements, then the pending writes — and says how many results of b
+// are theirs.
+func (t *txn) prepare(b *pgx.Batch) int {
+	t.flushWrites()
+	n := len(t.queued)
+	b.QueuedQueries = append(t.queued, b.QueuedQueries...)
+	t.queued, t.spAt = nil, -1
+	return n
 }
 
 // query runs one statement that returns rows and hands each to scan;
-// the pending writes go in the same round trip, before it.
+// what waits to go out goes in the same round trip, before it.
 func (t *txn) query(scan func(pgx.Rows) error, sql string, args ...any) error {
 	b := &pgx.Batch{}
-	n := t.writes(b)
+	n := t.prepare(b)
 	b.Queue(sql, args...)
 	br, err := t.send(b)
 	if err != nil {
@@ -118,6 +166,10 @@ func (t *txn) query(scan func(pgx.Rows) error, sql string, args ...any) error {
 	return nil
 }
 
+// errRolledBack is a COMMIT the server answered with ROLLBACK: a
+// statement of the transaction had failed and aborted it, unnoticed.
+var errRolledBack = &pgconn.PgError{Code: "25P02", Message: "the transaction was aborted by a failed statement and rolled back at COMMIT"}
+
 // dbErr marks an error as the database's, keeping PostgreSQL's code for
 // the retry decision.
 func dbErr(err error) error {
@@ -127,9 +179,12 @@ func dbErr(err error) error {
 	return fmt.Errorf("database: %w", err)
 }
 
-// writes queues the pending writes, in key order (so two replicas take
-// row locks in the same order), forgets them and says how many it queued.
-func (t *txn) writes(b *pgx.Batch) int {
+// flushWrites moves the pending writes to the queue, in key order, and
+// into what the transaction knows.
+func (t *txn) flushWrites() {
+	if len(t.pending) == 0 && len(t.gone) == 0 {
+		return
+	}
 	keys := make([]pkey, 0, len(t.pending)+len(t.gone))
 	for k := range t.pending {
 		keys = append(keys, k)
@@ -138,15 +193,73 @@ func (t *txn) writes(b *pgx.Batch) int {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, cmpKeys)
+	if t.cache == nil {
+		t.cache = map[pkey]cached{}
+	}
 	for _, k := range keys {
 		if v, ok := t.pending[k]; ok {
-			b.Queue(sqlPut, k.bucket, []byte(k.key), v)
+			t.queued = append(t.queued, &pgx.QueuedQuery{SQL: sqlPut, Arguments: []any{k.bucket, []byte(k.key), v}})
+			t.cache[k] = cached{raw: v, found: true}
 		} else {
-			b.Queue(sqlDelete, k.bucket, []byte(k.key))
+			t.queued = append(t.queued, &pgx.QueuedQuery{SQL: sqlDelete, Arguments: []any{k.bucket, []byte(k.key)}})
+			t.cache[k] = cached{}
 		}
 	}
 	t.pending, t.gone = nil, nil
-	return len(keys)
+}
+
+// savepoint starts the part of the transaction that one update of a
+// batch writes; it goes out with the next round trip.
+func (t *txn) savepoint() {
+	t.flushWrites()
+	t.spAt = len(t.queued)
+	t.queued = append(t.queued, &pgx.QueuedQuery{SQL: "SAVEPOINT u"})
+}
+
+// release keeps what the update since savepoint wrote.
+func (t *txn) release() {
+	t.flushWrites()
+	if t.spAt >= 0 {
+		// Never sent: the savepoint is simply left out.
+		t.queued = slices.Delete(t.queued, t.spAt, t.spAt+1)
+		t.spAt = -1
+		return
+	}
+	t.queued = append(t.queued, &pgx.QueuedQuery{SQL: "RELEASE SAVEPOINT u"})
+}
+
+// rollback undoes what the update since savepoint wrote, the
+// transaction's aborted state too (a statement that failed). When the
+// savepoint has gone out this is a round trip of its own, at once: pgx
+// describes a new statement before it sends it, which an aborted
+// transaction would refuse.
+func (t *txn) rollback() error {
+	t.pending, t.gone, t.cache = nil, nil, nil // what was read may have been its own writes
+	if t.spAt >= 0 {
+		t.queued = t.queued[:t.spAt]
+		t.spAt = -1
+		return nil
+	}
+	b := &pgx.Batch{}
+	n := t.prepare(b)
+	b.Queue("ROLLBACK TO SAVEPOINT u")
+	b.Queue("RELEASE SAVEPOINT u")
+	br, err := t.send(b)
+	if err != nil {
+		return err
+	}
+	for range n + 2 {
+		if _, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return dbErr(err)
+	}
+	return nil
 }
 
 func cmpKeys(a, b pkey) int {
@@ -171,23 +284,44 @@ func (t *txn) exec(b *pgx.Batch) error {
 // commit sends what is pending, the wake-up when the outbox or timers
 // changed, and COMMIT, in one round trip.
 func (t *txn) commit() error {
-	if !t.begun && len(t.pending) == 0 && len(t.gone) == 0 {
+	if !t.begun && len(t.pending) == 0 && len(t.gone) == 0 && len(t.queued) == 0 {
 		return nil // nothing was read or written
 	}
 	b := &pgx.Batch{}
-	if t.write {
-		t.writes(b)
-		if t.wake {
-			b.Queue("SELECT pg_notify('" + WakeChannel + "', '')")
-		}
+	n := t.prepare(b)
+	if t.write && t.wake {
+		b.Queue("SELECT pg_notify('" + WakeChannel + "', '')")
+		n++
 	}
 	b.Queue("COMMIT")
 	if err := t.at("commit"); err != nil {
 		return err
 	}
 	t.commitSent = t.write
-	if err := t.exec(b); err != nil {
+	br, err := t.send(b)
+	if err != nil {
 		return err
+	}
+	for range n {
+		if _, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	var tag pgconn.CommandTag
+	if err == nil {
+		tag, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return dbErr(err)
+	}
+	// An aborted transaction "commits" by rolling back, without an error:
+	// the tag tells.
+	if tag.String() != "COMMIT" {
+		t.commitSent = false
+		return errRolledBack
 	}
 	return t.at("committed")
 }
@@ -220,12 +354,20 @@ func (t *txn) Get(bucket, key string, v any) error {
 	if t.gone[k] {
 		return bot.ErrNotFound
 	}
-	var raw []byte
-	found := false
-	err := t.query(func(r pgx.Rows) error { found = true; return r.Scan(&raw) }, sqlGet, bucket, []byte(key))
-	if err != nil {
-		return err
+	c, ok := t.cache[k]
+	if !ok {
+		err := t.query(func(r pgx.Rows) error { c.found = true; return r.Scan(&c.raw) }, sqlGet, bucket, []byte(key))
+		if err != nil {
+			return err
+		}
+		if t.write {
+			if t.cache == nil {
+				t.cache = map[pkey]cached{}
+			}
+			t.cache[k] = c
+		}
 	}
+	raw, found := c.raw, c.found
 	if !found {
 		return bot.ErrNotFound
 	}
