@@ -1,12 +1,12 @@
 // Package postgres is the shared store of samverkan: bot.Store on
 // PostgreSQL through pgx, for two or more replicas on one database.
 //
-// Every update is one SERIALIZABLE transaction, run again when PostgreSQL
-// reports a serialization failure or deadlock, so two replicas changing
-// the same state at once both count (the bot's update functions may run
-// more than once; see bot.Store). Within one process, updates go one at a
-// time, so conflicts come only from another replica. Views are REPEATABLE
-// READ, READ ONLY: one snapshot each.
+// Writes from every replica go one transaction at a time under a shared
+// advisory lock, each transaction carrying the updates that waited in its
+// process (group commit, commit.go), so no two updates conflict; how a
+// failed transaction is run again is retry.go, a lost connection
+// interrupt.go. Views are REPEATABLE READ, READ ONLY: one snapshot each,
+// taking no lock.
 package postgres
 
 import (
