@@ -173,14 +173,17 @@ func TestFailover(t *testing.T) {
 	for round, event := range []string{"SIGKILL", "SIGSTOP", "PostgreSQL restart"} {
 		t.Run(event, func(t *testing.T) {
 			clear(answered)
-			// Close a meeting left open, so the next occurrence opens its own.
-			command("u00", "konferens avsluta big", nil)
-			agendasBefore := countAgendas(mm, sl)
-			// Be four seconds before the next minute.
+			// Be eight seconds before the next minute: occurrences before
+			// it open (and post their agendas) meanwhile.
 			next := time.Now().Truncate(time.Minute).Add(time.Minute)
-			if time.Until(next) < 6*time.Second {
+			if time.Until(next) < 9*time.Second {
 				next = next.Add(time.Minute)
 			}
+			time.Sleep(time.Until(next.Add(-8 * time.Second)))
+			// Close a meeting left open, so the next occurrence opens its
+			// own, and count the agendas from here.
+			command("u00", "konferens avsluta big", nil)
+			agendasBefore := countAgendas(mm, sl)
 			time.Sleep(time.Until(next.Add(-6 * time.Second)))
 			out := command("u00", "aktivera big", nil)
 			if round > 0 {
