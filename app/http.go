@@ -93,6 +93,8 @@ func observe(reg *metrics.Registry, a *App) {
 			{"samverkan_store_conflicts_total", "Write transactions run again after a conflict or an aborted transaction.", func(s postgres.Stats) float64 { return float64(s.Conflicts) }},
 			{"samverkan_store_reconnect_reruns_total", "Write transactions run once more after a lost connection.", func(s postgres.Stats) float64 { return float64(s.Reruns) }},
 			{"samverkan_store_settled_commits_total", "Commits whose lost answer was looked up.", func(s postgres.Stats) float64 { return float64(s.Settled) }},
+			{"samverkan_store_cache_hits_total", "Reads answered from this replica's memory, valid at the database's version.", func(s postgres.Stats) float64 { return float64(s.CacheHits) }},
+			{"samverkan_store_cache_misses_total", "Reads asked of the database.", func(s postgres.Stats) float64 { return float64(s.CacheMisses) }},
 			{"samverkan_store_lock_wait_seconds_total", "Time write transactions waited to begin, the write lock shared by the replicas included.", func(s postgres.Stats) float64 { return s.LockWait.Seconds() }},
 		} {
 			reg.CounterFunc(c.name, c.help, func() float64 { return c.fn(st.Stats()) })

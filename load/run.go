@@ -129,7 +129,8 @@ func Run(s Spec) (*Report, error) {
 		a, b := st.Stats(), before[i]
 		rep.Stores = append(rep.Stores, postgres.Stats{Commits: a.Commits - b.Commits, Updates: a.Updates - b.Updates,
 			Conflicts: a.Conflicts - b.Conflicts, Reruns: a.Reruns - b.Reruns, Settled: a.Settled - b.Settled, LockWait: a.LockWait - b.LockWait,
-			Views: a.Views - b.Views, ReadTrips: a.ReadTrips - b.ReadTrips, WriteTrips: a.WriteTrips - b.WriteTrips})
+			Views: a.Views - b.Views, ReadTrips: a.ReadTrips - b.ReadTrips, WriteTrips: a.WriteTrips - b.WriteTrips,
+			CacheHits: a.CacheHits - b.CacheHits, CacheMisses: a.CacheMisses - b.CacheMisses})
 	}
 	// The agenda is posted by the bot's timer; give it the time the run
 	// promises (a second) past its minute if the run ended first.
@@ -229,7 +230,8 @@ func (r *Report) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "replica %d writes: %d updates in %d transactions (%.1f a transaction, %.1f round trips each), %d conflicts run again (%.1f/s), %d run again after a lost connection, write lock waited %s in all\n",
 			i+1, st.Updates, st.Commits, per, float64(st.WriteTrips)/max(1, float64(st.Commits)), st.Conflicts, float64(st.Conflicts)/r.Result.Elapsed.Seconds(), st.Reruns, round(st.LockWait))
-		fmt.Fprintf(w, "replica %d reads: %d views, %.1f round trips each\n", i+1, st.Views, float64(st.ReadTrips)/max(1, float64(st.Views)))
+		fmt.Fprintf(w, "replica %d reads: %d views, %.1f round trips each; %d reads from memory, %d from the database (%.0f%% from memory)\n", i+1, st.Views, float64(st.ReadTrips)/max(1, float64(st.Views)),
+			st.CacheHits, st.CacheMisses, 100*float64(st.CacheHits)/max(1, float64(st.CacheHits+st.CacheMisses)))
 	}
 	answered := res.Count(Answered)
 	fmt.Fprintf(w, "stored: %d decisions, %d + %d report versions (answered %d, %d, %d)\n", r.Stored["decision"], r.Stored["report:lst"], r.Stored["report:sthlm"],

@@ -141,7 +141,8 @@ func (s *Store) runBatch(batch []*writer) error {
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	t := &txn{ctx: ctx, conn: conn.Conn(), write: true, hook: s.hook, spAt: -1, trips: &s.commit.trips}
+	t := &txn{ctx: ctx, conn: conn.Conn(), write: true, hook: s.hook, spAt: -1, trips: &s.commit.trips, shared: &s.cache,
+		prune: s.commit.commits.Load()%pruneEvery == pruneEvery-1}
 	defer func() {
 		t.end() // rolls back what an error or a panic left open
 		conn.Release()
@@ -206,6 +207,9 @@ type Stats struct {
 	// Views and their round trips, and the write transactions' round
 	// trips: what a command costs the database.
 	Views, ReadTrips, WriteTrips int64
+	// CacheHits and CacheMisses count reads answered from this replica's
+	// memory and from the database (cache.go).
+	CacheHits, CacheMisses int64
 }
 
 // Stats says how the write path has done.
@@ -213,7 +217,8 @@ func (s *Store) Stats() Stats {
 	c := &s.commit
 	return Stats{Commits: c.commits.Load(), Updates: c.updates.Load(), Conflicts: c.conflicts.Load(), Reruns: c.reruns.Load(),
 		Settled: s.settled.Load(), LockWait: time.Duration(c.lockWait.Load()),
-		Views: s.views.Load(), ReadTrips: s.readTrips.Load(), WriteTrips: c.trips.Load()}
+		Views: s.views.Load(), ReadTrips: s.readTrips.Load(), WriteTrips: c.trips.Load(),
+		CacheHits: s.cache.hits.Load(), CacheMisses: s.cache.misses.Load()}
 }
 
 // isTransactionError reports whether err, returned by an update's

@@ -69,6 +69,10 @@ func (s *Store) Load(ctx context.Context, fill func(record func(bucket string, k
 		if err != nil {
 			return err
 		}
-		return flush()
+		if err := flush(); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, sqlChangedAll) // replicas' caches start again
+		return err
 	})
 }

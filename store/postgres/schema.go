@@ -24,6 +24,15 @@ var migrations = []string{
 		bucket text PRIMARY KEY,
 		n bigint NOT NULL
 	);`,
+	// 2: the change log: which keys each write transaction changed, under
+	// its version, so that each replica's cache of reads forgets them
+	// (cache.go). The bucket '' stands for every key.
+	`CREATE TABLE changes (
+		version bigint NOT NULL,
+		bucket text NOT NULL,
+		key bytea NOT NULL,
+		PRIMARY KEY (version, bucket, key)
+	);`,
 }
 
 // SchemaVersion is the schema version this code reads and writes.

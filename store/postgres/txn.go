@@ -53,6 +53,18 @@ type txn struct {
 	waited time.Duration
 	// trips counts the round trips to the database.
 	trips *atomic.Int64
+	// shared is the replica's cache (cache.go); version is the database's
+	// version this transaction reads, and useShared whether the cache is
+	// at it. dirty and dirtyBuckets are what this transaction has written
+	// (rolled back or not): listed as changed at the commit, and never
+	// taken from or kept in the shared cache.
+	shared       *shared
+	version      int64
+	useShared    bool
+	dirty        map[pkey]bool
+	dirtyBuckets map[string]bool
+	// prune deletes the change log's oldest rows with this commit.
+	prune bool
 }
 
 type pkey struct{ bucket, key string }
@@ -73,6 +85,7 @@ const (
 	sqlLast   = "SELECT key, value FROM kv WHERE bucket = $1 ORDER BY key DESC LIMIT 1"
 	sqlPut    = "INSERT INTO kv (bucket, key, value) VALUES ($1, $2, $3) ON CONFLICT (bucket, key) DO UPDATE SET value = excluded.value"
 	sqlDelete = "DELETE FROM kv WHERE bucket = $1 AND key = $2"
+	sqlTxid   = "SELECT txid_current()"
 	sqlSeq    = "INSERT INTO seqs (bucket, n) VALUES ($1, 1) ON CONFLICT (bucket) DO UPDATE SET n = seqs.n + 1 RETURNING n"
 	// sqlWriteLock serialises write transactions across every replica
 	// (commit.go): taken first, held to the commit.
@@ -94,7 +107,12 @@ func (t *txn) send(b *pgx.Batch) (pgx.BatchResults, error) {
 	}
 	first := []*pgx.QueuedQuery{{SQL: beginRead}}
 	if t.write {
-		first = []*pgx.QueuedQuery{{SQL: beginWrite}, {SQL: "SELECT txid_current()"}, {SQL: sqlWriteLock, Arguments: []any{int64(writeLock)}}}
+		first = []*pgx.QueuedQuery{{SQL: beginWrite}, {SQL: sqlTxid}, {SQL: sqlWriteLock, Arguments: []any{int64(writeLock)}}}
+	}
+	from := int64(0)
+	if t.shared != nil {
+		from = t.shared.from()
+		first = append(first, &pgx.QueuedQuery{SQL: sqlVersion}, &pgx.QueuedQuery{SQL: sqlChanges, Arguments: []any{from, catchUpRows}})
 	}
 	b.QueuedQueries = append(first, b.QueuedQueries...)
 	if err := t.at("begin"); err != nil {
@@ -108,6 +126,9 @@ func (t *txn) send(b *pgx.Batch) (pgx.BatchResults, error) {
 			_, err = br.Exec()
 		}
 	}
+	if err == nil && t.shared != nil {
+		err = t.catchUp(br, from)
+	}
 	if err != nil {
 		br.Close()
 		return nil, fmt.Errorf("database: %w", err)
@@ -115,6 +136,36 @@ func (t *txn) send(b *pgx.Batch) (pgx.BatchResults, error) {
 	t.waited = time.Since(start)
 	t.begun = true
 	return br, nil
+}
+
+// catchUp reads the database's version and the keys changed since the
+// shared cache's (from), and brings the cache to this transaction's
+// version.
+func (t *txn) catchUp(br pgx.BatchResults, from int64) error {
+	if err := br.QueryRow().Scan(&t.version); err != nil {
+		return err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	var changes []change
+	for rows.Next() {
+		var ch change
+		var key []byte
+		if err := rows.Scan(&ch.version, &ch.bucket, &key); err != nil {
+			rows.Close()
+			return err
+		}
+		ch.key = string(key)
+		changes = append(changes, ch)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	t.useShared = t.shared.catchUp(t.version, from, changes, len(changes) < catchUpRows)
+	return nil
 }
 
 // prepare puts what waits to go out at the front of b — the queued
@@ -293,6 +344,18 @@ func (t *txn) commit() error {
 		b.Queue("SELECT pg_notify('" + WakeChannel + "', '')")
 		n++
 	}
+	if t.write && len(t.dirty) > 0 {
+		buckets, keys := make([]string, 0, len(t.dirty)), make([][]byte, 0, len(t.dirty))
+		for k := range t.dirty {
+			buckets, keys = append(buckets, k.bucket), append(keys, []byte(k.key))
+		}
+		b.Queue(sqlChanged, buckets, keys)
+		n++
+		if t.prune {
+			b.Queue(sqlPrune, keepVersions)
+			n++
+		}
+	}
 	b.Queue("COMMIT")
 	if err := t.at("commit"); err != nil {
 		return err
@@ -355,10 +418,19 @@ func (t *txn) Get(bucket, key string, v any) error {
 		return bot.ErrNotFound
 	}
 	c, ok := t.cache[k]
+	if !ok && t.useShared && !t.dirty[k] {
+		if c, ok = t.shared.get(t.version, k); ok {
+			t.shared.hits.Add(1)
+		}
+	}
 	if !ok {
+		t.shared.misses.Add(1)
 		err := t.query(func(r pgx.Rows) error { c.found = true; return r.Scan(&c.raw) }, sqlGet, bucket, []byte(key))
 		if err != nil {
 			return err
+		}
+		if t.useShared && !t.dirty[k] {
+			t.shared.keep(t.version, k, c)
 		}
 		if t.write {
 			if t.cache == nil {
@@ -388,7 +460,7 @@ func (t *txn) Put(bucket, key string, v any) error {
 	}
 	t.pending[k] = raw
 	delete(t.gone, k)
-	t.touch(bucket)
+	t.touch(k)
 	return nil
 }
 
@@ -402,33 +474,29 @@ func (t *txn) Delete(bucket, key string) error {
 	}
 	t.gone[k] = true
 	delete(t.pending, k)
-	t.touch(bucket)
+	t.touch(k)
 	return nil
 }
 
-// touch notes a write that the leading replica must hear about.
-func (t *txn) touch(bucket string) {
-	if bucket == bot.BucketOutbox || bucket == bot.BucketTimers {
+// touch notes a write: a change to list at the commit, and one the
+// leading replica must hear about (the outbox, the timers).
+func (t *txn) touch(k pkey) {
+	if k.bucket == bot.BucketOutbox || k.bucket == bot.BucketTimers {
 		t.wake = true
 	}
+	if t.dirty == nil {
+		t.dirty, t.dirtyBuckets = map[pkey]bool{}, map[string]bool{}
+	}
+	t.dirty[k] = true
+	t.dirtyBuckets[k.bucket] = true
 }
 
 // ForEach reads the bucket in pages, small first (most callers stop after
 // a record or two) and larger as it goes on; fn may write meanwhile.
 func (t *txn) ForEach(bucket, from string, fn func(string, func(any) error) error) error {
-	type rec struct {
-		key   []byte
-		value []byte
-	}
 	sql, at, page := sqlScan, []byte(from), 8
 	for {
-		var recs []rec
-		err := t.query(func(r pgx.Rows) error {
-			var x rec
-			err := r.Scan(&x.key, &x.value)
-			recs = append(recs, x)
-			return err
-		}, sql, bucket, at, page)
+		recs, err := t.scan(bucket, sql, at, page)
 		if err != nil {
 			return err
 		}
@@ -449,16 +517,47 @@ func (t *txn) ForEach(bucket, from string, fn func(string, func(any) error) erro
 }
 
 func (t *txn) Last(bucket string, v any) (string, error) {
-	var key, raw []byte
-	found := false
-	err := t.query(func(r pgx.Rows) error { found = true; return r.Scan(&key, &raw) }, sqlLast, bucket)
+	recs, err := t.scan(bucket, sqlLast, nil, 1)
 	if err != nil {
 		return "", err
 	}
-	if !found {
+	if len(recs) == 0 {
 		return "", bot.ErrNotFound
 	}
-	return string(key), json.Unmarshal(raw, v)
+	return string(recs[0].key), json.Unmarshal(recs[0].value, v)
+}
+
+// scan reads up to page records of bucket with one of the scan
+// statements (sqlScan, sqlAfter from at; sqlLast), from the shared
+// cache when it holds them and this transaction has not written to the
+// bucket.
+func (t *txn) scan(bucket, sql string, at []byte, page int) ([]rec, error) {
+	id := scanID{sql: sql, from: string(at), page: page}
+	if t.useShared && !t.dirtyBuckets[bucket] {
+		if recs, ok := t.shared.scan(t.version, bucket, id); ok {
+			t.shared.hits.Add(1)
+			return recs, nil
+		}
+	}
+	t.shared.misses.Add(1)
+	args := []any{bucket, at, page}
+	if sql == sqlLast {
+		args = []any{bucket}
+	}
+	var recs []rec
+	err := t.query(func(r pgx.Rows) error {
+		var x rec
+		err := r.Scan(&x.key, &x.value)
+		recs = append(recs, x)
+		return err
+	}, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	if t.useShared && !t.dirtyBuckets[bucket] {
+		t.shared.keepScan(t.version, bucket, id, recs)
+	}
+	return recs, nil
 }
 
 func (t *txn) NextSeq(bucket string) (uint64, error) {
