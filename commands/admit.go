@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -180,7 +181,12 @@ func (a *Admission) adjust(now time.Time) {
 		}
 		a.rate = max(10, 0.7*admittedRate)
 	case a.rate > 0:
-		a.rate *= 1.05
+		// A twentieth more for each window that has passed calm, those
+		// without a command included: a replica that was frozen and woke
+		// to a flood of stale requests, then stood idle, lets people in
+		// again (measured: without the idle windows it turned away
+		// commands at 100 a second a minute later).
+		a.rate *= math.Pow(1.05, float64(span/window))
 		if a.rate > 4*admittedRate+100 { // far above what comes: no need to limit
 			a.rate, a.tokens = 0, 0
 		}

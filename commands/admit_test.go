@@ -135,6 +135,41 @@ func TestAdmissionRateFollowsSaturation(t *testing.T) {
 	}
 }
 
+// A limit set by a flood (a replica that was frozen wakes to the
+// requests that queued meanwhile) goes while no one comes: the calm
+// windows without a command count too, and a minute later commands at
+// 100 a second are all let in.
+func TestALimitGoesWhileNoOneComes(t *testing.T) {
+	now := time.Unix(1000, 0)
+	a := commands.NewAdmission(20)
+	a.Queue = 0
+	a.Now = func() time.Time { return now }
+	commands.SetWait(a, func(time.Time) (time.Duration, bool) { return time.Millisecond, true })
+	var starts []time.Time
+	for range 40 { // the flood: more than the bound at once
+		if start, ok := commands.Enter(a); ok {
+			starts = append(starts, start)
+		}
+	}
+	now = now.Add(time.Second) // the woken replica works through them
+	commands.Enter(a)          // closes the window
+	if a.Rate() == 0 || a.Rate() > 100 {
+		t.Fatalf("the flood limited the rate to %.0f, want a limit below 100 a second", a.Rate())
+	}
+	for _, s := range starts {
+		commands.Leave(a, s)
+	}
+	now = now.Add(time.Minute) // nobody comes
+	for i := range 100 {       // then a second at 100 a second
+		start, ok := commands.Enter(a)
+		if !ok {
+			t.Fatalf("command %d shed a minute after the flood (rate %.0f)", i, a.Rate())
+		}
+		commands.Leave(a, start)
+		now = now.Add(10 * time.Millisecond)
+	}
+}
+
 // A machine that is slow for some other reason — a start-up, a garbage
 // collection, one slow command — while people type at human speed turns
 // nobody away: only windows with real load count as saturated.
