@@ -50,6 +50,8 @@ func observe(reg *metrics.Registry, a *App) {
 	if adm := a.Engine.Admission; adm != nil {
 		reg.Gauge("samverkan_commands_in_flight", func() float64 { return float64(adm.InFlight()) })
 		reg.Gauge("samverkan_commands_waiting", func() float64 { return float64(adm.Waiting()) })
+		reg.Gauge("samverkan_commands_rate_limit", func() float64 { return adm.Rate() })
+		reg.CounterFunc("samverkan_commands_shed_total", "Commands answered busy (nothing done) while the bot was saturated.", func() float64 { return float64(adm.Shed()) })
 	}
 	reg.Gauge("samverkan_outbox_pending", func() float64 {
 		n, _ := ob.PendingCount()

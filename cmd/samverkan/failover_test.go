@@ -20,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"os/exec"
@@ -73,6 +74,27 @@ func (r *replica) health() (map[string]any, bool) {
 		return nil, false
 	}
 	return h, true
+}
+
+// metrics is the replica's /metrics lines that start with one of
+// prefixes, for a failure's message.
+func (r *replica) metrics(prefixes ...string) string {
+	c := http.Client{Timeout: time.Second}
+	resp, err := c.Get("http://" + r.addr + "/metrics")
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var out []string
+	for line := range strings.Lines(string(body)) {
+		for _, p := range prefixes {
+			if strings.HasPrefix(line, p) {
+				out = append(out, strings.TrimSpace(line))
+			}
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 func (r *replica) leads() bool {
@@ -140,10 +162,33 @@ func TestFailover(t *testing.T) {
 		turnMu.Unlock()
 		return commandTo(r, user, text, mentions)
 	}
+	// person is command as a person types it under load: one answered
+	// "busy" (nothing was done; try again in a few seconds) is typed
+	// again a second later, up to five times. The replicas share two
+	// cores with PostgreSQL and the load here, and each one's admission
+	// control counts the other's work as its own saturation.
+	person := func(user, text string) string {
+		out := command(user, text, nil)
+		for range 5 {
+			if !strings.Contains(out, "fler förfrågningar än den hinner med") {
+				break
+			}
+			t.Logf("%q was answered busy; typed again a second later", text)
+			time.Sleep(time.Second)
+			out = command(user, text, nil)
+		}
+		return out
+	}
 	must := func(out, want string) {
 		t.Helper()
 		if !strings.Contains(out, want) {
-			t.Fatalf("want %q in the answer, got: %s", want, out)
+			turnMu.Lock()
+			var state []string
+			for _, r := range rs {
+				state = append(state, r.name+": "+r.metrics("samverkan_commands", "samverkan_leader "))
+			}
+			turnMu.Unlock()
+			t.Fatalf("want %q in the answer, got: %s\nthe replicas: %s", want, out, strings.Join(state, "\n"))
 		}
 	}
 	must(command("u_admin", `forum skapa big "Stor" nivå=inriktande`, nil), "big")
@@ -182,15 +227,20 @@ func TestFailover(t *testing.T) {
 			time.Sleep(time.Until(next.Add(-8 * time.Second)))
 			// Close a meeting left open, so the next occurrence opens its
 			// own, and count the agendas from here.
-			command("u00", "konferens avsluta big", nil)
+			person("u00", "konferens avsluta big")
 			agendasBefore := countAgendas(mm, sl)
+			time.Sleep(time.Until(next.Add(-7 * time.Second)))
+			// Load at 200 commands/s through both replicas, from before the
+			// activation until the new leader leads: situation reports, each
+			// with a text of its own.
+			ld := startLoad(command, users[1:], round)
 			time.Sleep(time.Until(next.Add(-6 * time.Second)))
-			out := command("u00", "aktivera big", nil)
+			out := person("u00", "aktivera big")
 			if round > 0 {
-				command("u00", "avaktivera big bekräfta", nil)
-				out = command("u00", "aktivera big", nil)
+				must(person("u00", "avaktivera big bekräfta"), "tillbaka i ordinarie läge")
+				out = person("u00", "aktivera big")
 			}
-			must(out, "aktiverat")
+			must(out, "kallas in")
 			time.Sleep(time.Until(next.Add(-4 * time.Second)))
 
 			// The burst: every actor acknowledges, through either replica.
@@ -230,8 +280,22 @@ func TestFailover(t *testing.T) {
 				// The killed replica comes back, as a follower.
 				for i, r := range rs {
 					if r.cmd.ProcessState != nil {
-						rs[i] = startReplica(parent, r.name, vars)
+						back := startReplica(parent, r.name, vars)
+						turnMu.Lock()
+						rs[i] = back
+						turnMu.Unlock()
 					}
+				}
+			}
+			sent, saved := ld.stop()
+			t.Logf("load during the %s: %d reports sent at 200/s, %d answered as saved", event, sent, len(saved))
+			if len(saved) < sent/3 {
+				t.Errorf("only %d of %d reports answered during the %s", len(saved), sent, event)
+			}
+			stored := storedReports(t, pg)
+			for text, u := range saved {
+				if !stored[text] {
+					t.Errorf("%s was told %q was saved, but it is not stored", u, text)
 				}
 			}
 			// Everything goes out, the occurrence's agenda included.
@@ -263,6 +327,77 @@ func TestFailover(t *testing.T) {
 		})
 	}
 	t.Logf("failover times: %s", strings.Join(failovers, "; "))
+}
+
+// load sends situation reports at 200 a second until stopped, and keeps
+// which were answered as saved.
+type load struct {
+	quit     chan struct{}
+	done     sync.WaitGroup
+	mu       sync.Mutex
+	sent     int
+	answered map[string]string // report text -> who was told it was saved
+}
+
+func startLoad(command func(user, text string, mentions map[string]string) string, users []string, round int) *load {
+	l := &load{quit: make(chan struct{}), answered: map[string]string{}}
+	tick := time.NewTicker(5 * time.Millisecond)
+	l.done.Go(func() {
+		defer tick.Stop()
+		for n := 0; ; n++ {
+			select {
+			case <-l.quit:
+				return
+			case <-tick.C:
+			}
+			u, text := users[n%len(users)], fmt.Sprintf("Last %d-%d", round, n)
+			l.mu.Lock()
+			l.sent++
+			l.mu.Unlock()
+			l.done.Go(func() {
+				out := command(u, fmt.Sprintf(`lägesbild ny big fakta=%q tlp=GREEN`, text), nil)
+				if strings.Contains(out, "är sparad") {
+					l.mu.Lock()
+					l.answered[text] = u
+					l.mu.Unlock()
+				}
+			})
+		}
+	})
+	return l
+}
+
+// stop ends the load, waits for every answer, and says how many were
+// sent and which were answered as saved.
+func (l *load) stop() (int, map[string]string) {
+	close(l.quit)
+	l.done.Wait()
+	return l.sent, l.answered
+}
+
+// storedReports is every situation report text stored in forum big.
+func storedReports(t *testing.T, st *postgres.Store) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	err := st.View(func(tx bot.Tx) error {
+		return tx.ForEach(bot.BucketReports, "big|", func(k string, decode func(any) error) error {
+			if !strings.HasPrefix(k, "big|") {
+				return bot.ErrStop
+			}
+			var r bot.Report
+			if err := decode(&r); err != nil {
+				return err
+			}
+			for _, sec := range r.Sections {
+				out[sec.Text] = true
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 var (
