@@ -3,12 +3,12 @@ package bolt
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
 	bbolt "go.etcd.io/bbolt"
 
 	"samverkan/bot"
+	"samverkan/store/internal/group"
 )
 
 // MaxBatch bounds how many updates share one write transaction.
@@ -20,8 +20,6 @@ type writer struct {
 	err      error
 	fnFailed bool // the error is fn's own: rolled back
 	panic    any
-	done     bool
-	wake     chan struct{}
 }
 
 // committer is group commit: updates that arrive while a commit is being
@@ -36,8 +34,7 @@ type writer struct {
 // is that of running after them. Update functions must therefore have no
 // effects outside the transaction that a second run would repeat.
 type committer struct {
-	mu    sync.Mutex
-	queue []*writer
+	queue group.Queue[*writer]
 	// commits and updates count transactions and the updates they held.
 	commits, updates atomic.Int64
 }
@@ -48,37 +45,8 @@ var errAbort = errors.New("batch member failed after writing")
 // update runs fn in a shared write transaction and returns once that
 // transaction is durable (or has failed).
 func (s *Store) update(fn func(bot.Tx) error) error {
-	c := &s.commit
-	w := &writer{fn: fn, wake: make(chan struct{}, 1)}
-	c.mu.Lock()
-	c.queue = append(c.queue, w)
-	lead := len(c.queue) == 1
-	c.mu.Unlock()
-	if !lead {
-		<-w.wake
-	}
-	if !w.done {
-		// At the front of the queue: commit a batch for everyone in it.
-		c.mu.Lock()
-		batch := append([]*writer(nil), c.queue[:min(len(c.queue), MaxBatch)]...)
-		c.mu.Unlock()
-		s.commitBatch(batch)
-		c.mu.Lock()
-		c.queue = c.queue[len(batch):]
-		var next *writer
-		if len(c.queue) > 0 {
-			next = c.queue[0]
-		}
-		c.mu.Unlock()
-		for _, b := range batch {
-			if b != w {
-				b.wake <- struct{}{}
-			}
-		}
-		if next != nil {
-			next.wake <- struct{}{} // the next batch's leader
-		}
-	}
+	w := &writer{fn: fn}
+	s.commit.queue.Do(w, MaxBatch, s.commitBatch)
 	if w.panic != nil {
 		panic(w.panic)
 	}
@@ -115,7 +83,6 @@ func (s *Store) commitBatch(batch []*writer) {
 				// the disk (the meta page) cannot be told from here.
 				w.err = fmt.Errorf("%w: %w", bot.ErrOutcomeUnknown, err)
 			}
-			w.done = true
 		}
 		break
 	}
@@ -137,7 +104,6 @@ func (s *Store) commitBatch(batch []*writer) {
 		}
 		s.commit.commits.Add(1)
 		s.commit.updates.Add(1)
-		w.done = true
 	}
 }
 

@@ -57,10 +57,7 @@ func queued(t *testing.T, s *Store, fns ...func(bot.Tx) error) []error {
 // counts).
 func waitQueue(s *Store, n int) {
 	for {
-		s.commit.mu.Lock()
-		l := len(s.commit.queue)
-		s.commit.mu.Unlock()
-		if l >= n {
+		if s.commit.queue.Len() >= n {
 			return
 		}
 		runtime.Gosched()

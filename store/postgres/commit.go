@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"samverkan/bot"
+	"samverkan/store/internal/group"
 )
 
 // Writes on PostgreSQL, with any number of replicas on one database:
@@ -46,14 +46,11 @@ type writer struct {
 	err      error
 	fnFailed bool // err is fn's own: its writes were rolled back
 	panic    any
-	done     bool
-	wake     chan struct{}
 }
 
 // committer queues this process's updates for group commit.
 type committer struct {
-	mu    sync.Mutex
-	queue []*writer
+	queue group.Queue[*writer]
 	// Counters for /metrics (Stats).
 	commits, updates, conflicts, reruns atomic.Int64
 	lockWait                            atomic.Int64 // nanoseconds
@@ -65,37 +62,8 @@ type committer struct {
 // fn may run more than once (see retry.go); an error from fn rolls back
 // fn's own writes only and is returned as is.
 func (s *Store) Update(fn func(bot.Tx) error) error {
-	c := &s.commit
-	w := &writer{fn: fn, wake: make(chan struct{}, 1)}
-	c.mu.Lock()
-	c.queue = append(c.queue, w)
-	lead := len(c.queue) == 1
-	c.mu.Unlock()
-	if !lead {
-		<-w.wake
-	}
-	if !w.done {
-		// At the front of the queue: commit a batch for everyone in it.
-		c.mu.Lock()
-		batch := append([]*writer(nil), c.queue[:min(len(c.queue), MaxBatch)]...)
-		c.mu.Unlock()
-		s.commitBatch(batch)
-		c.mu.Lock()
-		c.queue = c.queue[len(batch):]
-		var next *writer
-		if len(c.queue) > 0 {
-			next = c.queue[0]
-		}
-		c.mu.Unlock()
-		for _, b := range batch {
-			if b != w {
-				b.wake <- struct{}{}
-			}
-		}
-		if next != nil {
-			next.wake <- struct{}{} // the next batch's leader
-		}
-	}
+	w := &writer{fn: fn}
+	s.commit.queue.Do(w, MaxBatch, s.commitBatch)
 	if w.panic != nil {
 		panic(w.panic)
 	}
@@ -106,11 +74,6 @@ func (s *Store) Update(fn func(bot.Tx) error) error {
 // retry policy says when the transaction as a whole failed, and sets
 // each one's outcome.
 func (s *Store) commitBatch(batch []*writer) {
-	defer func() {
-		for _, w := range batch {
-			w.done = true
-		}
-	}()
 	var err error
 	for attempt := 1; ; attempt++ {
 		err = s.runBatch(batch)

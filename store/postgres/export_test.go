@@ -11,7 +11,5 @@ func SetHook(s *Store, h func(stage string, c *pgx.Conn) error) { s.hook = h }
 // Queued is how many updates wait in the store's queue, the one running
 // included.
 func Queued(s *Store) int {
-	s.commit.mu.Lock()
-	defer s.commit.mu.Unlock()
-	return len(s.commit.queue)
+	return s.commit.queue.Len()
 }
