@@ -104,11 +104,10 @@ func (c *shared) catchUp(v, from int64, changes []change, complete bool) bool {
 	case c.at > v:
 		return false // this transaction is older than the cache
 	}
+	// The log holds a row for every version: one missing at the start was
+	// pruned before this cache read it.
 	gap := len(changes) == 0 || changes[0].version != from+1
-	if from == v {
-		gap = false
-	}
-	if !complete || gap || c.at < from {
+	if !complete || gap {
 		c.reset()
 		c.at = v
 		return true

@@ -189,11 +189,7 @@ func (t *txn) query(scan func(pgx.Rows) error, sql string, args ...any) error {
 	if err != nil {
 		return err
 	}
-	for range n {
-		if _, err = br.Exec(); err != nil {
-			break
-		}
-	}
+	err = skip(br, n)
 	if err == nil {
 		var rows pgx.Rows
 		if rows, err = br.Query(); err == nil {
@@ -213,6 +209,17 @@ func (t *txn) query(scan func(pgx.Rows) error, sql string, args ...any) error {
 	}
 	if err != nil {
 		return dbErr(err)
+	}
+	return nil
+}
+
+// skip reads the next n results of a batch, those of statements whose
+// answers are not needed, stopping at the first error.
+func skip(br pgx.BatchResults, n int) error {
+	for range n {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -299,11 +306,7 @@ func (t *txn) rollback() error {
 	if err != nil {
 		return err
 	}
-	for range n + 2 {
-		if _, err = br.Exec(); err != nil {
-			break
-		}
-	}
+	err = skip(br, n+2)
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -365,11 +368,7 @@ func (t *txn) commit() error {
 	if err != nil {
 		return err
 	}
-	for range n {
-		if _, err = br.Exec(); err != nil {
-			break
-		}
-	}
+	err = skip(br, n)
 	var tag pgconn.CommandTag
 	if err == nil {
 		tag, err = br.Exec()
