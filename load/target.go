@@ -95,6 +95,7 @@ func (t *Target) startReplica(n int) error {
 	if err != nil {
 		return err
 	}
+	st.Warm(context.Background())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		st.Close()
@@ -382,7 +383,12 @@ func (t *Target) Remove() {
 // open opens the target's store: its bbolt file or its database.
 func (t *Target) open() (store, error) {
 	if t.pg != nil {
-		return postgres.Open(context.Background(), t.pg.URL)
+		st, err := postgres.Open(context.Background(), t.pg.URL)
+		if err != nil {
+			return nil, err
+		}
+		st.Warm(context.Background())
+		return st, nil
 	}
 	return bolt.Open(t.Path, time.Second)
 }

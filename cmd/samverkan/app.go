@@ -38,6 +38,7 @@ func open(ctx context.Context, cfg *config.Config, log *slog.Logger, clock bot.C
 		if err != nil {
 			return nil, nil, err
 		}
+		pg.Warm(ctx)
 		st.pg, o.Store = pg, pg
 		o.Replica = os.Getenv("SAMVERKAN_REPLICA")
 		st.leader = pg.Leader(o.Replica)

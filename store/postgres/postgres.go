@@ -101,15 +101,15 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	// there); the one that migrated goes.
 	s.migrated.Store(true)
 	pool.Reset()
-	s.warm(ctx)
 	return s, nil
 }
 
-// warm opens the pool's connections now, so that the first commands
-// after a start do not wait for connections to be made and prepared
-// (measured: without it, a replica started under 500 commands/s turned
-// a few away in its first second).
-func (s *Store) warm(ctx context.Context) {
+// Warm opens the pool's connections now, for a replica about to serve:
+// the first commands after a start then do not wait for connections to
+// be made and prepared (measured: without it, a replica started under
+// 500 commands/s turned a few away in its first second). One-off tools
+// do not need it.
+func (s *Store) Warm(ctx context.Context) {
 	var conns []*pgxpool.Conn
 	for range s.cfg.MaxConns {
 		c, err := s.pool.Acquire(ctx)
