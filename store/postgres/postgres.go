@@ -127,9 +127,12 @@ func (s *Store) Warm(ctx context.Context) {
 // once the schema is in place: each use then skips the server's parsing
 // and planning. Prepared outside any transaction, they outlive savepoints
 // rolled back (which statements pgx would prepare in a transaction
-// would not).
-var statements = []string{sqlGet, sqlScan, sqlAfter, sqlLast, sqlPut, sqlDelete, sqlSeq, sqlWriteLock, sqlTxid,
-	sqlVersion, sqlChanges, sqlChanged, sqlPrune}
+// would not), and none needs describing in a transaction that a failed
+// statement aborted: there the server would refuse it, even RELEASE
+// after the ROLLBACK TO that ends the aborted state, when both go in one
+// round trip.
+var statements = []string{beginWrite, beginRead, sqlGet, sqlScan, sqlAfter, sqlLast, sqlPut, sqlDelete, sqlSeq, sqlWriteLock, sqlTxid,
+	sqlVersion, sqlChanges, sqlChanged, sqlPrune, sqlSavepoint, sqlRelease, sqlUndo, sqlWake, sqlCommit}
 
 // prepare prepares the statements on a new connection.
 func (s *Store) prepare(ctx context.Context, c *pgx.Conn) error {

@@ -90,6 +90,13 @@ const (
 	// sqlWriteLock serialises write transactions across every replica
 	// (commit.go): taken first, held to the commit.
 	sqlWriteLock = "SELECT pg_advisory_xact_lock($1)"
+
+	// The batch's savepoints (commit.go) and the end of a transaction.
+	sqlSavepoint = "SAVEPOINT u"
+	sqlRelease   = "RELEASE SAVEPOINT u"
+	sqlUndo      = "ROLLBACK TO SAVEPOINT u"
+	sqlWake      = "SELECT pg_notify('" + WakeChannel + "', '')"
+	sqlCommit    = "COMMIT"
 )
 
 // writeLock keys the transaction advisory lock every write takes.
@@ -271,7 +278,7 @@ func (t *txn) flushWrites() {
 func (t *txn) savepoint() {
 	t.flushWrites()
 	t.spAt = len(t.queued)
-	t.queued = append(t.queued, &pgx.QueuedQuery{SQL: "SAVEPOINT u"})
+	t.queued = append(t.queued, &pgx.QueuedQuery{SQL: sqlSavepoint})
 }
 
 // release keeps what the update since savepoint wrote.
@@ -283,14 +290,15 @@ func (t *txn) release() {
 		t.spAt = -1
 		return
 	}
-	t.queued = append(t.queued, &pgx.QueuedQuery{SQL: "RELEASE SAVEPOINT u"})
+	t.queued = append(t.queued, &pgx.QueuedQuery{SQL: sqlRelease})
 }
 
 // rollback undoes what the update since savepoint wrote, the
 // transaction's aborted state too (a statement that failed). When the
-// savepoint has gone out this is a round trip of its own, at once: pgx
-// describes a new statement before it sends it, which an aborted
-// transaction would refuse.
+// savepoint has gone out this is a round trip of its own, at once, and
+// sends nothing but the two statements an aborted transaction takes,
+// both prepared on the connection beforehand (postgres.go): the server
+// refuses even to describe RELEASE until the rollback is done.
 func (t *txn) rollback() error {
 	t.pending, t.gone, t.cache = nil, nil, nil // what was read may have been its own writes
 	if t.spAt >= 0 {
@@ -298,15 +306,15 @@ func (t *txn) rollback() error {
 		t.spAt = -1
 		return nil
 	}
+	t.queued = nil // written since the savepoint went out: its own
 	b := &pgx.Batch{}
-	n := t.prepare(b)
-	b.Queue("ROLLBACK TO SAVEPOINT u")
-	b.Queue("RELEASE SAVEPOINT u")
+	b.Queue(sqlUndo)
+	b.Queue(sqlRelease)
 	br, err := t.send(b)
 	if err != nil {
 		return err
 	}
-	err = skip(br, n+2)
+	err = skip(br, 2)
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -344,7 +352,7 @@ func (t *txn) commit() error {
 	b := &pgx.Batch{}
 	n := t.prepare(b)
 	if t.write && t.wake {
-		b.Queue("SELECT pg_notify('" + WakeChannel + "', '')")
+		b.Queue(sqlWake)
 		n++
 	}
 	if t.write && len(t.dirty) > 0 {
@@ -359,7 +367,7 @@ func (t *txn) commit() error {
 			n++
 		}
 	}
-	b.Queue("COMMIT")
+	b.Queue(sqlCommit)
 	if err := t.at("commit"); err != nil {
 		return err
 	}
