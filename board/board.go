@@ -20,8 +20,10 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"samverkan/bot"
 	"samverkan/catalog"
@@ -31,7 +33,13 @@ import (
 var files embed.FS
 
 var (
-	pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{}).ParseFS(files, "page.html"))
+	pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{
+		"tlpClass": tlpClass,
+		"since":    bot.Since,
+		"dial":     dial,
+		"join":     func(s []string) string { return strings.Join(s, ", ") },
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	}).ParseFS(files, "page.html"))
 	goneTmpl = template.Must(template.ParseFS(files, "gone.html"))
 	openTmpl = template.Must(template.ParseFS(files, "open.html"))
 )
@@ -221,7 +229,11 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v, err := h.Bot.Boards.Board(c, r.PathValue("forum"))
+	kind := r.URL.Query().Get("visa")
+	if !slices.Contains(bot.TimelineKinds, kind) {
+		kind = ""
+	}
+	v, err := h.Bot.Boards.Board(c, r.PathValue("forum"), kind)
 	if err != nil {
 		h.refused(w, err)
 		return
@@ -232,17 +244,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 			minutes = append(minutes, lines[i].Number)
 		}
 	}
-	data := pageData{Lang: h.Lang, View: v, Base: "/board/" + v.Forum.ID, Drawn: h.Bot.LocalTime(v.Drawn),
-		Status: show(v.Status), Meeting: show(v.Meeting), Picture: show(v.Picture), Minutes: minutes, h: h}
-	if v.Forum.Exercise || v.Picture.Exercise != "" {
-		data.Exercise = h.t("exercise.marker")
-	}
-	for _, m := range v.Pending {
-		data.Pending = append(data.Pending, show(m))
-	}
-	for _, e := range v.Timeline {
-		data.Timeline = append(data.Timeline, timelineLine{Time: e.Time.In(h.Bot.Loc()).Format("2006-01-02 15:04"), Who: e.Who, What: e.What})
-	}
+	data := pageData{Lang: h.Lang, View: v, Base: "/board/" + v.Forum.ID, Drawn: h.Bot.LocalTime(v.Drawn), Minutes: minutes,
+		Kind: kind, Kinds: bot.TimelineKinds, h: h}
 	secure(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := pageTmpl.Execute(w, data); err != nil {
@@ -263,7 +266,7 @@ func (h *Handler) version(w http.ResponseWriter, r *http.Request) {
 	}
 	secure(w)
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]uint64{"version": n})
+	_ = json.NewEncoder(w).Encode(map[string]any{"version": n, "time": h.Bot.LocalTime(h.Bot.Clock.Now())})
 }
 
 func (h *Handler) picturePDF(w http.ResponseWriter, r *http.Request) {
@@ -327,61 +330,117 @@ func (h *Handler) log() *slog.Logger {
 
 // pageData is what page.html draws.
 type pageData struct {
-	Lang     string
-	View     *bot.BoardView
-	Base     string
-	Drawn    string
-	Exercise string
-	Status   shown
-	Meeting  shown
-	Picture  shown
-	Pending  []shown
-	Minutes  []uint64
-	Timeline []timelineLine
-	h        *Handler
+	Lang    string
+	View    *bot.BoardView
+	Base    string
+	Drawn   string
+	Minutes []uint64
+	Kind    string   // the timeline's filter, "" for all
+	Kinds   []string // the filters offered
+	h       *Handler
 }
 
 // T translates for the template.
 func (d pageData) T(id string, kv ...any) string { return d.h.t(id, kv...) }
 
-type timelineLine struct{ Time, Who, What string }
-
-// shown is a message ready for the template: text with the little
-// Markdown the bot writes (`code`, **bold**) turned into HTML, the rest
-// escaped.
-type shown struct {
-	Title, Label, Class, Obligation, Exercise string
-	Text                                      template.HTML
-	Fields                                    []shownField
-	Sections                                  []shownSection
-}
-
-type shownField struct {
-	Title string
-	Value template.HTML
-}
-
-type shownSection struct {
-	Title, Label, Class string
-	Text                template.HTML
-}
-
-func show(m bot.Message) shown {
-	s := shown{Title: m.Title, Obligation: m.Obligation, Exercise: m.Exercise, Text: inline(m.Text)}
-	if m.TLP != bot.TLPNone {
-		s.Label, s.Class = m.TLP.Label(), tlpClass(m.TLP)
+// Clock shows t as wall time, "03:52", with the date when it is not today.
+func (d pageData) Clock(t time.Time) string {
+	loc := d.h.Bot.Loc()
+	if t.In(loc).Format("2006-01-02") != d.View.Drawn.In(loc).Format("2006-01-02") {
+		return d.Stamp(t)
 	}
-	for _, f := range m.Fields {
-		s.Fields = append(s.Fields, shownField{Title: f.Title, Value: inline(f.Value)})
+	return t.In(loc).Format("15:04")
+}
+
+// Stamp shows t as date and time, "3 dec 03:52".
+func (d pageData) Stamp(t time.Time) string {
+	t = t.In(d.h.Bot.Loc())
+	return strconv.Itoa(t.Day()) + " " + d.T("month."+strconv.Itoa(int(t.Month()))) + " " + t.Format("15:04")
+}
+
+// Day shows t as weekday, date and time: "torsdag 3 dec 16:00".
+func (d pageData) Day(t time.Time) string {
+	t = t.In(d.h.Bot.Loc())
+	return d.T("weekday."+strconv.Itoa(int(t.Weekday()))) + " " + d.Stamp(t)
+}
+
+// Date shows a YYYY-MM-DD date as people read it: "fredag 4 dec".
+func (d pageData) Date(s string) string {
+	t, err := time.ParseInLocation("2006-01-02", s, d.h.Bot.Loc())
+	if err != nil {
+		return s
 	}
-	for _, sec := range m.Sections {
-		x := shownSection{Title: sec.Title, Text: inline(sec.Text)}
-		if sec.TLP != bot.TLPNone {
-			x.Label, x.Class = sec.TLP.Label(), tlpClass(sec.TLP)
+	return d.T("weekday."+strconv.Itoa(int(t.Weekday()))) + " " + strconv.Itoa(t.Day()) + " " + d.T("month."+strconv.Itoa(int(t.Month())))
+}
+
+// Level is the forum's level as a word.
+func (d pageData) Level() string { return d.View.Forum.Level.Word(d.Lang) }
+
+// OrgState is an organisation's state in a word or two.
+func (d pageData) OrgState(o bot.BoardOrg) string { return d.T("board.org_" + o.State) }
+
+// OrgDetail says when and by whom, or how late.
+func (d pageData) OrgDetail(o bot.BoardOrg) string {
+	a := d.View.Activation
+	switch o.State {
+	case bot.OrgAcked:
+		s := d.T("board.org_acked_detail", "Time", d.Clock(o.AckAt), "Who", o.AckBy, "After", bot.Since(o.AckAfter))
+		if o.AckLate {
+			s += " · " + d.T("board.org_acked_late")
 		}
-		s.Sections = append(s.Sections, x)
+		return s
+	case bot.OrgWaiting:
+		return d.T("board.org_waiting_detail", "Time", d.Clock(a.Deadline))
+	case bot.OrgLate:
+		s := d.T("board.org_late_detail", "Late", bot.Since(o.LateBy), "Time", d.Clock(a.Deadline))
+		if a.Escalated {
+			s += " · " + d.T("board.org_escalated", "Time", d.Clock(a.Deadline))
+		}
+		return s
 	}
-	return s
+	return ""
+}
+
+// ApproverState is where an approver stands, in words.
+func (d pageData) ApproverState(a bot.BoardApprover) string {
+	if a.State == bot.ApproverApproved {
+		return d.T("board.ap_approved", "Time", d.Clock(a.At))
+	}
+	return d.T("board.ap_" + a.State)
+}
+
+// reLink finds the web addresses in a meeting's joining instructions.
+var reLink = regexp.MustCompile(`https?://[^\s<>"]+`)
+
+// Linked escapes text and makes its web addresses links that can be
+// clicked: the only HTML in the result.
+func (d pageData) Linked(text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range reLink.FindAllStringIndex(text, -1) {
+		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
+		u := strings.TrimRight(text[m[0]:m[1]], ".,;:)")
+		if pu, err := url.Parse(u); err == nil && (pu.Scheme == "https" || pu.Scheme == "http") {
+			b.WriteString(`<a href="` + template.HTMLEscapeString(pu.String()) + `" rel="noopener noreferrer" target="_blank">` + template.HTMLEscapeString(u) + `</a>`)
+		} else {
+			b.WriteString(template.HTMLEscapeString(u))
+		}
+		last = m[0] + len(u)
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
+}
+
+// dial is a telephone number as a tel: link takes it: digits and a
+// leading +.
+func dial(phone string) string {
+	var b strings.Builder
+	for i, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func tlpClass(t bot.TLP) string {
@@ -392,18 +451,4 @@ func tlpClass(t bot.TLP) string {
 		}
 	}
 	return "clear"
-}
-
-var (
-	reCode = regexp.MustCompile("`([^`\n]+)`")
-	reBold = regexp.MustCompile(`\*\*([^*\n]+)\*\*`)
-)
-
-// inline escapes text and then marks up `code` and **bold**: the tags
-// are the only HTML in the result.
-func inline(text string) template.HTML {
-	s := template.HTMLEscapeString(text)
-	s = reCode.ReplaceAllString(s, "<code>$1</code>")
-	s = reBold.ReplaceAllString(s, "<strong>$1</strong>")
-	return template.HTML(s)
 }

@@ -373,3 +373,88 @@ func TestStaticFilesStayInTheirFolder(t *testing.T) {
 		t.Errorf("board.js: %d %v", code, hd)
 	}
 }
+
+// The overview a duty officer reads at 03:00: each organisation's state
+// with how late, decisions numbered meeting:order, action items with
+// their owner and overdue ones marked, and a timeline of what happened
+// to the forum — not of who looked at it — that can be filtered.
+func TestTheOverviewIsWhatPeopleNeed(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	b := s.env.Bot
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := b.Activations.Activate(ctx, s.env.Who(t, "tove"), bottest.Forum, []bot.Purpose{bot.PurposeInformation}, false)
+	must(err)
+	_, err = b.Activations.Acknowledge(ctx, s.env.Who(t, "sam"), bottest.Forum)
+	must(err)
+	_, err = b.Conferences.Start(ctx, s.env.Who(t, "rasmus"), bottest.Forum)
+	must(err)
+	_, err = b.Conferences.Decide(ctx, s.env.Who(t, "rasmus"), bottest.Forum, "Skolorna håller stängt")
+	must(err)
+	_, err = b.Conferences.Decide(ctx, s.env.Who(t, "rasmus"), bottest.Forum, "Länsstyrelsen samordnar")
+	must(err)
+	_, err = b.Conferences.AddAction(ctx, s.env.Who(t, "rasmus"), bottest.Forum, "Invånarinformation", "sos", s.env.Clock.Day(1))
+	must(err)
+	s.env.Clock.Advance(49 * time.Hour) // past the call-in and the action's day
+	// Looking at the board is not an event of the forum.
+	c := browser()
+	exchanged(t, c, s.link(t, "per"))
+
+	v, err := b.Boards.Board(s.env.Who(t, "per"), bottest.Forum, "")
+	must(err)
+	states := map[string]bot.BoardOrg{}
+	for _, o := range v.Orgs {
+		states[o.ID] = o
+	}
+	if o := states["sos"]; o.State != bot.OrgAcked || o.AckBy == "" || o.Contact == nil {
+		t.Errorf("SOS: %+v", o)
+	}
+	if o := states["pol"]; o.State != bot.OrgLate || o.LateBy < 48*time.Hour {
+		t.Errorf("the police, silent past the deadline: %+v", o)
+	}
+	if m := v.Meeting; !m.Running || len(m.Decisions) != 2 || m.Decisions[0].Ref != "1:1" || m.Decisions[1].Ref != "1:2" {
+		t.Errorf("meeting: %+v", m)
+	}
+	if len(v.Actions) != 1 || !v.Actions[0].Overdue || v.Actions[0].Owner != "SOS Alarm" {
+		t.Errorf("actions: %+v", v.Actions)
+	}
+	kinds := map[string]int{}
+	for _, e := range v.Timeline {
+		kinds[e.Kind]++
+		if strings.Contains(e.What, "lägestavla") {
+			t.Errorf("the timeline shows %q", e.What)
+		}
+	}
+	if kinds["activation"] == 0 || kinds["meeting"] == 0 {
+		t.Errorf("timeline kinds %v", kinds)
+	}
+	only, err := b.Boards.Board(s.env.Who(t, "per"), bottest.Forum, "meeting")
+	must(err)
+	for _, e := range only.Timeline {
+		if e.Kind != "meeting" {
+			t.Errorf("filtered to meetings, the timeline shows %+v", e)
+		}
+	}
+	if len(only.Timeline) != kinds["meeting"] {
+		t.Errorf("filtered: %d meeting events, unfiltered %d", len(only.Timeline), kinds["meeting"])
+	}
+
+	// The page says it in words, with the late one marked, and the filter
+	// in the address.
+	_, page, _ := get(t, c, s.srv.URL+"/board/"+bottest.Forum+"?visa=meeting")
+	for _, want := range []string{`class="org state-late"`, "Har inte svarat", "48 h", "1:2", "Länsstyrelsen samordnar", "försenad, skulle vara klar", `aria-current="page">Möten`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	for _, not := range []string{"ansvarig=", "senast=", "beslut …", "lägesbild visa"} {
+		if strings.Contains(page, not) {
+			t.Errorf("the page shows chat syntax %q", not)
+		}
+	}
+}

@@ -18,11 +18,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"samverkan/adapters/mattermost/mmtest"
@@ -72,6 +74,8 @@ func TestBoardInABrowser(t *testing.T) {
 		mm.AddUser(u, strings.TrimPrefix(u, "u_"))
 	}
 	mm.AddChannel("ch_ssr", "u_sam", "u_per", "u_tove")
+	// down stands for the bot gone: every request's connection is dropped.
+	var down atomic.Bool
 	srv := httptest.NewServer(nil)
 	defer srv.Close()
 	cfg := &config.Config{Locale: "sv", PublicURL: srv.URL, Admins: []string{"mattermost:u_admin"},
@@ -82,7 +86,12 @@ func TestBoardInABrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = a.Handler
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			panic(http.ErrAbortHandler)
+		}
+		a.Handler.ServeHTTP(w, r)
+	})
 	if _, err := shell.SeedDemo(ctx, a.Bot); err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +127,27 @@ func TestBoardInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd("u_sam", "kvittera ssr")
+	// A meeting with decisions and action items, a statement waiting.
+	if out := cmd("u_tove", `konferens starta ssr form=video anslut="https://möte.example/ssr kod 4711"`); !strings.Contains(out, "#") {
+		t.Fatalf("starting the meeting: %s", out)
+	}
+	cmd("u_sam", "närvarande")
+	for _, line := range []string{"beslut Skolorna i Kista håller stängt i morgon", "beslut Länsstyrelsen samordnar informationen till allmänheten",
+		"åtgärd Invånarinformation på webben ansvarig=sthlm senast=i-morgon", "åtgärd Besked om återställningstid ansvarig=ellevio senast=i-morgon"} {
+		if out := cmd("u_tove", line); strings.Contains(out, "Okänt") || strings.Contains(out, "saknar") {
+			t.Fatalf("%s: %s", line, out)
+		}
+	}
+	klara, err := a.Bot.Caller(bot.Identity{Platform: bot.Shell, UserID: "klara"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Bot.Statements.Draft(ctx, klara, "ssr", bot.Draft{Text: "Elavbrott i Kista. Skolorna håller stängt i morgon. Mer på krisinformation.se.",
+		Audience: bot.AudiencePublic, TLP: bot.TLPClear}); err != nil {
+		t.Fatal(err)
+	}
+	// The call-in's deadline passes: the silent ones are late.
+	clock.Advance(20 * time.Minute)
 	link := func(user string) string {
 		t.Helper()
 		before := len(mm.Posts(mmtest.DMChannel(user)))
@@ -149,7 +179,8 @@ func TestBoardInABrowser(t *testing.T) {
 	if !strings.HasSuffix(url, "/board/ssr") || strings.Contains(url, "t=") {
 		t.Errorf("after the exchange the address is %s", url)
 	}
-	for _, want := range []string{"Regional samverkanskonferens", "ÖVNING", "TLP:GREEN", "SOS Alarm", "TLP:AMBER+STRICT", "STRIKT: avspärrning vid Kista"} {
+	for _, want := range []string{"Regional samverkanskonferens", "ÖVNING", "TLP:GREEN", "SOS Alarm", "TLP:AMBER+STRICT", "STRIKT: avspärrning vid Kista",
+		"Kvitterat", "Har inte svarat", "1:1", "Skolorna i Kista", "Invånarinformation på webben", "Ansvarig: Stockholms stad", "Budskap 1, version 1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Sam's board lacks %q", want)
 		}
@@ -159,15 +190,7 @@ func TestBoardInABrowser(t *testing.T) {
 			t.Errorf("Sam's board shows %q (RED for Tove only; the city's own section of an AMBER+STRICT report)", not)
 		}
 	}
-	if shot := os.Getenv("SAMVERKAN_SCREENSHOT"); shot != "" {
-		png, err := chromedp.Run(sam, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Clean(shot), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	looks(t, sam, srv.URL)
 
 	// Per acknowledges in chat: Sam's open board shows it within seconds,
 	// by itself.
@@ -180,7 +203,7 @@ func TestBoardInABrowser(t *testing.T) {
 	if err := chromedp.Do(tctx, chromedp.WaitVisible("body[data-refreshed]")); err != nil {
 		t.Fatalf("the board did not refresh within 8 s of the acknowledgement: %v", err)
 	}
-	refreshed, err := chromedp.Run(sam, chromedp.Text("#status"))
+	refreshed, err := chromedp.Run(sam, chromedp.Text("#orgs"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +211,29 @@ func TestBoardInABrowser(t *testing.T) {
 		t.Errorf("after Per's acknowledgement the status reads:\n%s", refreshed)
 	}
 	t.Logf("the board showed the acknowledgement %s after it was made in chat", time.Since(start).Round(100*time.Millisecond))
+
+	// The bot stops answering: the page says since when it is not
+	// current, and recovers by itself when the bot is back.
+	down.Store(true)
+	waitFor(t, sam, `document.getElementById("freshness").className === "stale"`, 10*time.Second, "the board to say it is stale")
+	if txt, _ := chromedp.Run(sam, chromedp.Text("#freshness")); !strings.Contains(txt, "Inte uppdaterad sedan kl ") {
+		t.Errorf("a stale board says %q", txt)
+	}
+	down.Store(false)
+	waitFor(t, sam, `document.getElementById("freshness").className === ""`, 10*time.Second, "the board to be current again")
+	if txt, _ := chromedp.Run(sam, chromedp.Text("#freshness")); !strings.Contains(txt, "aktuell kl ") {
+		t.Errorf("a current board says %q", txt)
+	}
+
+	// The session ends (here: its cookie is gone): the page says so and
+	// how to get a new link.
+	if _, err := chromedp.Call(sam, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, sam, `document.getElementById("freshness").className === "ended"`, 10*time.Second, "the board to say the session ended")
+	if txt, _ := chromedp.Run(sam, chromedp.Text("#freshness")); !strings.Contains(txt, "/samverkan tavla") {
+		t.Errorf("a board whose session ended says %q", txt)
+	}
 
 	// Tove, named, sees the RED report.
 	text, _ = open(t, fresh(t, browser), link("u_tove"))

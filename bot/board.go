@@ -150,32 +150,12 @@ func (s *Boards) Session(session string) (Caller, string, error) {
 	return c, forum, err
 }
 
-// BoardView is a forum's board as one member may see it: each part is
-// what the same question in chat would show them.
-type BoardView struct {
-	Forum    Forum
-	Reader   string
-	Drawn    time.Time
-	Version  uint64  // changes whenever anything the board shows may have (forumVersion)
-	Status   Message // mode, activation, acknowledgements, open items
-	Picture  Message // the compiled picture, each actor's part labelled
-	Meeting  Message // the running conference's agenda, or the next one
-	Pending  []Message
-	Timeline []TimelineEntry
-}
-
-// TimelineEntry is one event of the forum's audit log.
-type TimelineEntry struct {
-	Time time.Time
-	Who  string
-	What string
-}
-
 // timelineLength is how many of the forum's events the board shows.
 const timelineLength = 20
 
-// Board draws the forum's board for c.
-func (s *Boards) Board(c Caller, forumID string) (*BoardView, error) {
+// Board draws the forum's board for c; kind, when not "", keeps the
+// timeline to one group of events (TimelineKinds).
+func (s *Boards) Board(c Caller, forumID, kind string) (*BoardView, error) {
 	var v *BoardView
 	err := s.View(func(tx Tx) error {
 		c, f, err := s.readForum(tx, c, forumID)
@@ -185,37 +165,11 @@ func (s *Boards) Board(c Caller, forumID string) (*BoardView, error) {
 		if c.Member == nil {
 			return Errorf(EFORBIDDEN, "err.not_member")
 		}
-		now := s.Clock.Now()
-		v = &BoardView{Forum: *f, Reader: c.Name(), Drawn: now}
+		v = &BoardView{Forum: *f, Reader: c.Name(), Drawn: s.Clock.Now()}
 		if v.Version, err = forumVersion(tx, f); err != nil {
 			return err
 		}
-		if v.Status, err = s.status(tx, f, now); err != nil {
-			return err
-		}
-		comp, err := s.compiledFor(tx, c, f)
-		if err != nil {
-			return err
-		}
-		v.Picture = s.CompiledMessage(comp)
-		if v.Meeting, err = s.meeting(tx, c, f, now); err != nil {
-			return err
-		}
-		if v.Pending, err = s.pendingStatements(tx, c, f); err != nil {
-			return err
-		}
-		evs, err := LatestAbout(tx, f.ID, timelineLength)
-		if err != nil {
-			return err
-		}
-		for _, ev := range evs {
-			who := ev.WhoName
-			if d := ev.Details["who"]; d != "" {
-				who = d // done for someone: opening the board
-			}
-			v.Timeline = append(v.Timeline, TimelineEntry{Time: ev.Time, Who: who, What: s.T("audit." + ev.Action)})
-		}
-		return nil
+		return s.board(tx, c, f, v, kind)
 	})
 	return v, err
 }
@@ -251,51 +205,4 @@ func forumVersion(tx Tx, f *Forum) (uint64, error) {
 		v = max(v, n)
 	}
 	return v, nil
-}
-
-// meeting is the running conference's agenda, when c may see it, or when
-// the next one is.
-func (s *Boards) meeting(tx Tx, c Caller, f *Forum, now time.Time) (Message, error) {
-	conf, err := RunningConference(tx, f)
-	if err != nil {
-		return Message{}, err
-	}
-	if conf != nil {
-		if err := permitCaller(tx, c, f, conf.class(KindAgenda)); err != nil {
-			return Message{Title: s.T("board.meeting"), Text: s.T("board.withheld")}, nil
-		}
-		return s.agenda(tx, f, conf)
-	}
-	m := Message{Title: s.T("board.meeting"), Text: s.T("board.no_meeting")}
-	next, err := NextMeeting(tx, f, now)
-	switch {
-	case err != nil:
-		return m, err
-	case next != nil && next.Booked != nil:
-		m.Text = s.T("board.next_booked", "When", s.confTime(f, next.At))
-		if how := s.how(next.Booked.Form, next.Booked.Join); how != "" {
-			m.Text += "\n" + how
-		}
-	case next != nil:
-		m.Text = s.T("board.next_meeting", "When", s.confTime(f, next.At), "Schedule", f.Schedule.Describe(s.Lang))
-	}
-	return m, nil
-}
-
-// pendingStatements are the statements waiting for approval that c may
-// see, each as its thread's first post shows it (approvers and states).
-func (s *Boards) pendingStatements(tx Tx, c Caller, f *Forum) ([]Message, error) {
-	var out []Message
-	err := tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
-		var st Statement
-		if err := decode(&st); err != nil || st.Forum != f.ID || st.State != StatementDraft {
-			return err
-		}
-		if mayReadStatement(tx, c, f, &st) != nil {
-			return nil
-		}
-		out = append(out, s.statementRoot(tx, f, &st))
-		return nil
-	})
-	return out, err
 }
