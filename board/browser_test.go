@@ -9,8 +9,7 @@ package board_test
 //
 //	go test -tags browser -count=1 -v ./board/
 //
-// SAMVERKAN_SCREENSHOT=docs/board.png (from the repository root:
-// ../docs/board.png) also writes the screenshot the README shows.
+// How it looks (both widths, print, axe-core): browser_look_test.go.
 
 import (
 	"context"
