@@ -63,3 +63,41 @@ var handleRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 // ValidHandle reports whether s can be a forum or actor handle: lower-case
 // letters, digits, - and _, at most 32 characters.
 func ValidHandle(s string) bool { return handleRE.MatchString(s) }
+
+// checkContact refuses a contact part that could not work: a telephone
+// number that is not one, an e-mail address without a domain, a part too
+// long to be read out. An empty value clears the part.
+func checkContact(key, v string) error {
+	if v == "" {
+		return nil
+	}
+	if len([]rune(v)) > MaxContactPart {
+		return Errorf(EINVALID, "err.contact_too_long", "Field", key, "Max", MaxContactPart).OnField(key)
+	}
+	switch key {
+	case "telefon":
+		digits := 0
+		for i, r := range v {
+			switch {
+			case r >= '0' && r <= '9':
+				digits++
+			case r == ' ' || r == '-' || r == '(' || r == ')' || r == '+' && i == 0:
+			default:
+				return Errorf(EINVALID, "err.bad_phone", "Value", v).OnField(key)
+			}
+		}
+		if digits < 3 || digits > 20 {
+			return Errorf(EINVALID, "err.bad_phone", "Value", v).OnField(key)
+		}
+	case "epost":
+		local, domain, ok := strings.Cut(v, "@")
+		if !ok || local == "" || strings.ContainsAny(v, " <>,;\"") || strings.Contains(domain, "@") ||
+			!strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+			return Errorf(EINVALID, "err.bad_email", "Value", v).OnField(key)
+		}
+	}
+	return nil
+}
+
+// MaxContactPart bounds each part of a contact, in characters.
+const MaxContactPart = 200

@@ -19,7 +19,7 @@ func TestAuthorityIsCheckedAtTheMomentOfAction(t *testing.T) {
 		env := bottest.NewEnv(t)
 		env.Fixture(t)
 		tove := env.Who(t, "tove") // a duty officer of the host
-		_, _, err := env.Bot.Registry.AddMember(ctx, bot.SystemCaller(), bot.Member{ID: "tove", Actor: "lst", Roles: []bot.Role{bot.RoleMember}}, bottest.People[0].User())
+		_, _, err := env.Bot.Registry.AddMember(ctx, bot.SystemCaller(), bot.Member{ID: "tove", Actor: "lst", Roles: []bot.Role{bot.RoleMember}}, bottest.People[0].User(), bot.RoleDutyOfficer)
 		if err != nil {
 			t.Fatal(err)
 		}

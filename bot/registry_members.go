@@ -51,7 +51,11 @@ func (r *Registry) SetContact(ctx context.Context, c Caller, actorID string, par
 			if f == nil {
 				return Errorf(EINVALID, "err.bad_contact_field", "Value", k)
 			}
-			*f = CleanLine(v)
+			v = CleanLine(v)
+			if err := checkContact(k, v); err != nil {
+				return err
+			}
+			*f = v
 		}
 		if err := ch.Put(BucketActors, a.ID, a); err != nil {
 			return err
@@ -63,12 +67,13 @@ func (r *Registry) SetContact(ctx context.Context, c Caller, actorID string, par
 }
 
 // AddMember maps a platform identity to an actor and roles. When the
-// identity is already registered, its actor and roles are replaced; when
+// identity is already registered, its actor is set and m.Roles are added
+// to the roles it has, those in remove taken away; when
 // m.ID names an existing member, the identity is added to that person. A
 // retired handle is never given out again. It returns the stored member
 // and whether it was new.
-func (r *Registry) AddMember(ctx context.Context, c Caller, m Member, id Identity) (*Member, bool, error) {
-	if len(m.Roles) == 0 {
+func (r *Registry) AddMember(ctx context.Context, c Caller, m Member, id Identity, remove ...Role) (*Member, bool, error) {
+	if len(m.Roles) == 0 && len(remove) == 0 {
 		return nil, false, Errorf(EINVALID, "err.roles_required").OnField("roll")
 	}
 	var out *Member
@@ -109,7 +114,27 @@ func (r *Registry) AddMember(ctx context.Context, c Caller, m Member, id Identit
 				return Errorf(EINVALID, "err.bad_handle", "Value", existing.ID).OnField("id")
 			}
 		}
-		existing.Actor, existing.Roles = m.Actor, m.Roles
+		if created {
+			if len(m.Roles) == 0 {
+				return Errorf(EINVALID, "err.roles_required").OnField("roll")
+			}
+			existing.Roles = m.Roles
+		} else {
+			// Roles are added to those the member has, and those written
+			// with "-" taken away: one change never drops others unsaid.
+			roles := slices.Clone(existing.Roles)
+			for _, r := range m.Roles {
+				if !slices.Contains(roles, r) {
+					roles = append(roles, r)
+				}
+			}
+			roles = slices.DeleteFunc(roles, func(r Role) bool { return slices.Contains(remove, r) })
+			if len(roles) == 0 {
+				return Errorf(EINVALID, "err.last_role", "Member", existing.ID).OnField("roll")
+			}
+			existing.Roles = roles
+		}
+		existing.Actor = m.Actor
 		if m.Name != "" {
 			existing.Name = CleanLine(m.Name)
 		}
@@ -125,8 +150,8 @@ func (r *Registry) AddMember(ctx context.Context, c Caller, m Member, id Identit
 			return err
 		}
 		out = existing
-		roles := make([]string, len(m.Roles))
-		for i, r := range m.Roles {
+		roles := make([]string, len(existing.Roles))
+		for i, r := range existing.Roles {
 			roles[i] = string(r)
 		}
 		return ch.Audit("member.add", existing.ID, map[string]string{"identity": id.Key(), "actor": m.Actor, "roles": strings.Join(roles, ",")}, "")

@@ -80,6 +80,32 @@ func ParseRoles(s string) ([]Role, string) {
 	return out, ""
 }
 
+// ParseRoleChange reads roles to add and, each written with a leading
+// "-", roles to take away ("kommunikatör,-tib"); bad is the first part
+// that is no role.
+func ParseRoleChange(s string) (add, remove []Role, bad string) {
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		minus := strings.HasPrefix(part, "-")
+		r, ok := ParseRole(strings.TrimPrefix(part, "-"))
+		switch {
+		case !ok:
+			return nil, nil, part
+		case minus && !slices.Contains(remove, r):
+			remove = append(remove, r)
+		case !minus && !slices.Contains(add, r):
+			add = append(add, r)
+		}
+	}
+	if len(add) == 0 && len(remove) == 0 {
+		return nil, nil, s
+	}
+	return add, remove, ""
+}
+
 // Word returns the role's word in the given language ("sv" or "en").
 func (r Role) Word(lang string) string {
 	for _, rw := range roleWords {

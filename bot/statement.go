@@ -167,6 +167,9 @@ type Tally struct {
 	// Missing are the approvers who take part and have not approved the
 	// current revision.
 	Missing []Approval
+	// AlreadyAt is when the caller had approved the current revision,
+	// when they approve it again (and nothing was recorded); else zero.
+	AlreadyAt time.Time
 }
 
 // tally counts the approvals of the current revision among the approvers
@@ -511,8 +514,16 @@ func (s *Statements) answer(ctx context.Context, c Caller, n uint64, rev int, st
 			return Errorf(EFORBIDDEN, "err.approver_gone", "N", n, "Forum", f.ID)
 		}
 		cur := st.Current()
-		if rev != 0 && rev != cur.N {
+		switch {
+		case rev > cur.N:
+			return Errorf(EINVALID, "err.no_revision", "N", n, "Rev", rev, "Current", cur.N).OnField("rev")
+		case rev != 0 && rev != cur.N:
 			return Errorf(ECONFLICT, "err.old_revision", "N", n, "Rev", rev, "Current", cur.N)
+		case state == "approved" && st.approved(*a):
+			// Already approved, this very text: nothing to record again.
+			out, t = st, tally(ch, f, st)
+			t.AlreadyAt = a.At
+			return nil
 		}
 		a.State, a.Revision, a.Hash, a.Reason, a.At = state, cur.N, cur.Hash, reason, ch.Now
 		text := s.T("statement.event_approved", "Name", a.Name, "Actor", actorNames(ch, []string{a.Actor})[a.Actor], "Rev", cur.N, "Hash", cur.Hash[:12])

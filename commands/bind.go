@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"samverkan/bot"
 	"samverkan/catalog"
@@ -141,6 +142,11 @@ func findFlag(cmd *Command, word string) *Param {
 func (e *Engine) check(ctx context.Context, req *Request, p *Param, args Args) error {
 	k := p.Name.key()
 	vals := args[k]
+	if max := p.MaxLen(); max > 0 {
+		if n := utf8.RuneCountInString(strings.Join(vals, " ")); n > max {
+			return bot.Errorf(bot.EINVALID, "err.too_long", "Name", p.Name.In(req.Lang), "Max", max, "N", n).OnField(k)
+		}
+	}
 	for i, v := range vals {
 		switch p.Kind {
 		case KindHandle:
@@ -160,7 +166,7 @@ func (e *Engine) check(ctx context.Context, req *Request, p *Param, args Args) e
 			}
 			v = string(l)
 		case KindRoles:
-			if _, bad := bot.ParseRoles(v); bad != "" {
+			if _, _, bad := bot.ParseRoleChange(v); bad != "" {
 				return bot.Errorf(bot.EINVALID, "err.bad_role", "Value", bad).OnField(k)
 			}
 		case KindUser:
@@ -197,17 +203,33 @@ func (e *Engine) check(ctx context.Context, req *Request, p *Param, args Args) e
 				}
 			}
 			if found == "" {
-				var vals []string
-				for _, c := range p.Choices {
-					vals = append(vals, c.Value)
-				}
-				return bot.Errorf(bot.EINVALID, "err.bad_choice", "Name", p.Name.In(req.Lang), "Value", v, "Choices", strings.Join(vals, ", ")).OnField(k)
+				return bot.Errorf(bot.EINVALID, "err.bad_choice", "Name", p.Name.In(req.Lang), "Value", v, "Choices", choiceWords(req.Lang, p.Choices)).OnField(k)
 			}
 			v = found
 		}
 		vals[i] = v
 	}
 	return nil
+}
+
+// choiceWords lists what may be typed for a choice, in lang: its value
+// where the label is a form of it (TLP:CLEAR, PDF, "the public"), else
+// the label as a word (allmänheten), quoted when it is several; the
+// command takes both.
+func choiceWords(lang string, choices []bot.Option) string {
+	words := make([]string, len(choices))
+	for i, c := range choices {
+		label, _, _ := strings.Cut(catalog.T(lang, c.Label), " – ")
+		w := strings.ToLower(strings.TrimSpace(label))
+		switch {
+		case strings.Contains(bot.Fold(label), bot.Fold(c.Value)):
+			w = c.Value
+		case strings.ContainsAny(w, " ,="):
+			w = `"` + w + `"`
+		}
+		words[i] = w
+	}
+	return strings.Join(words, ", ")
 }
 
 func fieldOf(err error, field string) error {
@@ -303,7 +325,10 @@ func (e *Engine) memberID(ctx context.Context, req *Request, v string) (string, 
 // command will read it (a choice's value, a default for an empty field)
 // and the problem in the request's language, or "" when the value is
 // fine.
-func (e *Engine) CheckField(ctx context.Context, req Request, command, field, value string) (string, string) {
+//
+// label, when not "", is how the form names the field: an error names
+// the field so, not by its key.
+func (e *Engine) CheckField(ctx context.Context, req Request, command, field, label, value string) (string, string) {
 	if req.Lang == "" {
 		req.Lang = e.Lang
 	}
@@ -329,6 +354,10 @@ func (e *Engine) CheckField(ctx context.Context, req Request, command, field, va
 		}
 		args := Args{field: {value}}
 		if err := e.check(ctx, &req, p, args); err != nil {
+			var be *bot.Error
+			if errors.As(err, &be) && label != "" && be.Data["Name"] != nil {
+				be.Data["Name"] = strings.TrimRight(label, "?: ")
+			}
 			return value, Describe(req.Lang, err)
 		}
 		if p.Kind == KindChoice {

@@ -58,6 +58,26 @@ const (
 	KindChoice             // one of Param.Choices
 )
 
+// Limits of free text, in characters: a line (a name, a link, a place)
+// and a longer text (a report's section, a statement, a decision) — the
+// size of a form's text area on both platforms, about half a printed
+// page.
+const (
+	MaxLine = 500
+	MaxText = 3000
+)
+
+// MaxLen is the most characters the parameter takes, 0 for no limit.
+func (p *Param) MaxLen() int {
+	switch p.Kind {
+	case KindText:
+		return MaxLine
+	case KindLong:
+		return MaxText
+	}
+	return 0
+}
+
 // Param is one parameter of a command.
 type Param struct {
 	Name       Word // key=value key and form field name

@@ -83,6 +83,22 @@ func (e *Engine) Run(ctx context.Context, req Request) Reply {
 	return e.runCommand(ctx, req, cmd, toks[n:])
 }
 
+// CommandWords says how many words of line name a command (the root
+// "/samverkan" left out), 0 when none does: a prompt that asks for a
+// value can tell a command typed instead.
+func (e *Engine) CommandWords(line string) int {
+	line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), e.Root))
+	toks, err := Tokenize(line)
+	if err != nil || len(toks) == 0 {
+		return 0
+	}
+	cmd, n, _ := e.match(toks)
+	if cmd == nil {
+		return 0
+	}
+	return n
+}
+
 // runCommand runs cmd with the words after its path: its form when only
 // the forum was given and a form can be shown, else the command itself.
 func (e *Engine) runCommand(ctx context.Context, req Request, cmd *Command, rest []Token) Reply {

@@ -30,18 +30,21 @@ func (e *Engine) form(c *Command, lang string, hidden map[string]string) *bot.Fo
 			Type:     bot.FieldText,
 			Optional: prm.Optional || prm.Kind == KindFlag || prm.Default != "",
 			Default:  prm.Default,
-			MaxLen:   200,
+			MaxLen:   MaxLine,
 			OnlyWhen: prm.OnlyWhen,
 		}
 		if prm.Help != "" {
 			ff.Help = p.T(prm.Help)
+		}
+		if max := prm.MaxLen(); prm.Kind == KindLong {
+			ff.Help = strings.TrimSpace(ff.Help + " " + p.T("form.max_chars", "Max", max))
 		}
 		if prm.Label != "" {
 			ff.Label = p.T(prm.Label)
 		}
 		switch prm.Kind {
 		case KindLong:
-			ff.Type, ff.MaxLen = bot.FieldTextarea, 3000
+			ff.Type, ff.MaxLen = bot.FieldTextarea, MaxText
 		case KindLevel:
 			ff.Type = bot.FieldSelect
 			for _, l := range bot.Levels() {

@@ -44,9 +44,7 @@ func (e *Engine) paramHelp(c *Command, p catalog.Printer) []string {
 		var values []string
 		switch prm.Kind {
 		case KindChoice:
-			for _, o := range prm.Choices {
-				values = append(values, o.Value)
-			}
+			values = strings.Split(choiceWords(p.Lang, prm.Choices), ", ")
 		case KindLevel:
 			for _, l := range bot.Levels() {
 				values = append(values, l.Word(p.Lang))
@@ -54,6 +52,9 @@ func (e *Engine) paramHelp(c *Command, p catalog.Printer) []string {
 		}
 		if len(values) > 0 {
 			line += " (" + strings.Join(values, " | ") + ")"
+		}
+		if prm.Kind == KindLong {
+			line += " " + p.T("form.max_chars", "Max", prm.MaxLen())
 		}
 		out = append(out, line)
 	}

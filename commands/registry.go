@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"samverkan/bot"
@@ -288,21 +289,40 @@ func (e *Engine) memberAdd(ctx context.Context, r *Request, a Args) (Reply, erro
 		return Reply{}, err
 	}
 	ident.Username = username
-	roles, _ := bot.ParseRoles(a.Get("roll"))
-	m, created, err := e.Bot.Registry.AddMember(ctx, r.Caller, bot.Member{ID: a.Get("id"), Name: a.Get("namn"), Actor: a.Get("aktor"), Roles: roles}, ident)
+	add, remove, _ := bot.ParseRoleChange(a.Get("roll"))
+	var before []bot.Role
+	if old, err := e.Bot.Registry.MemberOf(ident); err == nil && old != nil {
+		before = old.Roles
+	} else if id := a.Get("id"); id != "" {
+		if old, err := e.Bot.Registry.Member(id); err == nil && old != nil {
+			before = old.Roles
+		}
+	}
+	m, created, err := e.Bot.Registry.AddMember(ctx, r.Caller, bot.Member{ID: a.Get("id"), Name: a.Get("namn"), Actor: a.Get("aktor"), Roles: add}, ident, remove...)
 	if err != nil {
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	id := "member.updated"
-	if created {
-		id = "member.added"
-	}
 	who := ident.String()
 	if m.Name != ident.Username {
 		who = m.Name + ", " + who
 	}
-	return Reply{Message: bot.Message{Text: p.T(id, "ID", m.ID, "Who", who, "Actor", m.Actor, "Roles", roleWords(m.Roles, r.Lang))}}, nil
+	if created {
+		return Reply{Message: bot.Message{Text: p.T("member.added", "ID", m.ID, "Who", who, "Actor", m.Actor, "Roles", roleWords(m.Roles, r.Lang))}}, nil
+	}
+	var added, removed []bot.Role
+	for _, x := range m.Roles {
+		if !slices.Contains(before, x) {
+			added = append(added, x)
+		}
+	}
+	for _, x := range before {
+		if !slices.Contains(m.Roles, x) {
+			removed = append(removed, x)
+		}
+	}
+	return Reply{Message: bot.Message{Text: p.T("member.updated", "ID", m.ID, "Who", who, "Actor", m.Actor, "Roles", roleWords(m.Roles, r.Lang),
+		"Added", dashIfNone(roleWords(added, r.Lang)), "Removed", dashIfNone(roleWords(removed, r.Lang)))}}, nil
 }
 
 func (e *Engine) memberRemove(ctx context.Context, r *Request, a Args) (Reply, error) {
@@ -348,4 +368,12 @@ func roleWords(roles []bot.Role, lang string) string {
 		w[i] = r.Word(lang)
 	}
 	return strings.Join(w, ", ")
+}
+
+// dashIfNone shows an empty list as a dash.
+func dashIfNone(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
 }

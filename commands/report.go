@@ -49,7 +49,7 @@ func (e *Engine) registerReports() {
 	for _, w := range sectionWords {
 		params = append(params,
 			Param{Name: w, Meta: Word{"text", "text"}, Kind: KindLong, Optional: true, Help: "section." + w.key() + ".help", Label: "label.section." + w.key()},
-			Param{Name: Word{w.Sv + "-delas", w.En + "-shared"}, Meta: Word{"delas|intern", "delas|intern"}, Kind: KindChoice, Choices: shareChoices, Optional: true, Help: "param.share", Label: "label.share." + w.key()})
+			Param{Name: Word{w.Sv + "-delas", w.En + "-shared"}, Meta: Word{"delas|intern", "shared|internal"}, Kind: KindChoice, Choices: shareChoices, Optional: true, Help: "param.share", Label: "label.share." + w.key()})
 	}
 	params = append(params,
 		Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Help: "param.tlp", Parse: parseTLP, Label: "label.tlp"},

@@ -178,6 +178,12 @@ func (e *Engine) stmtApprove(ctx context.Context, r *Request, a Args) (Reply, er
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
+	if !t.AlreadyAt.IsZero() && len(t.Missing) == 0 {
+		return Reply{Message: bot.Message{Text: p.T("statement.already_approved_all", "N", n, "Rev", s.Current().N, "Time", e.Bot.LocalTime(t.AlreadyAt))}}, nil
+	}
+	if !t.AlreadyAt.IsZero() {
+		return Reply{Message: bot.Message{Text: p.T("statement.already_approved", "N", n, "Rev", s.Current().N, "Time", e.Bot.LocalTime(t.AlreadyAt), "Count", len(t.Missing))}}, nil
+	}
 	if len(t.Missing) == 0 {
 		return Reply{Message: bot.Message{Text: p.T("statement.approved_all", "N", n, "Rev", s.Current().N)}}, nil
 	}

@@ -206,7 +206,7 @@ func TestStatementRefusals(t *testing.T) {
 	var resp model.PostActionIntegrationResponse
 	old := oldButtons[len(oldButtons)-1]
 	w.mmc.Click(mmButton(old, "Godkänn"), "u_kim", "kim", mmtest.DMChannel("u_kim"), old.Id).Decode(&resp)
-	if !strings.Contains(resp.EphemeralText, "gäller version 1") {
+	if !strings.Contains(resp.EphemeralText, "Version 1 av budskap #1 är ersatt av version 2") {
 		t.Errorf("old revision click: %q", resp.EphemeralText)
 	}
 	// Someone else presses kim's own button: refused as not theirs.

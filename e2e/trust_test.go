@@ -387,7 +387,7 @@ func TestSealedTokensDoNotCrossPlatformPurposeOrPerson(t *testing.T) {
 	w.must(w.mustText(w.mmCmd("u_klara", `budskap ändra 1 text="Ett ändrat budskap."`)))
 	w.deliver()
 	w.mmc.Click(old, "u_kim", "kim", mmtest.DMChannel("u_kim"), "p").Decode(&resp)
-	if !strings.Contains(resp.EphemeralText, "gäller version 1") {
+	if !strings.Contains(resp.EphemeralText, "Version 1 av budskap #1 är ersatt av version 2") {
 		t.Errorf("an approval of revision 1 after the edit: %q", resp.EphemeralText)
 	}
 	// A button kept too long asks for the command instead.

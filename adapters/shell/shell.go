@@ -45,6 +45,10 @@ type Shell struct {
 	// (:gäst), as a platform admin or a guest may in a real channel.
 	guestMu sync.Mutex
 	guests  []string
+	// left is a command typed where a form asked for a value, to run once
+	// the form has been left; quit is set when that was :avsluta.
+	left string
+	quit bool
 }
 
 // New returns a shell acting as user in channel.
@@ -115,6 +119,9 @@ func (s *Shell) Run(ctx context.Context, in io.Reader) error {
 			continue
 		}
 		s.Line(ctx, line, sc)
+		if s.quit {
+			return nil
+		}
 	}
 }
 
@@ -191,6 +198,35 @@ func (s *Shell) Line(ctx context.Context, line string, more *bufio.Scanner) {
 	}
 	s.show(r)
 	s.flush(ctx)
+	// A command typed where the form asked for a value left the form:
+	// it runs now, as typed.
+	if next := s.left; next != "" {
+		s.left = ""
+		if strings.HasPrefix(next, ":") {
+			s.quit = s.meta(next)
+			return
+		}
+		s.Line(ctx, next, more)
+	}
+}
+
+// leavesForm reports whether an answer to a form's field is a command
+// typed instead: a shell command (":som …"), the root ("/samverkan …"),
+// or a command's words — for a field of choices any command, for a text
+// one only a command of two or more words or a command alone on the
+// line, since free text may start with a word like "status".
+func (s *Shell) leavesForm(ff bot.FormField, v string) bool {
+	switch {
+	case isCancel(v):
+		return false
+	case strings.HasPrefix(v, ":"), strings.HasPrefix(v, "/"):
+		return true
+	}
+	n := s.Engine.CommandWords(v)
+	if n == 0 {
+		return false
+	}
+	return len(ff.Options) > 0 || n >= 2 || n == len(strings.Fields(v))
 }
 
 func (s *Shell) request(line string, forms bool) (commands.Request, error) {
@@ -278,6 +314,9 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 		switch {
 		case isCancel(v):
 			return false
+		case s.leavesForm(ff, v):
+			s.left = v
+			return false
 		case v == "" && ff.Default != "":
 			v = ff.Default
 		case v == "-" && len(ff.Options) == 0 && ff.Default != "":
@@ -296,7 +335,7 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 			if !ask(ff) {
 				return false
 			}
-			norm, msg := s.Engine.CheckField(ctx, req, f.Command, ff.Name, values[ff.Name])
+			norm, msg := s.Engine.CheckField(ctx, req, f.Command, ff.Name, ff.Label, values[ff.Name])
 			if msg == "" {
 				checked[ff.Name] = norm
 				return true
@@ -305,12 +344,18 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 		}
 		return false
 	}
+	cancelled := func() commands.Reply {
+		if s.left != "" {
+			return commands.Reply{Failed: true, Message: bot.Message{Text: p.T("shell.form_left", "Command", s.left)}}
+		}
+		return commands.Reply{Failed: true, Message: bot.Message{Text: p.T("shell.form_cancelled")}}
+	}
 	for _, ff := range f.Fields {
 		if w := ff.OnlyWhen; w != nil && checked[w.Field] != w.Value {
 			continue // e.g. recipients, asked only for TLP:RED
 		}
 		if !askValid(ff) {
-			return commands.Reply{Failed: true, Message: bot.Message{Text: p.T("shell.form_cancelled")}}
+			return cancelled()
 		}
 	}
 	for range 5 {
@@ -322,7 +367,7 @@ func (s *Shell) fillForm(ctx context.Context, req commands.Request, f *bot.Form,
 			if msg, ok := r.FieldErrors[ff.Name]; ok {
 				s.printf("  ! %s\n", msg)
 				if !askValid(ff) {
-					return commands.Reply{Failed: true, Message: bot.Message{Text: p.T("shell.form_cancelled")}}
+					return cancelled()
 				}
 			}
 		}
