@@ -279,7 +279,7 @@ func (h *Handler) picturePDF(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, err)
 		return
 	}
-	h.pdf(w, r, m, "lagesbild-"+r.PathValue("forum")+".pdf")
+	h.pdf(w, r, m, h.t("file.picture")+"-"+r.PathValue("forum")+".pdf")
 }
 
 func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
@@ -297,7 +297,7 @@ func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, err)
 		return
 	}
-	h.pdf(w, r, m, "protokoll-"+r.PathValue("forum")+"-"+strconv.FormatUint(n, 10)+".pdf")
+	h.pdf(w, r, m, h.t("file.minutes")+"-"+r.PathValue("forum")+"-"+strconv.FormatUint(n, 10)+".pdf")
 }
 
 func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, m bot.Message, name string) {

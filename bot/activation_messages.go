@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"samverkan/catalog"
 	"strings"
 	"time"
 )
@@ -191,7 +192,7 @@ func (k *core) openItems(tx Tx, f *Forum) ([]Field, error) {
 	if conf, err := RunningConference(tx, f); err != nil {
 		return nil, err
 	} else if conf != nil {
-		out = append(out, Field{Title: k.T("status.conference"), Value: k.T("status.conference_line", "N", conf.ID, "Since", k.clock(conf.Started), "Attending", len(conf.Attendance))})
+		out = append(out, Field{Title: k.T("status.conference"), Value: k.T("status.conference_line", "N", conf.ID, "Since", k.clock(conf.Started), "Attending", catalog.Count(k.Lang, "actors", len(conf.Attendance)))})
 	}
 	var drafts []string
 	err := tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {

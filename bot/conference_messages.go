@@ -3,6 +3,7 @@ package bot
 import (
 	"cmp"
 	"fmt"
+	"samverkan/catalog"
 	"slices"
 	"strings"
 	"time"
@@ -111,7 +112,7 @@ func (k *core) agendaView(tx Tx, f *Forum, c *Conference, frame bool) (Message, 
 	// 6. Decisions and actions, with open ones from earlier meetings.
 	var dec string
 	if frame {
-		dec = k.T("conference.frame_decisions", "Decisions", c.DecisionCount(), "Actions", c.ActionCount(), "Label", c.Label().Label())
+		dec = k.T("conference.frame_decisions", "Decisions", catalog.Count(k.Lang, "decisions", c.DecisionCount()), "Actions", catalog.Count(k.Lang, "actions", c.ActionCount()), "Label", c.Label().Label())
 	} else {
 		var err error
 		if dec, err = k.decisionsAndActions(tx, f, c, names); err != nil {
@@ -398,7 +399,7 @@ func (k *core) minutesView(tx Tx, f *Forum, c *Conference, frame bool) (Message,
 		m.Text = k.T("minutes.frame_intro", "Label", c.Label().Label(), "Forum", f.ID, "N", c.ID) + "\n" + m.Text
 		m.Sections = []Section{
 			{Title: k.T("minutes.convened"), Text: k.convened(c, names, true)},
-			{Title: k.T("minutes.decisions"), Text: k.T("conference.frame_decisions", "Decisions", c.DecisionCount(), "Actions", c.ActionCount(), "Label", c.Label().Label())},
+			{Title: k.T("minutes.decisions"), Text: k.T("conference.frame_decisions", "Decisions", catalog.Count(k.Lang, "decisions", c.DecisionCount()), "Actions", catalog.Count(k.Lang, "actions", c.ActionCount()), "Label", c.Label().Label())},
 			{Title: k.T("minutes.next"), Text: next},
 		}
 	} else {

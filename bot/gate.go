@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -240,6 +241,14 @@ func permitCaller(tx Tx, c Caller, f *Forum, cl Class) error {
 		return Errorf(EFORBIDDEN, "err.not_member")
 	}
 	if perr := permit(cl.TLP, f, cl.Named, place{Readers: []reader{{Identity: c.Identity, Member: c.Member}}, Known: true}); perr != nil {
+		// The gate speaks of sending; here someone asked to read.
+		if ErrorCode(perr) == EFORBIDDEN && cl.TLP == TLPRed {
+			owners := strings.Join(slices.Collect(maps.Values(actorNames(tx, cl.Owners))), ", ")
+			if owners == "" {
+				owners = "?"
+			}
+			return Errorf(EFORBIDDEN, "err.read_red", "Owners", owners)
+		}
 		return perr
 	}
 	return nil

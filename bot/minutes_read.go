@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"samverkan/catalog"
 	"strconv"
 	"strings"
 	"time"
@@ -102,7 +103,7 @@ func (cs *Conferences) MinutesPDF(ctx context.Context, c Caller, forumID, which 
 		if err != nil {
 			return err
 		}
-		name = fmt.Sprintf("protokoll-%s-%d.pdf", f.ID, conf.ID)
+		name = fmt.Sprintf("%s-%s-%d.pdf", cs.T("file.minutes"), f.ID, conf.ID)
 		cl := conf.class(KindMinutes)
 		if ch.Caller.Member != nil {
 			cl.Named = append(cl.Named, ch.Caller.Member.ID)
@@ -154,7 +155,7 @@ func (cs *Conferences) pickMinutes(tx Tx, c Caller, f *Forum, which string) (*Co
 	}
 	var lines []string
 	for _, conf := range found {
-		lines = append(lines, cs.T("conference.day_line", "N", conf.ID, "Time", conf.Scheduled.In(f.location()).Format("15:04"), "Decisions", conf.DecisionCount()))
+		lines = append(lines, cs.T("conference.day_line", "N", conf.ID, "Time", conf.Scheduled.In(f.location()).Format("15:04"), "Decisions", catalog.Count(cs.Lang, "decisions", conf.DecisionCount())))
 	}
 	return nil, Message{Title: cs.T("conference.day_title", "Forum", f.Name, "Date", which, "Count", len(found)),
 		Text: strings.Join(lines, "\n") + "\n" + cs.T("conference.day_pick", "Forum", f.ID, "N", found[0].ID)}, nil

@@ -570,9 +570,9 @@ func (s *Reports) Share(ctx context.Context, c Caller, forumID, actor string, to
 				return Errorf(ENOTFOUND, "err.nothing_to_share", "Forum", f.ID)
 			}
 			comp.Withheld = 0 // "not shown to you" speaks to one reader, not a channel
-			msg := s.CompiledMessage(comp)
+			msg := s.sharedMessage(comp, actor)
 			if res.Withheld > 0 {
-				msg.Fields = append(msg.Fields, Field{Title: s.T("report.withheld_title"), Value: s.T("report.withheld_red", "N", res.Withheld)})
+				msg.Fields = append(msg.Fields, Field{Title: s.T("report.withheld_title"), Value: s.T("report.withheld_red", "Count", res.Withheld)})
 			}
 			cl := Class{Kind: KindReport, Forum: f.ID, TLP: comp.TLP, Exercise: comp.Exercise, Owners: owners(comp)}
 			if err := ch.toChannels(f.Channels, key, cl, msg); err != nil {
@@ -599,7 +599,7 @@ func (s *Reports) Share(ctx context.Context, c Caller, forumID, actor string, to
 				return Errorf(EFORBIDDEN, "err.nothing_for_person", "User", m.Name)
 			}
 			cl := Class{Kind: KindReport, Forum: f.ID, TLP: comp.TLP, Exercise: comp.Exercise, Owners: owners(comp), Named: []string{m.ID}}
-			if err := ch.Send(OutboxItem{Key: key + "@" + id.Key(), To: Destination{Platform: id.Platform, User: id.UserID}, Class: cl, Message: s.CompiledMessage(comp)}); err != nil {
+			if err := ch.Send(OutboxItem{Key: key + "@" + id.Key(), To: Destination{Platform: id.Platform, User: id.UserID}, Class: cl, Message: s.sharedMessage(comp, actor)}); err != nil {
 				return err
 			}
 			res.Label = Strictest(res.Label, comp.TLP)
@@ -608,6 +608,20 @@ func (s *Reports) Share(ctx context.Context, c Caller, forumID, actor string, to
 		return ch.Audit("report.share", f.ID, map[string]string{"what": what, "tlp": string(res.Label), "channels": fmt.Sprint(res.Channels), "people": fmt.Sprint(res.People), "withheld": fmt.Sprint(res.Withheld)}, "")
 	})
 	return res, err
+}
+
+// sharedMessage is what a share sends: the common picture, or, when one
+// actor's report is shared, that report under its own title.
+func (k *core) sharedMessage(c *Compiled, actor string) Message {
+	m := k.CompiledMessage(c)
+	if actor == "" || len(c.Reports) == 0 {
+		return m
+	}
+	r := c.Reports[0]
+	m.Title = k.T("report.one_title", "Actor", c.Names[r.Actor], "Forum", c.Forum.Name)
+	m.Text = k.T("report.one_text", "Actor", c.Names[r.Actor], "N", r.Number, "Version", r.Version, "Time", k.clockDay(r))
+	m.Fields = slices.DeleteFunc(m.Fields, func(f Field) bool { return f.Title == k.T("report.missing") || f.Title == k.T("report.stale") })
+	return m
 }
 
 func owners(c *Compiled) []string {
@@ -675,7 +689,7 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 			return err
 		}
 		stamp := comp.At.In(s.loc()).Format("2006-01-02-1504")
-		name = fmt.Sprintf("lagesbild-%s-%s.md", f.ID, stamp)
+		name = fmt.Sprintf("%s-%s-%s.md", s.T("file.picture"), f.ID, stamp)
 		cl := Class{Kind: KindExport, Forum: f.ID, TLP: Strictest(TLPClear, comp.TLP), Exercise: comp.Exercise, Owners: owners(comp)}
 		if ch.Caller.Member != nil {
 			cl.Named = []string{ch.Caller.Member.ID}
@@ -685,7 +699,7 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 		comp.Contacts = contactList(ch, f.Actors, s.Lang, "- ")
 		doc := []byte(s.CompiledMarkdown(comp))
 		if format == "pdf" {
-			name = fmt.Sprintf("lagesbild-%s-%s.pdf", f.ID, stamp)
+			name = fmt.Sprintf("%s-%s-%s.pdf", s.T("file.picture"), f.ID, stamp)
 			m := s.CompiledMessage(comp)
 			if comp.Contacts != "" {
 				m.Fields = append(m.Fields, Field{Title: s.T("report.contacts"), Value: comp.Contacts})

@@ -66,7 +66,7 @@ func (k *core) CompiledMessage(c *Compiled) Message {
 		m.Fields = append(m.Fields, Field{Title: k.T("report.stale"), Value: strings.Join(stale, ", ")})
 	}
 	if c.Withheld > 0 {
-		m.Fields = append(m.Fields, Field{Title: k.T("report.withheld_title"), Value: k.T("report.withheld_text", "N", c.Withheld)})
+		m.Fields = append(m.Fields, Field{Title: k.T("report.withheld_title"), Value: k.T("report.withheld_text", "Count", c.Withheld)})
 	}
 	if c.Exercise {
 		m.Exercise = k.T("exercise.marker")
@@ -107,6 +107,9 @@ func (k *core) CompiledMarkdown(c *Compiled) string {
 		missing = append(missing, c.Names[a])
 	}
 	fmt.Fprintf(&w, "\n## %s\n\n%s\n", k.T("report.missing"), orDash(strings.Join(missing, ", ")))
+	if c.Withheld > 0 {
+		fmt.Fprintf(&w, "\n## %s\n\n%s\n", k.T("report.withheld_title"), k.T("report.withheld_text", "Count", c.Withheld))
+	}
 	if c.Contacts != "" {
 		fmt.Fprintf(&w, "\n## %s\n\n%s\n", k.T("report.contacts"), c.Contacts)
 	}

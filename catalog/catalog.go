@@ -91,8 +91,16 @@ func T(lang, id string, kv ...any) string {
 	return s
 }
 
+// Count is n of a noun in lang, with the noun's plural form when n is
+// not one: Count("sv", "channels", 1) is "1 kanal". The nouns are the
+// catalog's count.* messages.
+func Count(lang, noun string, n int) string { return T(lang, "count."+noun, "Count", n) }
+
 // Printer translates into one language.
 type Printer struct{ Lang string }
 
 // T returns message id in the printer's language.
 func (p Printer) T(id string, kv ...any) string { return T(p.Lang, id, kv...) }
+
+// Count is n of a noun in the printer's language (see Count).
+func (p Printer) Count(noun string, n int) string { return Count(p.Lang, noun, n) }

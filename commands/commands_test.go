@@ -325,3 +325,25 @@ func TestChannelBoundTwiceStillNamesOneForum(t *testing.T) {
 		t.Errorf("the forum can no longer be left out in its channel: %q", r.Message.Text)
 	}
 }
+
+// Every form, in English, is English: its title, intro, labels, help and
+// choices.
+func TestEveryFormInEnglishIsEnglish(t *testing.T) {
+	env := bottest.NewEnv(t)
+	e := commands.New(env.Bot, "sv")
+	for _, c := range e.Commands() {
+		f := commands.Form(e, c, "en")
+		texts := []string{f.Title, f.Intro, f.Submit}
+		for _, ff := range f.Fields {
+			texts = append(texts, ff.Label, ff.Help)
+			for _, o := range ff.Options {
+				texts = append(texts, o.Label)
+			}
+		}
+		for _, s := range texts {
+			if sw := bottest.SwedishIn(s); sw != "" {
+				t.Errorf("the English form of %q says %q: %q", f.Command, sw, s)
+			}
+		}
+	}
+}

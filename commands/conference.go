@@ -158,7 +158,7 @@ func (e *Engine) confEnd(ctx context.Context, r *Request, a Args) (Reply, error)
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("conference.ended", "Forum", c.Forum, "N", c.ID, "Decisions", c.DecisionCount(), "Actions", c.ActionCount())}}, nil
+	return Reply{Message: bot.Message{Text: p.T("conference.ended", "Forum", c.Forum, "N", c.ID, "Decisions", p.Count("decisions", c.DecisionCount()), "Actions", p.Count("actions", c.ActionCount()))}}, nil
 }
 
 // confMinutes lists earlier conferences, or shows the minutes of the one
@@ -186,7 +186,7 @@ func (e *Engine) confMinutes(ctx context.Context, r *Request, a Args) (Reply, er
 	}
 	var lines []string
 	for _, c := range list {
-		lines = append(lines, p.T("conference.list_line", "Date", c.When.In(loc).Format("2006-01-02 15:04"), "N", c.Number, "Decisions", c.Decisions, "Actions", c.Actions))
+		lines = append(lines, p.T("conference.list_line", "Date", c.When.In(loc).Format("2006-01-02 15:04"), "N", c.Number, "Decisions", p.Count("decisions", c.Decisions), "Actions", p.Count("actions", c.Actions)))
 	}
 	return Reply{Message: bot.Message{Title: p.T("conference.list_title", "Forum", f.Name), Text: orNone(strings.Join(lines, "\n"), p.T("conference.none"))}}, nil
 }

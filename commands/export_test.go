@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"samverkan/bot"
 	"time"
 )
 
@@ -10,3 +11,6 @@ import (
 func SetWait(a *Admission, f func(time.Time) (time.Duration, bool)) { a.wait = f }
 func Enter(a *Admission) (time.Time, bool)                          { return a.enter(context.Background()) }
 func Leave(a *Admission, start time.Time)                           { a.leave(start) }
+
+// Form is the form a command opens, in lang.
+func Form(e *Engine, c *Command, lang string) *bot.Form { return e.form(c, lang, nil) }

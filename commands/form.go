@@ -82,6 +82,9 @@ func capitalise(s string) string {
 	if s == "" {
 		return s
 	}
+	if strings.EqualFold(s, "tlp") {
+		return "TLP"
+	}
 	r := []rune(s)
 	return strings.ToUpper(string(r[0])) + string(r[1:])
 }

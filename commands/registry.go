@@ -95,7 +95,7 @@ func (e *Engine) forumList(_ context.Context, r *Request, _ Args) (Reply, error)
 	var lines []string
 	for _, f := range forums {
 		lines = append(lines, p.T("forum.line", "ID", f.ID, "Name", f.Name, "Level", f.Level.Word(r.Lang),
-			"Mode", p.T("mode."+string(f.Mode)), "Actors", len(f.Actors), "Channels", len(f.Channels)))
+			"Mode", p.T("mode."+string(f.Mode)), "Actors", p.Count("actors", len(f.Actors)), "Channels", p.Count("channels", len(f.Channels))))
 	}
 	return Reply{Message: bot.Message{Title: p.T("forum.list_title"), Text: strings.Join(lines, "\n")}}, nil
 }
@@ -242,7 +242,7 @@ func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error)
 		lines = append(lines, line)
 	}
 	if hidden > 0 {
-		lines = append(lines, p.T("actor.contacts_hidden", "N", hidden))
+		lines = append(lines, p.T("actor.contacts_hidden", "Count", hidden))
 	}
 	return Reply{Message: bot.Message{Title: p.T("actor.list_title"), Text: strings.Join(lines, "\n")}}, nil
 }

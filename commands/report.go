@@ -140,7 +140,7 @@ func (e *Engine) reportNew(ctx context.Context, r *Request, a Args) (Reply, erro
 		text += "\n" + p.T("report.kept", "Version", rep.Version-1, "Sections", strings.Join(names, ", "))
 	}
 	if filed.Was != "" {
-		text += "\n" + p.T("report.relabelled", "Label", rep.TLP.Label(), "Was", filed.Was.Label(), "N", shared+internal)
+		text += "\n" + p.T("report.relabelled", "Label", rep.TLP.Label(), "Was", filed.Was.Label(), "Count", shared+internal)
 	}
 	return Reply{Message: bot.Message{TLP: rep.TLP, Text: text}}, nil
 }
@@ -216,9 +216,18 @@ func (e *Engine) reportShare(ctx context.Context, r *Request, a Args) (Reply, er
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	text := p.T("report.shared", "Label", res.Label.Label(), "Channels", res.Channels, "People", res.People)
+	where := "report.shared_where_none"
+	switch {
+	case res.Channels > 0 && res.People > 0:
+		where = "report.shared_where_both"
+	case res.Channels > 0:
+		where = "report.shared_where_channels"
+	case res.People > 0:
+		where = "report.shared_where_people"
+	}
+	text := p.T("report.shared", "Label", res.Label.Label(), "Where", p.T(where, "Channels", p.Count("channels", res.Channels), "People", p.Count("people", res.People)))
 	if res.Withheld > 0 {
-		text += "\n" + p.T("report.withheld_red", "N", res.Withheld)
+		text += "\n" + p.T("report.withheld_red", "Count", res.Withheld)
 	}
 	return Reply{Message: bot.Message{Text: text}}, nil
 }

@@ -251,7 +251,7 @@ func (e *Engine) stmtEdit(ctx context.Context, r *Request, a Args) (Reply, error
 		return Reply{}, err
 	}
 	p := catalog.Printer{Lang: r.Lang}
-	return Reply{Message: bot.Message{Text: p.T("statement.edited", "N", n, "Rev", st.Current().N, "K", len(st.Approvers))}}, nil
+	return Reply{Message: bot.Message{Text: p.T("statement.edited", "N", n, "Rev", st.Current().N, "Count", len(st.Approvers))}}, nil
 }
 
 // statementForum is the forum a statement belongs to, for resolving

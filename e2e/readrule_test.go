@@ -92,7 +92,7 @@ func TestEveryReadCommandAsAnOutsider(t *testing.T) {
 		t.Errorf("kim's medlem lista:\n%s", txt)
 	}
 	// Otto, outside the forum, reads the public registry: the names.
-	if txt, _ := w.mmCmd("u_otto", "aktör lista"); !strings.Contains(txt, "`lst` Länsstyrelsen Stockholm") || !strings.Contains(txt, "visas bara för medlemmar i forum där de deltar") {
+	if txt, _ := w.mmCmd("u_otto", "aktör lista"); !strings.Contains(txt, "`lst` Länsstyrelsen Stockholm") || !strings.Contains(txt, "kontaktvägar visas bara för medlemmar i forum där") {
 		t.Errorf("otto's aktör lista:\n%s", txt)
 	}
 }

@@ -533,11 +533,11 @@ func (p *printer) SendFile(_ context.Context, _ string, to bot.Destination, f bo
 		return "", "", &bot.PermanentError{Err: err}
 	}
 	id := p.next()
-	p.s.printf("[fil → %s %s] %s%s\n", to.User, id, Render(m, p.s.Engine), path)
+	p.s.printf("[%s → %s %s] %s%s\n", catalog.T(p.s.lang(), "shell.file"), to.User, id, Render(m, p.s.Engine), path)
 	return "@" + to.User, id, nil
 }
 
 func (p *printer) Update(_ context.Context, _, channel string, ids []string, m bot.Message) ([]string, error) {
-	p.s.printf("[%s %s ändrat] %s", channel, ids[0], Render(m, p.s.Engine))
+	p.s.printf("[%s %s %s] %s", channel, ids[0], catalog.T(p.s.lang(), "shell.edited"), Render(m, p.s.Engine))
 	return ids, nil
 }
