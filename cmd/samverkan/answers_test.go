@@ -1,0 +1,118 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Each answer below was once wrong in a way a tired person would trip
+// on; each is tried in the terminal in Swedish and in English, and what
+// the person reads is checked.
+
+// check runs script in a fresh demo and wants every string of want and
+// none of not in what the person reads.
+func check(t *testing.T, script string, want, not []string) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Chdir(dir) // files sent to the terminal land here
+	out := session(t, filepath.Join(dir, "a.db"), script)
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("lacks %q:\n%s", w, out)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(out, n) {
+			t.Errorf("says %q:\n%s", n, out)
+		}
+	}
+	return out
+}
+
+func TestApprovingTwiceRecordsOnce(t *testing.T) {
+	t.Run("sv", func(t *testing.T) {
+		out := check(t, ":som klara\nbudskap utkast ssr text=\"Elavbrott i Kista.\" målgrupp=allmänhet\n:som kim\nbudskap godkänn 1\nbudskap godkänn 1\nbudskap godkänn 1 rev=7\n",
+			[]string{"Du har redan godkänt version 1 av budskap #1", "inget nytt noterades", "Budskap #1 har ingen version 7; den senaste är version 1"}, []string{"Knappen gäller"})
+		if n := strings.Count(out, "godkände version 1"); n != 1 {
+			t.Errorf("the thread tells of %d approvals by Kim, want 1", n)
+		}
+	})
+	t.Run("en", func(t *testing.T) {
+		out := check(t, ":as klara\nstatement draft ssr text=\"Power cut in Kista.\" audience=public\n:as kim\nstatement approve 1\nstatement approve 1\nstatement approve 1 rev=7\n",
+			[]string{"You already approved revision 1 of statement #1", "nothing new was recorded", "Statement #1 has no revision 7; the latest is revision 1"}, nil)
+		if n := strings.Count(out, "godkände version 1"); n != 1 {
+			t.Errorf("the thread tells of %d approvals by Kim, want 1", n)
+		}
+	})
+}
+
+func TestARoleChangeSaysWhatChanged(t *testing.T) {
+	t.Run("sv", func(t *testing.T) {
+		check(t, ":som admin\nmedlem lägg-till @klara aktör=lst roll=tib\nmedlem lägg-till @klara aktör=lst roll=-rkk\nmedlem lägg-till @klara aktör=lst roll=-kommunikatör,-tib\nmedlem lista aktör=lst\n",
+			[]string{"roller nu kommunikatör, rkk, tib (tillagda: tib; borttagna: –)", "roller nu kommunikatör, tib (tillagda: –; borttagna: rkk)",
+				"Medlem klara måste ha minst en roll kvar", "`klara` Klara Kommunikatör · lst · kommunikatör, tib"}, nil)
+	})
+	t.Run("en", func(t *testing.T) {
+		check(t, ":as admin\nmember add @klara actor=lst role=duty_officer\nmember add @klara actor=lst role=-duty_officer\n",
+			[]string{"added: duty_officer; removed: –", "added: –; removed: duty_officer", "roles now communicator, comms_coordinator"}, []string{"tillagda"})
+	})
+}
+
+func TestACommandTypedIntoAFormLeavesIt(t *testing.T) {
+	t.Run("sv", func(t *testing.T) {
+		check(t, ":som per\nlägesbild ny ssr\nSpärr vid Slussen\nkanske\n:som sam\nkvittera ssr\n",
+			[]string{"går inte för Dela fakta", "Formuläret lämnades, inget sparades: du skrev ett kommando (:som sam), som körs nu", "Du är nu sam.", "Forum ssr är inte aktiverat"},
+			[]string{"fakta-delas", "Formuläret avbröts"})
+	})
+	t.Run("en", func(t *testing.T) {
+		check(t, ":as per\nreport new ssr\nRoad closed at Slussen\nstatus ssr\n",
+			[]string{"The form was left and nothing was saved: you typed a command (status ssr), which runs now", "Status: Regional samverkanskonferens"}, []string{"cancelled"})
+	})
+}
+
+func TestChoicesAndLimitsInTheCallersLanguage(t *testing.T) {
+	long := strings.Repeat("Vattenläcka vid Slussen. ", 200) // 5,000 characters
+	t.Run("sv", func(t *testing.T) {
+		check(t, ":som klara\nbudskap utkast ssr text=\"x\" målgrupp=marsianer\n:som per\nlägesbild ny ssr fakta=\""+long+"\"\nlägesbild visa ssr pol\nhjälp lägesbild\n:som admin\naktör kontakt ellevio epost=inte-en-adress\naktör kontakt ellevio telefon=abc\nforum kontakter ssr\n",
+			[]string{"Välj allmänheten, media, kunder, personal", "fakta får vara högst 3000 tecken; du skrev 5000", "pol har ingen lägesbild i forum ssr ännu",
+				"(högst 3000 tecken)", "”inte-en-adress” är ingen e-postadress", "”abc” är inget telefonnummer", "Ellevio: ingen kontakt registrerad"},
+			[]string{"public, media, customers, staff"})
+	})
+	t.Run("en", func(t *testing.T) {
+		check(t, ":as klara\nstatement draft ssr text=\"x\" audience=martians\n:as admin\nactor contact ellevio email=nope\n",
+			[]string{"Choose public, media, customers, staff", "“nope” is not an e-mail address"}, []string{"allmänheten"})
+	})
+}
+
+func TestReadingAndSharingSayWhatTheyAre(t *testing.T) {
+	t.Run("sv", func(t *testing.T) {
+		check(t, ":som per\nlägesbild ny ssr fakta=\"Spaningsläge\" tlp=RED till=@tove\n:som sam\nlägesbild visa ssr pol\nlägesbild dela ssr sos till=@per\nlägesbild export ssr\n",
+			[]string{"är märkt TLP:RED och får bara läsas av dem det är ställt till", "be Polisen Region Stockholm att dela det med dig",
+				"Delat som TLP:GREEN till 1 person.", "== Lägesbild från SOS Alarm: Regional samverkanskonferens ==", "lagesbild-ssr-"},
+			[]string{"kan bara skickas till", "1 personer", "del(ar)"})
+	})
+	t.Run("en", func(t *testing.T) {
+		check(t, ":as per\nreport new ssr facts=\"Surveillance\" tlp=RED to=@tove\n:as sam\nreport show ssr pol\nreport share ssr sos to=@per\n",
+			[]string{"is labelled TLP:RED and may only be read by those it is addressed to", "Shared as TLP:GREEN with 1 person."}, []string{"1 people"})
+	})
+}
+
+// The Markdown export says how many parts the reader was not shown.
+func TestTheExportSaysWhatItLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	session(t, filepath.Join(dir, "x.db"), ":som per\nlägesbild ny ssr fakta=\"Spaningsläge\" tlp=RED till=@tove\n:som sam\nlägesbild export ssr\n")
+	files, _ := filepath.Glob(filepath.Join(dir, "lagesbild-ssr-*.md"))
+	if len(files) != 1 {
+		t.Fatalf("exported files: %v", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "1 del har en märkning som inte tillåter dig att se den.") {
+		t.Errorf("the export does not say a part was left out:\n%s", b)
+	}
+}
