@@ -274,7 +274,7 @@ func (h *Handler) picturePDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, err := h.Bot.Reports.Picture(c, r.PathValue("forum"))
+	m, err := h.Bot.Reports.PicturePaper(c, r.PathValue("forum"))
 	if err != nil {
 		h.refused(w, err)
 		return
@@ -292,7 +292,7 @@ func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	m, err := h.Bot.Conferences.Minutes(c, r.PathValue("forum"), "#"+strconv.FormatUint(n, 10))
+	m, err := h.Bot.Conferences.MinutesPaper(c, r.PathValue("forum"), "#"+strconv.FormatUint(n, 10))
 	if err != nil {
 		h.refused(w, err)
 		return
@@ -300,7 +300,7 @@ func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
 	h.pdf(w, r, m, h.t("file.minutes")+"-"+r.PathValue("forum")+"-"+strconv.FormatUint(n, 10)+".pdf")
 }
 
-func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, m bot.Message, name string) {
+func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, m bot.Paper, name string) {
 	if h.Bot.Print == nil {
 		http.NotFound(w, r)
 		return

@@ -40,9 +40,9 @@ type Options struct {
 	Print Printer
 }
 
-// Printer renders a message as a PDF document for forum (its name), made
-// at made (local time, as people read it).
-type Printer func(m Message, forum, made string) ([]byte, error)
+// Printer renders a paper as a PDF document for forum (its name), made at
+// made (local time, as people read it).
+type Printer func(p Paper, forum, made string) ([]byte, error)
 
 // New returns a bot on o.Store with its services and outbox.
 func New(o Options) *Bot {

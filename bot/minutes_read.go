@@ -95,11 +95,11 @@ func (cs *Conferences) MinutesPDF(ctx context.Context, c Caller, forumID, which 
 			list = &l
 			return nil
 		}
-		m, err := cs.minutes(ch, f, conf)
+		paper, err := cs.minutesPaper(ch, f, conf)
 		if err != nil {
 			return err
 		}
-		doc, err := cs.Print(m, f.Name+" ("+f.ID+")", ch.Now.In(cs.loc()).Format("2006-01-02 15:04"))
+		doc, err := cs.Print(paper, f.Name+" ("+f.ID+")", ch.Now.In(cs.loc()).Format("2006-01-02 15:04"))
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func (cs *Conferences) MinutesPDF(ctx context.Context, c Caller, forumID, which 
 			cl.Named = append(cl.Named, ch.Caller.Member.ID)
 		}
 		to := Destination{Platform: ch.Caller.Identity.Platform, User: ch.Caller.Identity.UserID}
-		comment := Message{TLP: m.TLP, Text: cs.T("conference.minutes_pdf_comment", "Forum", f.Name, "N", conf.ID)}
+		comment := Message{TLP: paper.TLP, Text: cs.T("conference.minutes_pdf_comment", "Forum", f.Name, "N", conf.ID)}
 		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: doc}, Message: comment}); err != nil {
 			return err
 		}

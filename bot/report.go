@@ -700,11 +700,8 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 		doc := []byte(s.CompiledMarkdown(comp))
 		if format == "pdf" {
 			name = fmt.Sprintf("%s-%s-%s.pdf", s.T("file.picture"), f.ID, stamp)
-			m := s.CompiledMessage(comp)
-			if comp.Contacts != "" {
-				m.Fields = append(m.Fields, Field{Title: s.T("report.contacts"), Value: comp.Contacts})
-			}
-			if doc, err = s.Print(m, f.Name+" ("+f.ID+")", ch.Now.In(s.loc()).Format("2006-01-02 15:04")); err != nil {
+			comp.Contacts = contactList(ch, f.Actors, s.Lang, "")
+			if doc, err = s.Print(s.picturePaper(comp), f.Name+" ("+f.ID+")", ch.Now.In(s.loc()).Format("2006-01-02 15:04")); err != nil {
 				return err
 			}
 			comment.Text = s.T("report.export_comment_pdf", "Forum", f.Name)

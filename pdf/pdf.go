@@ -18,9 +18,22 @@ import (
 	"samverkan/catalog"
 )
 
+// fonts are the Go fonts with a hyphen for prose (hyphenFont).
+var fonts = func() map[string][]byte {
+	out := map[string][]byte{}
+	for name, ttf := range map[string][]byte{"regular": goregular.TTF, "bold": gobold.TTF} {
+		f, err := hyphenFont(ttf)
+		if err != nil {
+			panic("pdf: " + name + ": " + err.Error()) // embedded fonts; a test proves it works
+		}
+		out[name] = f
+	}
+	return out
+}()
+
 // Document is what goes on paper.
 type Document struct {
-	Message bot.Message
+	Paper bot.Paper
 	// Forum names the forum, Made when the document was made (local
 	// time, as people read it), Lang the language of the page furniture.
 	Forum, Made, Lang string
@@ -30,13 +43,14 @@ const (
 	margin   = 42.0 // points: 15 mm
 	bodySize = 10.5
 	lineGap  = 1.35
+	textW    = 595.28 - 2*margin // A4's width less the margins
 )
 
 // Printer prints the bot's documents with page furniture in lang: what
 // bot.Options.Print wants.
 func Printer(lang string) bot.Printer {
-	return func(m bot.Message, forum, made string) ([]byte, error) {
-		return Print(Document{Message: m, Forum: forum, Made: made, Lang: lang})
+	return func(p bot.Paper, forum, made string) ([]byte, error) {
+		return Print(Document{Paper: p, Forum: forum, Made: made, Lang: lang})
 	}
 }
 
@@ -70,41 +84,31 @@ type writer struct {
 }
 
 func render(d Document, total int) (rendered, error) {
-	w := &writer{pdf: &gopdf.GoPdf{}, d: d, total: total, label: bot.Strictest(append(d.Message.Labels(), bot.TLPClear)...)}
+	w := &writer{pdf: &gopdf.GoPdf{}, d: d, total: total, label: bot.Strictest(append(d.Paper.Labels(), bot.TLPClear)...)}
 	w.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
-	w.pdf.SetInfo(gopdf.PdfInfo{Title: d.Message.Title, Creator: "samverkan", Producer: "samverkan"})
-	for name, font := range map[string][]byte{"regular": goregular.TTF, "bold": gobold.TTF} {
+	w.pdf.SetInfo(gopdf.PdfInfo{Title: d.Paper.Title, Creator: "samverkan", Producer: "samverkan"})
+	for name, font := range fonts {
 		if err := w.pdf.AddTTFFontData(name, font); err != nil {
 			return rendered{}, err
 		}
 	}
 	w.newPage()
-	m := d.Message
-	if m.Title != "" {
-		w.paragraph(plain(m.Title), "bold", 15)
+	p := d.Paper
+	if p.Title != "" {
+		w.paragraph(p.Title, "bold", 15, margin, textW)
+	}
+	if p.Lead != "" {
+		w.space(2)
+		w.paragraph(p.Lead, "regular", bodySize, margin, textW)
+	}
+	if p.Obligation != "" {
 		w.space(4)
+		w.grey()
+		w.paragraph(p.Obligation, "regular", 9, margin, textW)
+		w.black()
 	}
-	if m.Obligation != "" {
-		w.paragraph(m.Obligation, "regular", 9)
-		w.space(4)
-	}
-	if m.Text != "" {
-		w.paragraph(plain(m.Text), "regular", bodySize)
-	}
-	for _, f := range m.Fields {
-		w.space(6)
-		w.paragraph(plain(f.Title), "bold", bodySize)
-		w.paragraph(plain(f.Value), "regular", bodySize)
-	}
-	for _, s := range m.Sections {
-		w.space(8)
-		if s.Title != "" {
-			w.paragraph(plain(s.Title), "bold", 12)
-		}
-		if s.TLP != bot.TLPNone {
-			w.paragraph(s.TLP.Label(), "bold", 9)
-		}
-		w.paragraph(plain(s.Text), "regular", bodySize)
+	for _, b := range p.Blocks {
+		w.block(b)
 	}
 	if w.err != nil {
 		return rendered{}, w.err
@@ -126,7 +130,7 @@ func (w *writer) newPage() {
 	height := gopdf.PageSizeA4.H
 	// Header: label left, exercise in the middle, forum right.
 	w.labelAt(margin, margin-18)
-	if ex := w.d.Message.Exercise; ex != "" {
+	if ex := w.d.Paper.Exercise; ex != "" {
 		w.centred(ex, margin-18, width)
 	}
 	w.font("regular", 8)
@@ -141,7 +145,7 @@ func (w *writer) newPage() {
 	// on a line of their own.
 	w.pdf.Line(margin, height-margin+2, width-margin, height-margin+2)
 	w.labelAt(margin, height-margin+8)
-	if ex := w.d.Message.Exercise; ex != "" {
+	if ex := w.d.Paper.Exercise; ex != "" {
 		w.centred(ex, height-margin+8, width)
 	}
 	w.font("regular", 8)
@@ -155,13 +159,16 @@ func (w *writer) newPage() {
 
 // labelAt prints the TLP label as TLP 2.0 shows it: coloured letters on
 // black.
-func (w *writer) labelAt(x, y float64) {
-	text := w.label.Label()
+func (w *writer) labelAt(x, y float64) { w.chip(w.label, x, y) }
+
+// chip prints a label at x, y: coloured letters on black.
+func (w *writer) chip(label bot.TLP, x, y float64) {
+	text := label.Label()
 	w.font("bold", 9)
 	tw, _ := w.pdf.MeasureTextWidth(text)
 	w.pdf.SetFillColor(0, 0, 0)
 	w.pdf.RectFromUpperLeftWithStyle(x, y-1, tw+8, 13, "F")
-	r, g, b := rgb(w.label.Colour())
+	r, g, b := rgb(label.Colour())
 	w.pdf.SetTextColor(r, g, b)
 	w.pdf.SetXY(x+4, y+1)
 	_ = w.pdf.Cell(nil, text)
@@ -171,7 +178,10 @@ func (w *writer) labelAt(x, y float64) {
 func (w *writer) centred(text string, y, width float64) {
 	w.font("bold", 10)
 	tw, _ := w.pdf.MeasureTextWidth(text)
-	w.pdf.SetTextColor(122, 31, 162)
+	w.pdf.SetTextColor(0, 0, 0)
+	w.pdf.SetLineWidth(1)
+	w.pdf.SetStrokeColor(0, 0, 0)
+	w.pdf.RectFromUpperLeftWithStyle((width-tw)/2-4, y-1, tw+8, 13, "D")
 	w.pdf.SetXY((width-tw)/2, y)
 	_ = w.pdf.Cell(nil, text)
 	w.pdf.SetTextColor(0, 0, 0)
@@ -185,39 +195,57 @@ func (w *writer) font(name string, size float64) {
 
 func (w *writer) space(points float64) { w.y += points }
 
-// paragraph writes text, wrapped to the page, breaking pages as needed.
-func (w *writer) paragraph(text, font string, size float64) {
-	w.font(font, size)
-	width := gopdf.PageSizeA4.W - 2*margin
-	bottom := gopdf.PageSizeA4.H - margin - 6
-	for _, line := range strings.Split(text, "\n") {
-		parts := []string{""}
-		if strings.TrimSpace(line) != "" {
-			var err error
-			if parts, err = w.pdf.SplitTextWithWordWrap(line, width); err != nil {
-				// A word wider than the line: break it anywhere.
-				if parts, err = w.pdf.SplitText(line, width); err != nil && w.err == nil {
-					w.err = fmt.Errorf("laying out %q: %w", line, err)
-					return
-				}
-			}
+// paragraph writes text at x, wrapped to width, breaking pages as
+// needed.
+func (w *writer) paragraph(text, font string, size, x, width float64) {
+	for _, line := range w.lines(text, font, size, width) {
+		if w.y+size*lineGap > bottom {
+			w.newPage()
 		}
-		for _, p := range parts {
-			if w.y+size*lineGap > bottom {
-				w.newPage()
-				w.font(font, size)
-			}
-			w.pdf.SetXY(margin, w.y)
-			_ = w.pdf.Cell(nil, p)
-			w.y += size * lineGap
-		}
+		w.font(font, size)
+		w.pdf.SetXY(x, w.y)
+		_ = w.pdf.Cell(nil, line)
+		w.y += size * lineGap
 	}
 }
 
-// plain drops the little Markdown the bot writes (`code`, **bold**).
-func plain(s string) string {
-	return strings.NewReplacer("**", "", "`", "").Replace(s)
+// bottom is where the text of a page ends.
+const bottom = 841.89 - margin - 6
+
+// lines wraps text to width in font and size; each of its own lines
+// starts a new one.
+func (w *writer) lines(text, font string, size, width float64) []string {
+	w.font(font, size)
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			out = append(out, "")
+			continue
+		}
+		parts, err := w.pdf.SplitTextWithWordWrap(line, width)
+		if err != nil {
+			// A word wider than the line: break it anywhere.
+			if parts, err = w.pdf.SplitText(line, width); err != nil {
+				if w.err == nil {
+					w.err = fmt.Errorf("laying out %q: %w", line, err)
+				}
+				return nil
+			}
+		}
+		out = append(out, parts...)
+	}
+	return out
 }
+
+// need starts a new page unless height points are left on this one.
+func (w *writer) need(height float64) {
+	if w.y+height > bottom && w.y > margin+10 {
+		w.newPage()
+	}
+}
+
+func (w *writer) grey()  { w.pdf.SetTextColor(70, 70, 70) }
+func (w *writer) black() { w.pdf.SetTextColor(0, 0, 0) }
 
 // rgb reads "#rrggbb".
 func rgb(hex string) (uint8, uint8, uint8) {

@@ -22,7 +22,7 @@ func TestEveryPageCarriesTheLabelAndTheMarking(t *testing.T) {
 	}
 	m := bot.Message{Title: "Samlad lägesbild: Regional samverkan", TLP: bot.TLPAmber, Exercise: "ÖVNING",
 		Obligation: "Dela bara inom er organisation och med dem som behöver veta.", Text: "Läge: förhöjd beredskap.", Sections: sections}
-	doc, err := pdf.Print(pdf.Document{Message: m, Forum: "Regional samverkan (ssr)", Made: "2026-11-23 14:05", Lang: "sv"})
+	doc, err := pdf.Print(pdf.Document{Paper: bot.PaperOf(m), Forum: "Regional samverkan (ssr)", Made: "2026-11-23 14:05", Lang: "sv"})
 	if err != nil {
 		t.Fatal(err)
 	}
