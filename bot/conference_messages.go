@@ -422,11 +422,11 @@ func (k *core) minutesView(tx Tx, f *Forum, c *Conference, frame bool) (Message,
 		}
 		m.Sections = []Section{
 			{Title: k.T("minutes.convened"), Text: k.convened(c, names, false)},
-			{Title: k.T("minutes.summary"), Text: k.confSummary(c)},
-			{Title: k.T("minutes.direction"), Text: orDash(entryText(c.Direction))},
-			{Title: k.T("minutes.decisions"), Text: orDash(strings.Join(decisions, "\n"))},
-			{Title: k.T("minutes.actions"), Text: orDash(strings.Join(actions, "\n"))},
-			{Title: k.T("minutes.next"), Text: next},
+			{Title: k.T("minutes.summary"), Text: cmp.Or(entryText(c.Summary), k.T("minutes.no_summary"))},
+			{Title: k.T("minutes.direction"), Text: cmp.Or(entryText(c.Direction), k.T("minutes.no_direction"))},
+			{Title: k.T("minutes.decisions"), Text: cmp.Or(strings.Join(decisions, "\n"), k.T("paper.no_decisions"))},
+			{Title: k.T("minutes.actions"), Text: cmp.Or(strings.Join(actions, "\n"), k.T("paper.no_actions"))},
+			{Title: k.T("minutes.next"), Text: cmp.Or(next, k.T("paper.next_none"))},
 		}
 		if !c.EndedAt.IsZero() {
 			m.Sections = append(m.Sections, Section{Title: k.T("minutes.picture"), Text: k.pictureRefs(f, c, names)})

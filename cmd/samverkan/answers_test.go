@@ -116,3 +116,18 @@ func TestTheExportSaysWhatItLeftOut(t *testing.T) {
 		t.Errorf("the export does not say a part was left out:\n%s", b)
 	}
 }
+
+// Minutes say what happened, not what the chair should have done: no
+// instruction where no summary was given, no bare dash for the next
+// meeting.
+func TestMinutesWithoutASummarySaySo(t *testing.T) {
+	t.Run("sv", func(t *testing.T) {
+		check(t, ":som rasmus\nkonferens starta ssr\nbeslut Skolorna håller stängt\nkonferens avsluta ssr\n",
+			[]string{"Ingen sammanfattning gavs.", "Inget beslut i stort fattades.", "Inga åtgärder noterades.", "Konferens #1 i ssr är avslutad: 1 beslut och 0 åtgärder."},
+			[]string{"-- Sammanfattning mot syftet --\nOrdföranden", "-- Nästa möte --\n–", "-- Åtgärder --\n–"})
+	})
+	t.Run("en", func(t *testing.T) {
+		check(t, ":as rasmus\nconference start ssr\ndecision Schools stay closed\nconference end ssr\n",
+			[]string{"Conference #1 in ssr has ended: 1 decision and 0 action items.", "Ingen sammanfattning gavs."}, []string{"1 decisions"})
+	})
+}
