@@ -218,18 +218,9 @@ func (k *core) picturePaper(c *Compiled) Paper {
 // PicturePaper is the common picture as the caller may see it, for print.
 func (s *Reports) PicturePaper(c Caller, forumID string) (Paper, error) {
 	var p Paper
-	err := s.View(func(tx Tx) error {
-		c, f, err := s.readForum(tx, c, forumID)
-		if err != nil {
-			return err
-		}
-		comp, err := s.compiledFor(tx, c, f)
-		if err != nil {
-			return err
-		}
+	err := s.withPicture(c, forumID, func(tx Tx, f *Forum, comp *Compiled) {
 		comp.Contacts = contactList(tx, f.Actors, s.Lang, "")
 		p = s.picturePaper(comp)
-		return nil
 	})
 	return p, err
 }

@@ -456,7 +456,13 @@ func (k *core) readForum(tx Tx, c Caller, forumID string) (Caller, *Forum, error
 // Picture is the common picture of a forum as the caller may see it.
 func (s *Reports) Picture(c Caller, forumID string) (Message, error) {
 	var m Message
-	err := s.View(func(tx Tx) error {
+	err := s.withPicture(c, forumID, func(_ Tx, _ *Forum, comp *Compiled) { m = s.CompiledMessage(comp) })
+	return m, err
+}
+
+// withPicture hands use the common picture of a forum as c may see it.
+func (s *Reports) withPicture(c Caller, forumID string, use func(tx Tx, f *Forum, comp *Compiled)) error {
+	return s.View(func(tx Tx) error {
 		c, f, err := s.readForum(tx, c, forumID)
 		if err != nil {
 			return err
@@ -465,10 +471,9 @@ func (s *Reports) Picture(c Caller, forumID string) (Message, error) {
 		if err != nil {
 			return err
 		}
-		m = s.CompiledMessage(comp)
+		use(tx, f, comp)
 		return nil
 	})
-	return m, err
 }
 
 // ReportView is one report as the caller may see it.
