@@ -81,8 +81,9 @@ func TestChoicesAndLimitsInTheCallersLanguage(t *testing.T) {
 			[]string{"public, media, customers, staff"})
 	})
 	t.Run("en", func(t *testing.T) {
-		check(t, ":as klara\nstatement draft ssr text=\"x\" audience=martians\n:as admin\nactor contact ellevio email=nope\n",
-			[]string{"Choose public, media, customers, staff", "“nope” is not an e-mail address"}, []string{"allmänheten"})
+		check(t, ":as klara\nstatement draft ssr text=\"x\" audience=martians\n:as per\nreport new ssr facts=\""+long+"\"\nhelp report\n:as admin\nactor contact ellevio email=nope\n",
+			[]string{"Choose public, media, customers, staff", "facts may be at most 3000 characters; you wrote 5000", "(at most 3000 characters)", "“nope” is not an e-mail address"},
+			[]string{"allmänheten", "delas|intern"})
 	})
 }
 

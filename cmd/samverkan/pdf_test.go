@@ -60,10 +60,14 @@ lägesbild export ssr pdf
 				t.Errorf("%s lacks %q:\n%s", files[0], w, all)
 			}
 		}
-		return files[0]
+		return all
 	}
 	check("protokoll-ssr-1.pdf", "Kommunen öppnar värmestugor i Kista och Akalla", "Ställ reservkraft till äldreboendena")
-	check("lagesbild-ssr-*.pdf", "Ökat samtalsflöde till 112", "TLP:AMBER", "Elavbrott i Kista och Akalla")
+	picture := check("lagesbild-ssr-*.pdf", "Ökat samtalsflöde till 112", "TLP:AMBER", "Elavbrott i Kista och Akalla", "Kontaktlista (24/7)")
+	// What is known first, the contact list last.
+	if strings.Index(picture, "Kontaktlista (24/7)") < strings.Index(picture, "Elavbrott i Kista och Akalla") {
+		t.Errorf("the picture's contact list comes before its content:\n%s", picture)
+	}
 }
 
 // The terminal serves the status board on this computer: `tavla` prints
