@@ -1,0 +1,88 @@
+package bot
+
+// Show returns statement #n for a member of its forum who may see its
+// label.
+func (s *Statements) Show(c Caller, n uint64) (Message, error) {
+	var m Message
+	err := s.View(func(tx Tx) error {
+		c, err := s.resolve(tx, c)
+		if err != nil {
+			return err
+		}
+		st, f, err := loadStatement(tx, n)
+		if err != nil {
+			return err
+		}
+		if err := mayReadStatement(tx, c, f, st); err != nil {
+			return err
+		}
+		m = s.statementRoot(tx, f, st)
+		m.Buttons = nil
+		if len(st.Revisions) > 1 {
+			prev := st.Revisions[len(st.Revisions)-2]
+			m.Sections = append(m.Sections, Section{Title: s.T("statement.changed"), Text: s.revisionDiff(prev, *st.Current())})
+		}
+		return nil
+	})
+	return m, err
+}
+
+// mayReadStatement checks, by the gate's rule, that c may see st.
+func mayReadStatement(tx Tx, c Caller, f *Forum, st *Statement) error {
+	if err := mayRead(c, f); err != nil {
+		return err
+	}
+	return permitCaller(tx, c, f, statementClass(KindStatementRoot, st))
+}
+
+// StatementLine is one statement in a forum's list.
+type StatementLine struct {
+	Number   uint64
+	State    string
+	Text     string
+	Approved int
+	Required int
+}
+
+// List returns the statements of a forum the caller may see.
+func (s *Statements) List(c Caller, forumID string) ([]StatementLine, error) {
+	var out []StatementLine
+	err := s.View(func(tx Tx) error {
+		c, f, err := s.readForum(tx, c, forumID)
+		if err != nil {
+			return err
+		}
+		return tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
+			var st Statement
+			if err := decode(&st); err != nil || st.Forum != f.ID || mayReadStatement(tx, c, f, &st) != nil {
+				return err
+			}
+			t := tally(tx, f, &st)
+			out = append(out, StatementLine{Number: st.Number, State: st.State, Text: st.Current().Text, Approved: t.Approved, Required: t.Required})
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Current returns the current revision of statement n, for an edit form,
+// to those who may edit it.
+func (s *Statements) Current(c Caller, n uint64) (*Revision, error) {
+	var out *Revision
+	err := s.View(func(tx Tx) error {
+		c, err := s.resolve(tx, c)
+		if err != nil {
+			return err
+		}
+		st, f, err := loadStatement(tx, n)
+		if err != nil {
+			return err
+		}
+		if err := editable(c, f, st); err != nil {
+			return err
+		}
+		out = st.Current()
+		return nil
+	})
+	return out, err
+}
