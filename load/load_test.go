@@ -152,13 +152,26 @@ func TestBoardHoldsTwoHundredASecondUnderChatLoad(t *testing.T) {
 }
 
 // At 200 commands a second, two and three replicas are within twice one
-// process's p99 on PostgreSQL, measured in the same run.
+// process's p99 on PostgreSQL, measured in the same run. One process
+// runs before and after them, and the slower of its two runs is the
+// baseline: on a shared machine whose speed drifts within a minute (seen
+// on 2026-12-03: one process's p99 8.5 ms and 18.9 ms ten minutes
+// apart), a baseline on one side only would judge the drift, not the
+// replicas.
 func TestReplicasAtTwoHundredAsOneProcess(t *testing.T) {
 	pgtest.Require(t)
-	one := run(t, Spec{Mix: "decisions", Rate: 200, Duration: 20 * time.Second, Store: pgtest.Server()})
-	base := Pct(one.Result.Latencies(Answered, ""), 99)
+	spec := Spec{Mix: "decisions", Rate: 200, Duration: 20 * time.Second, Store: pgtest.Server()}
+	one := run(t, spec)
+	var results []*Report
 	for _, n := range []int{2, 3} {
-		r := run(t, Spec{Mix: "decisions", Rate: 200, Duration: 20 * time.Second, Store: pgtest.Server(), Replicas: n})
+		s := spec
+		s.Replicas = n
+		results = append(results, run(t, s))
+	}
+	after := run(t, spec)
+	base := max(Pct(one.Result.Latencies(Answered, ""), 99), Pct(after.Result.Latencies(Answered, ""), 99))
+	for i, n := range []int{2, 3} {
+		r := results[i]
 		p99 := Pct(r.Result.Latencies(Answered, ""), 99)
 		t.Logf("%d replicas: p99 %s against one process's %s (%.1f×)", n, p99, base, ratio(p99, base))
 		if p99 > 2*base {
