@@ -1,7 +1,5 @@
 package bot
 
-import "strings"
-
 // Paper is a document laid out for print (package pdf draws it): a title,
 // the label, and blocks a secretary would recognise — headings kept with
 // what follows them, numbered decisions with a hanging indent, tables,
@@ -55,31 +53,3 @@ func (p Paper) Labels() []TLP {
 	}
 	return out
 }
-
-// PaperOf lays a message out for print as it is: its text, its fields
-// as facts, its sections under their headings and labels.
-func PaperOf(m Message) Paper {
-	p := Paper{Title: plainText(m.Title), TLP: m.TLP, Obligation: m.Obligation, Exercise: m.Exercise}
-	if m.Text != "" {
-		p.Blocks = append(p.Blocks, Block{Kind: BlockText, Text: plainText(m.Text)})
-	}
-	if len(m.Fields) > 0 {
-		b := Block{Kind: BlockFacts}
-		for _, f := range m.Fields {
-			b.Pairs = append(b.Pairs, [2]string{plainText(f.Title), plainText(f.Value)})
-		}
-		p.Blocks = append(p.Blocks, b)
-	}
-	for _, s := range m.Sections {
-		if s.Title != "" || s.TLP != TLPNone {
-			p.Blocks = append(p.Blocks, Block{Kind: BlockHeading, Text: plainText(s.Title), Label: s.TLP})
-		}
-		p.Blocks = append(p.Blocks, Block{Kind: BlockText, Text: plainText(s.Text)})
-	}
-	return p
-}
-
-// plainText drops the little Markdown the bot writes (`code`, **bold**).
-func plainText(s string) string { return markdownMarks.Replace(s) }
-
-var markdownMarks = strings.NewReplacer("**", "", "`", "")

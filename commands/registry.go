@@ -322,7 +322,7 @@ func (e *Engine) memberAdd(ctx context.Context, r *Request, a Args) (Reply, erro
 		}
 	}
 	return Reply{Message: bot.Message{Text: p.T("member.updated", "ID", m.ID, "Who", who, "Actor", m.Actor, "Roles", roleWords(m.Roles, r.Lang),
-		"Added", dashIfNone(roleWords(added, r.Lang)), "Removed", dashIfNone(roleWords(removed, r.Lang)))}}, nil
+		"Added", orNone(roleWords(added, r.Lang), "–"), "Removed", orNone(roleWords(removed, r.Lang), "–"))}}, nil
 }
 
 func (e *Engine) memberRemove(ctx context.Context, r *Request, a Args) (Reply, error) {
@@ -368,12 +368,4 @@ func roleWords(roles []bot.Role, lang string) string {
 		w[i] = r.Word(lang)
 	}
 	return strings.Join(w, ", ")
-}
-
-// dashIfNone shows an empty list as a dash.
-func dashIfNone(s string) string {
-	if s == "" {
-		return "–"
-	}
-	return s
 }

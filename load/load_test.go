@@ -155,7 +155,7 @@ func TestBoardHoldsTwoHundredASecondUnderChatLoad(t *testing.T) {
 // process's p99 on PostgreSQL, measured in the same run. One process
 // runs before and after them, and the slower of its two runs is the
 // baseline: on a shared machine whose speed drifts within a minute (seen
-// on 2026-12-03: one process's p99 8.5 ms and 18.9 ms ten minutes
+// on the CI machine of issue #24's session: one process's p99 8.5 ms and 18.9 ms ten minutes
 // apart), a baseline on one side only would judge the drift, not the
 // replicas.
 func TestReplicasAtTwoHundredAsOneProcess(t *testing.T) {
@@ -190,7 +190,7 @@ func TestReplicasAtTwoHundredAsOneProcess(t *testing.T) {
 //   - where one PostgreSQL process holds 1,000 a second (every command
 //     answered, p99 within 50 ms), two replicas must too;
 //   - on a machine that cannot give even one process that today (a slow
-//     or shared one: on 2026-12-03 the CI machine's loopback system calls
+//     or shared one: in issue #24's session the CI machine's loopback system calls
 //     took half of both CPUs, and one process answered about 75 % at
 //     1,000/s, as did the code that held 30,000 of 30,000 on the machine
 //     of the stop before), two replicas must answer at least nine tenths

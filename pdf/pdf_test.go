@@ -15,14 +15,13 @@ import (
 // marking, the forum, and its number of the total; Swedish and Norwegian
 // letters come back as written.
 func TestEveryPageCarriesTheLabelAndTheMarking(t *testing.T) {
-	var sections []bot.Section
+	p := bot.Paper{Title: "Samlad lägesbild: Regional samverkan", TLP: bot.TLPAmber, Exercise: "ÖVNING",
+		Obligation: "Dela bara inom er organisation och med dem som behöver veta.", Blocks: []bot.Block{{Kind: bot.BlockText, Text: "Läge: förhöjd beredskap."}}}
 	for i := range 40 {
-		sections = append(sections, bot.Section{Title: "Länsstyrelsen – avsnitt " + string(rune('A'+i%26)), TLP: bot.TLPAmber,
-			Text: strings.Repeat("Översvämningen i Ådalen påverkar vägar och elförsörjning; Bærum og Ørsta følger med. ", 6)})
+		p.Blocks = append(p.Blocks, bot.Block{Kind: bot.BlockHeading, Text: "Länsstyrelsen – avsnitt " + string(rune('A'+i%26)), Label: bot.TLPAmber},
+			bot.Block{Kind: bot.BlockText, Text: strings.Repeat("Översvämningen i Ådalen påverkar vägar och elförsörjning; Bærum og Ørsta følger med. ", 6)})
 	}
-	m := bot.Message{Title: "Samlad lägesbild: Regional samverkan", TLP: bot.TLPAmber, Exercise: "ÖVNING",
-		Obligation: "Dela bara inom er organisation och med dem som behöver veta.", Text: "Läge: förhöjd beredskap.", Sections: sections}
-	doc, err := pdf.Print(pdf.Document{Paper: bot.PaperOf(m), Forum: "Regional samverkan (ssr)", Made: "2026-11-23 14:05", Lang: "sv"})
+	doc, err := pdf.Print(pdf.Document{Paper: p, Forum: "Regional samverkan (ssr)", Made: "2026-11-23 14:05", Lang: "sv"})
 	if err != nil {
 		t.Fatal(err)
 	}
