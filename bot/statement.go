@@ -463,6 +463,19 @@ func editable(c Caller, f *Forum, st *Statement) error {
 	return Require(c, Permission{Name: "statement owner", Roles: []Role{RoleCommsCoordinator}}, f)
 }
 
+// loadEditable loads statement #n and its forum for c to change: its
+// author or the forum's comms coordinator, while it is a draft (editable).
+func loadEditable(tx Tx, c Caller, n uint64) (*Statement, *Forum, error) {
+	st, f, err := loadStatement(tx, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := editable(c, f, st); err != nil {
+		return nil, nil, err
+	}
+	return st, f, nil
+}
+
 // loadStatement loads statement n and its forum.
 func loadStatement(tx Tx, n uint64) (*Statement, *Forum, error) {
 	st, err := GetStatement(tx, n)

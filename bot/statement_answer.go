@@ -80,11 +80,8 @@ func (s *Statements) answer(ctx context.Context, c Caller, n uint64, rev int, st
 func (s *Statements) Edit(ctx context.Context, c Caller, n uint64, d Draft) (*Statement, error) {
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
-		st, f, err := loadStatement(ch, n)
+		st, f, err := loadEditable(ch, ch.Caller, n)
 		if err != nil {
-			return err
-		}
-		if err := editable(ch.Caller, f, st); err != nil {
 			return err
 		}
 		old := *st.Current()

@@ -74,11 +74,8 @@ func (s *Statements) Current(c Caller, n uint64) (*Revision, error) {
 		if err != nil {
 			return err
 		}
-		st, f, err := loadStatement(tx, n)
+		st, _, err := loadEditable(tx, c, n)
 		if err != nil {
-			return err
-		}
-		if err := editable(c, f, st); err != nil {
 			return err
 		}
 		out = st.Current()

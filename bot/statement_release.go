@@ -15,11 +15,8 @@ import (
 func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statement, error) {
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
-		st, f, err := loadStatement(ch, n)
+		st, f, err := loadEditable(ch, ch.Caller, n)
 		if err != nil {
-			return err
-		}
-		if err := editable(ch.Caller, f, st); err != nil {
 			return err
 		}
 		t := tally(ch, f, st)
@@ -73,11 +70,8 @@ func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statemen
 func (s *Statements) Withdraw(ctx context.Context, c Caller, n uint64) (*Statement, error) {
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
-		st, f, err := loadStatement(ch, n)
+		st, f, err := loadEditable(ch, ch.Caller, n)
 		if err != nil {
-			return err
-		}
-		if err := editable(ch.Caller, f, st); err != nil {
 			return err
 		}
 		st.State, st.Closed, st.ClosedBy = StatementWithdrawn, ch.Now, ch.Caller.Name()
