@@ -73,13 +73,22 @@ func (r *Registry) SetContact(ctx context.Context, c Caller, actorID string, par
 // retired handle is never given out again. It returns the stored member
 // and whether it was new.
 func (r *Registry) AddMember(ctx context.Context, c Caller, m Member, id Identity, remove ...Role) (*Member, bool, error) {
+	out, _, created, err := r.ChangeMember(ctx, c, m, id, remove...)
+	return out, created, err
+}
+
+// ChangeMember is AddMember that also returns the roles the member had
+// before, as the same transaction read them (none for a new member), so
+// that an answer can say what was added and what was removed.
+func (r *Registry) ChangeMember(ctx context.Context, c Caller, m Member, id Identity, remove ...Role) (*Member, []Role, bool, error) {
 	if len(m.Roles) == 0 && len(remove) == 0 {
-		return nil, false, Errorf(EINVALID, "err.roles_required").OnField("roll")
+		return nil, nil, false, Errorf(EINVALID, "err.roles_required").OnField("roll")
 	}
 	var out *Member
+	var before []Role
 	created := false
 	err := r.Update(ctx, c, func(ch *Change) error {
-		created = false
+		created, before = false, nil
 		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
 			return err
 		}
@@ -122,6 +131,7 @@ func (r *Registry) AddMember(ctx context.Context, c Caller, m Member, id Identit
 		} else {
 			// Roles are added to those the member has, and those written
 			// with "-" taken away: one change never drops others unsaid.
+			before = slices.Clone(existing.Roles)
 			roles := slices.Clone(existing.Roles)
 			for _, r := range m.Roles {
 				if !slices.Contains(roles, r) {
@@ -156,7 +166,7 @@ func (r *Registry) AddMember(ctx context.Context, c Caller, m Member, id Identit
 		}
 		return ch.Audit("member.add", existing.ID, map[string]string{"identity": id.Key(), "actor": m.Actor, "roles": strings.Join(roles, ",")}, "")
 	})
-	return out, created, err
+	return out, before, created, err
 }
 
 // RemoveMember retires a member: its identities are let go (the person

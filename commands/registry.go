@@ -290,15 +290,7 @@ func (e *Engine) memberAdd(ctx context.Context, r *Request, a Args) (Reply, erro
 	}
 	ident.Username = username
 	add, remove, _ := bot.ParseRoleChange(a.Get("roll"))
-	var before []bot.Role
-	if old, err := e.Bot.Registry.MemberOf(ident); err == nil && old != nil {
-		before = old.Roles
-	} else if id := a.Get("id"); id != "" {
-		if old, err := e.Bot.Registry.Member(id); err == nil && old != nil {
-			before = old.Roles
-		}
-	}
-	m, created, err := e.Bot.Registry.AddMember(ctx, r.Caller, bot.Member{ID: a.Get("id"), Name: a.Get("namn"), Actor: a.Get("aktor"), Roles: add}, ident, remove...)
+	m, before, created, err := e.Bot.Registry.ChangeMember(ctx, r.Caller, bot.Member{ID: a.Get("id"), Name: a.Get("namn"), Actor: a.Get("aktor"), Roles: add}, ident, remove...)
 	if err != nil {
 		return Reply{}, err
 	}
