@@ -243,7 +243,7 @@ func permitCaller(tx Tx, c Caller, f *Forum, cl Class) error {
 	if perr := permit(cl.TLP, f, cl.Named, place{Readers: []reader{{Identity: c.Identity, Member: c.Member}}, Known: true}); perr != nil {
 		// The gate speaks of sending; here someone asked to read.
 		if ErrorCode(perr) == EFORBIDDEN && cl.TLP == TLPRed {
-			owners := strings.Join(slices.Collect(maps.Values(actorNames(tx, cl.Owners))), ", ")
+			owners := strings.Join(slices.Sorted(maps.Values(actorNames(tx, cl.Owners))), ", ")
 			if owners == "" {
 				owners = "?"
 			}
