@@ -21,6 +21,7 @@ import (
 	"samverkan/adapters/slack"
 	"samverkan/board"
 	"samverkan/bot"
+	"samverkan/capfeed"
 	"samverkan/commands"
 	"samverkan/config"
 	"samverkan/metrics"
@@ -38,6 +39,9 @@ type App struct {
 	Slack      *slack.Adapter
 	// Board serves the status board (/board/…).
 	Board *board.Handler
+	// CAP serves the public CAP feeds an operator turned on (/cap/…), nil
+	// for none.
+	CAP *capfeed.Handler
 	// Handler serves the routes of the runtime contract.
 	Handler http.Handler
 	Log     *slog.Logger
@@ -90,7 +94,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	b := bot.New(bot.Options{Store: o.Store, Clock: o.Clock, Admins: cfg.AdminIdentities(), Log: log, Lang: cfg.Locale, Deadlines: cfg.Deadlines(), Print: pdf.Printer(cfg.Locale)})
+	b := bot.New(bot.Options{Store: o.Store, Clock: o.Clock, Admins: cfg.AdminIdentities(), Log: log, Lang: cfg.Locale, Deadlines: cfg.Deadlines(), Print: pdf.Printer(cfg.Locale), Sender: cfg.Sender()})
 	schedules := map[string]*bot.Schedule{}
 	for forum, spec := range cfg.Conferences {
 		s, _ := config.ParseConference(spec) // validated by Load
@@ -131,6 +135,9 @@ func New(ctx context.Context, o Options) (*App, error) {
 		a.Slack = slack.New(e, s.BotToken, s.SigningSecret, s.AppToken, s.APIURL, key, log)
 		b.Outbox.Platforms[bot.Slack] = a.Slack
 		b.Directories[bot.Slack] = a.Slack
+	}
+	if len(cfg.CAPFeeds) > 0 {
+		a.CAP = &capfeed.Handler{Bot: b, Forums: cfg.CAPFeeds, Base: cfg.PublicURL}
 	}
 	a.Board = &board.Handler{Bot: b, Lang: cfg.Locale, Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Log: log}
 	a.Handler = a.routes()

@@ -25,6 +25,9 @@ func (a *App) routes() http.Handler {
 		a.Slack.Routes(mux)
 	}
 	a.Board.Routes(mux)
+	if a.CAP != nil {
+		a.CAP.Routes(mux)
+	}
 	observe(a.Metrics, a)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.HandleFunc("GET /healthz", a.health)

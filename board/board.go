@@ -77,6 +77,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /board/{forum}/version", h.version)
 	mux.HandleFunc("GET /board/{forum}/picture.pdf", h.picturePDF)
 	mux.HandleFunc("GET /board/{forum}/minutes/{n}", h.minutesPDF)
+	mux.HandleFunc("GET /board/{forum}/cap/{n}", h.capFile)
 }
 
 // secure sets the headers every board response carries: a strict
@@ -451,4 +452,34 @@ func tlpClass(t bot.TLP) string {
 		}
 	}
 	return "clear"
+}
+
+// capFile serves a released statement's CAP alert to a member who may
+// read the statement, if it is of this board's forum.
+func (h *Handler) capFile(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	n, err := strconv.ParseUint(strings.TrimSuffix(r.PathValue("n"), ".xml"), 10, 64)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	name, doc, err := h.Bot.Statements.CAP(c, n)
+	if err == nil && !strings.HasPrefix(name, "cap-"+r.PathValue("forum")+"-") {
+		err = bot.Errorf(bot.ENOTFOUND, "err.unknown_statement", "N", n)
+	}
+	if bot.ErrorCode(err) == bot.ECONFLICT { // not released, or not public
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		h.refused(w, err)
+		return
+	}
+	secure(w)
+	w.Header().Set("Content-Type", "application/cap+xml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write(doc)
 }

@@ -32,7 +32,10 @@ type BoardView struct {
 	Actions    []BoardAction
 	Picture    BoardPicture
 	Pending    []BoardStatement
-	Timeline   []TimelineEntry
+	// Released are the released statements, newest first (at most
+	// boardReleased), withdrawn ones included.
+	Released []BoardReleased
+	Timeline []TimelineEntry
 	// Undelivered counts messages that did not reach a channel since the
 	// activation (or the last day).
 	Undelivered int
@@ -166,6 +169,20 @@ type BoardStatement struct {
 	Approved, Required int
 	Approvers          []BoardApprover
 }
+
+// BoardReleased is a released statement on the board.
+type BoardReleased struct {
+	Number    uint64
+	Text      string
+	Label     TLP
+	Released  time.Time
+	Withdrawn bool
+	// CAP is set when it is public (TLP:CLEAR): it has a CAP alert.
+	CAP bool
+}
+
+// boardReleased is how many released statements the board lists.
+const boardReleased = 10
 
 // Approver states on the board.
 const (
@@ -303,7 +320,7 @@ func (s *Boards) board(tx Tx, c Caller, f *Forum, v *BoardView, kind string) err
 		v.Actions = append(v.Actions, BoardAction{Number: it.Number, Text: it.Text, Owner: names[it.Owner], Due: it.Due,
 			Overdue: it.Due < today, Meeting: it.Conference})
 	}
-	if v.Pending, err = s.boardStatements(tx, c, f, names); err != nil {
+	if v.Pending, v.Released, err = s.boardStatements(tx, c, f, names); err != nil {
 		return err
 	}
 	since := now.Add(-24 * time.Hour)
@@ -382,17 +399,25 @@ func decisionRef(meeting uint64, n int) string {
 
 // boardStatements are the statements waiting for approval that c may
 // see, with each approver's state.
-func (s *Boards) boardStatements(tx Tx, c Caller, f *Forum, names map[string]string) ([]BoardStatement, error) {
+func (s *Boards) boardStatements(tx Tx, c Caller, f *Forum, names map[string]string) ([]BoardStatement, []BoardReleased, error) {
 	var out []BoardStatement
+	var released []BoardReleased
 	err := tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
 		var st Statement
-		if err := decode(&st); err != nil || st.Forum != f.ID || st.State != StatementDraft {
+		if err := decode(&st); err != nil || st.Forum != f.ID {
 			return err
 		}
 		if mayReadStatement(tx, c, f, &st) != nil {
 			return nil
 		}
 		cur := st.Current()
+		if at := st.releasedAt(); !at.IsZero() {
+			released = append(released, BoardReleased{Number: st.Number, Text: cur.Text, Label: cur.TLP, Released: at,
+				Withdrawn: st.State == StatementWithdrawn, CAP: cur.TLP == TLPClear})
+		}
+		if st.State != StatementDraft {
+			return nil
+		}
 		t := tally(tx, f, &st)
 		b := BoardStatement{Number: st.Number, Revision: cur.N, Text: cur.Text, Audience: s.T("audience." + string(cur.Audience)),
 			Label: cur.TLP, Author: st.AuthorName, ReleaseBy: cur.ReleaseBy, Approved: t.Approved, Required: t.Required}
@@ -411,7 +436,8 @@ func (s *Boards) boardStatements(tx Tx, c Caller, f *Forum, names map[string]str
 		out = append(out, b)
 		return nil
 	})
-	return out, err
+	slices.Reverse(released)
+	return out, released[:min(len(released), boardReleased)], err
 }
 
 // timelineScan bounds how many of the forum's newest events the board

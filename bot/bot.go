@@ -38,6 +38,9 @@ type Options struct {
 	// Print, when set, turns a document into PDF (package pdf): the
 	// minutes and the common picture can then be had as PDF files.
 	Print Printer
+	// Sender is who CAP alerts of released statements say they come from
+	// (default samverkan@localhost).
+	Sender string
 }
 
 // Printer renders a paper as a PDF document for forum (its name), made at
@@ -58,7 +61,7 @@ func New(o Options) *Bot {
 	k := &core{
 		Store: o.Store, Clock: o.Clock, Admins: o.Admins, Log: o.Log, Lang: o.Lang, Location: o.Location,
 		Deadlines: o.Deadlines, ReportAge: o.ReportAge, ApprovalReminder: o.ApprovalReminder,
-		Directories: o.Directories, readers: &readerCache{}, Print: o.Print,
+		Directories: o.Directories, readers: &readerCache{}, Print: o.Print, Sender: o.Sender,
 	}
 	b := &Bot{
 		core:        k,

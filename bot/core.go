@@ -42,7 +42,9 @@ type core struct {
 
 	notify func()
 	// Print makes PDF documents (nil: none).
-	Print   Printer
+	Print Printer
+	// Sender is who CAP alerts come from ("samverkan@lansstyrelsen.se").
+	Sender  string
 	readers *readerCache
 }
 

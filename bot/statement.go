@@ -48,9 +48,15 @@ type Revision struct {
 	TLP       TLP       `json:"tlp"`
 	Exercise  bool      `json:"exercise,omitempty"`
 	ReleaseBy time.Time `json:"release_by,omitempty"`
-	Hash      string    `json:"hash"`
-	By        string    `json:"by"`
-	At        time.Time `json:"at"`
+	// Area is where the message applies, in words ("Gävle kommun"); it
+	// becomes the CAP alert's area.
+	Area string `json:"area,omitempty"`
+	// Translations are the text in other languages, by language code
+	// ("en", "nb"); each becomes one CAP info block.
+	Translations map[string]string `json:"translations,omitempty"`
+	Hash         string            `json:"hash"`
+	By           string            `json:"by"`
+	At           time.Time         `json:"at"`
 }
 
 // ContentHash is the hash an approval is bound to: the canonical text
@@ -62,12 +68,14 @@ func (r Revision) ContentHash() string {
 	}
 	slices.Sort(keys)
 	canon, _ := json.Marshal(struct {
-		Text     string   `json:"text"`
-		Audience Audience `json:"audience"`
-		Targets  []string `json:"targets"`
-		TLP      TLP      `json:"tlp"`
-		Exercise bool     `json:"exercise"`
-	}{CanonicalText(r.Text), r.Audience, keys, r.TLP, r.Exercise})
+		Text         string            `json:"text"`
+		Audience     Audience          `json:"audience"`
+		Targets      []string          `json:"targets"`
+		TLP          TLP               `json:"tlp"`
+		Exercise     bool              `json:"exercise"`
+		Area         string            `json:"area,omitempty"`
+		Translations map[string]string `json:"translations,omitempty"`
+	}{CanonicalText(r.Text), r.Audience, keys, r.TLP, r.Exercise, r.Area, r.Translations})
 	sum := sha256.Sum256(canon)
 	return hex.EncodeToString(sum[:])
 }
@@ -118,8 +126,13 @@ type Statement struct {
 	State       string     `json:"state"`
 	Closed      time.Time  `json:"closed,omitzero"`
 	ClosedBy    string     `json:"closed_by,omitempty"`
-	Version     int        `json:"version"` // thread root edits
-	Events      int        `json:"events"`  // thread replies so far
+	// Replaces is the released statement this one updates, 0 for none.
+	Replaces uint64 `json:"replaces,omitempty"`
+	// Released is when it was released; a released statement withdrawn
+	// later keeps it (and Closed is then the withdrawal).
+	Released time.Time `json:"released,omitzero"`
+	Version  int       `json:"version"` // thread root edits
+	Events   int       `json:"events"`  // thread replies so far
 }
 
 // Current is the latest revision.
@@ -229,6 +242,13 @@ type Draft struct {
 	Targets   []Channel // nil: all the forum's channels (new) / unchanged (edit)
 	TLP       TLP
 	ReleaseBy time.Time
+	// Area and Translations ("en", "nb") are optional; an edit keeps
+	// them unless given.
+	Area         string
+	Translations map[string]string
+	// Replaces is a released statement of the same forum that this new
+	// one updates (new statements only).
+	Replaces uint64
 }
 
 // Statements is the service for coordinated messages.
@@ -286,9 +306,13 @@ func (s *Statements) Draft(ctx context.Context, c Caller, forumID string, d Draf
 		if d.TLP == TLPNone {
 			d.TLP = TLPClear
 		}
+		if err := replaceable(ch, f, d.Replaces); err != nil {
+			return err
+		}
 		rev := Revision{N: 1, Text: d.Text, Audience: d.Audience, Targets: targets, TLP: d.TLP, ReleaseBy: d.ReleaseBy, Exercise: exercising(ch, f), By: ch.Caller.Name(), At: ch.Now}
+		rev.Area, rev.Translations = CanonicalText(d.Area), translations(nil, d.Translations)
 		rev.Hash = rev.ContentHash()
-		st := &Statement{Number: n, Forum: f.ID, Author: me.ID, AuthorActor: me.Actor, AuthorName: ch.Caller.Name(), Created: ch.Now, Revisions: []Revision{rev}, Approvers: approvers, State: StatementDraft}
+		st := &Statement{Number: n, Forum: f.ID, Author: me.ID, AuthorActor: me.Actor, AuthorName: ch.Caller.Name(), Created: ch.Now, Revisions: []Revision{rev}, Approvers: approvers, State: StatementDraft, Replaces: d.Replaces}
 		if err := ch.Put(BucketStatements, SeqKey(n), st); err != nil {
 			return err
 		}
@@ -454,6 +478,13 @@ func editable(c Caller, f *Forum, st *Statement) error {
 	if st.State != StatementDraft {
 		return Errorf(ECONFLICT, "err.statement_closed", "N", st.Number, "State", st.State)
 	}
+	return owns(c, f, st)
+}
+
+// owns checks that c may act for statement st: its author (still of the
+// same actor, with the right to write statements), the forum's comms
+// coordinator, or an administrator.
+func owns(c Caller, f *Forum, st *Statement) error {
 	if c.Admin {
 		return nil
 	}
@@ -484,4 +515,40 @@ func loadStatement(tx Tx, n uint64) (*Statement, *Forum, error) {
 	}
 	f, err := GetForum(tx, st.Forum)
 	return st, f, err
+}
+
+// replaceable checks that n (0 for none) is a statement of forum f that
+// was released, so that a new statement may update it.
+func replaceable(tx Tx, f *Forum, n uint64) error {
+	if n == 0 {
+		return nil
+	}
+	old, err := GetStatement(tx, n)
+	if err != nil {
+		return err
+	}
+	if old.Forum != f.ID || old.Released.IsZero() && old.State != StatementReleased {
+		return Errorf(EINVALID, "err.replaces_unreleased", "N", n, "Forum", f.ID).OnField("ersatter")
+	}
+	return nil
+}
+
+// translations is old with the texts in add put in (canonical); an empty
+// text removes that language. Only the languages a CAP alert carries
+// besides the first are kept.
+func translations(old, add map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range []map[string]string{old, add} {
+		for lang, text := range m {
+			if text = CanonicalText(text); text == "" || text == "-" {
+				delete(out, lang)
+			} else {
+				out[lang] = text
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

@@ -104,6 +104,12 @@ func (s *Statements) Edit(ctx context.Context, c Caller, n uint64, d Draft) (*St
 		if !d.ReleaseBy.IsZero() {
 			rev.ReleaseBy = d.ReleaseBy
 		}
+		if a := CanonicalText(d.Area); a == "-" {
+			rev.Area = ""
+		} else if a != "" {
+			rev.Area = a
+		}
+		rev.Translations = translations(old.Translations, d.Translations)
 		rev.Hash = rev.ContentHash()
 		if rev.Hash == old.Hash {
 			return Errorf(EINVALID, "err.no_change", "N", n)
@@ -145,6 +151,14 @@ func (k *core) revisionDiff(a, r Revision) string {
 	}
 	if !a.ReleaseBy.Equal(r.ReleaseBy) {
 		lines = append(lines, k.T("statement.diff_field", "Field", k.T("statement.release_by"), "From", k.whenOrDash(a.ReleaseBy), "To", k.whenOrDash(r.ReleaseBy)))
+	}
+	if a.Area != r.Area {
+		lines = append(lines, k.T("statement.diff_field", "Field", k.T("statement.area"), "From", orDash(a.Area), "To", orDash(r.Area)))
+	}
+	for _, l := range capLanguages {
+		if ta, tr := a.Translations[l.lang], r.Translations[l.lang]; ta != tr {
+			lines = append(lines, k.T("statement.diff_translation", "Language", k.T("language."+l.lang), "Diff", WordDiff(ta, tr)))
+		}
 	}
 	return strings.Join(lines, "\n")
 }

@@ -18,13 +18,23 @@ func approvalButtons(k *core, st *Statement) []Button {
 // statementFields are the revision's facts: audience, targets, label,
 // release-by, hash.
 func (k *core) statementFields(r *Revision) []Field {
-	return []Field{
+	fs := []Field{
 		{Title: k.T("statement.audience"), Value: k.T("audience." + string(r.Audience)), Short: true},
 		{Title: k.T("statement.label"), Value: r.TLP.Label(), Short: true},
 		{Title: k.T("statement.targets"), Value: channelNames(r.Targets)},
 		{Title: k.T("statement.release_by"), Value: k.whenOrDash(r.ReleaseBy), Short: true},
 		{Title: k.T("statement.revision"), Value: fmt.Sprintf("%d · %s", r.N, r.Hash[:12]), Short: true},
 	}
+	if r.Area != "" {
+		fs = append(fs, Field{Title: k.T("statement.area"), Value: r.Area, Short: true})
+	}
+	// Translations are part of what is approved, so they are shown whole.
+	for _, l := range capLanguages {
+		if t, ok := r.Translations[l.lang]; ok {
+			fs = append(fs, Field{Title: k.T("statement.translation", "Language", k.T("language."+l.lang)), Value: t})
+		}
+	}
+	return fs
 }
 
 // statementRoot is the thread's first post: the current text and every

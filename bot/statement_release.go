@@ -52,7 +52,7 @@ func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statemen
 		if err := ch.toChannels(cur.Targets, fmt.Sprintf("statement:%d:release", n), statementClass(KindRelease, st), msg); err != nil {
 			return err
 		}
-		st.State, st.Closed, st.ClosedBy = StatementReleased, ch.Now, ch.Caller.Name()
+		st.State, st.Closed, st.ClosedBy, st.Released = StatementReleased, ch.Now, ch.Caller.Name(), ch.Now
 		if err := s.event(ch, f, st, s.T("statement.event_released", "Name", ch.Caller.Name(), "Rev", cur.N, "Hash", cur.Hash[:12], "Channels", channelNames(cur.Targets))); err != nil {
 			return err
 		}
@@ -65,13 +65,25 @@ func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statemen
 	return out, err
 }
 
-// Withdraw ends a draft; a released statement cannot be withdrawn, only
-// followed by a new one.
+// Withdraw ends a draft. A released statement is withdrawn by telling
+// the channels it went to that it no longer applies (its CAP alert then
+// becomes a Cancel); to change what it says, release a new statement
+// that replaces it.
 func (s *Statements) Withdraw(ctx context.Context, c Caller, n uint64) (*Statement, error) {
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
-		st, f, err := loadEditable(ch, ch.Caller, n)
+		st, f, err := loadStatement(ch, n)
 		if err != nil {
+			return err
+		}
+		if st.State == StatementReleased {
+			if err := owns(ch.Caller, f, st); err != nil {
+				return err
+			}
+			out = st
+			return s.cancel(ch, f, st)
+		}
+		if err := editable(ch.Caller, f, st); err != nil {
 			return err
 		}
 		st.State, st.Closed, st.ClosedBy = StatementWithdrawn, ch.Now, ch.Caller.Name()
@@ -85,4 +97,24 @@ func (s *Statements) Withdraw(ctx context.Context, c Caller, n uint64) (*Stateme
 		return ch.Audit("statement.withdraw", f.ID, map[string]string{"statement": itoa(n), "hash": st.Current().Hash}, "")
 	})
 	return out, err
+}
+
+// cancel withdraws released statement st: its channels are told that it
+// no longer applies, at its own label, and its thread records who did it.
+func (s *Statements) cancel(ch *Change, f *Forum, st *Statement) error {
+	cur := st.Current()
+	msg := Message{
+		Title:  s.T("statement.cancelled_title"),
+		Text:   s.T("statement.cancelled_text", "At", st.Released.In(s.loc()).Format("2006-01-02 15:04"), "Text", cur.Text),
+		TLP:    cur.TLP,
+		Colour: "#9E9E9E",
+	}
+	if err := ch.toChannels(cur.Targets, fmt.Sprintf("statement:%d:cancel", st.Number), statementClass(KindRelease, st), msg); err != nil {
+		return err
+	}
+	st.State, st.Closed, st.ClosedBy = StatementWithdrawn, ch.Now, ch.Caller.Name()
+	if err := s.event(ch, f, st, s.T("statement.event_cancelled", "Name", ch.Caller.Name())); err != nil {
+		return err
+	}
+	return ch.Audit("statement.cancel", f.ID, map[string]string{"statement": itoa(st.Number), "hash": cur.Hash}, "")
 }

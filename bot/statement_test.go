@@ -78,8 +78,10 @@ func TestStatementApprovalsAreBoundToPersonActorAndRevision(t *testing.T) {
 	if !strings.Contains(got, "Undvik Norrort i natt.") || !strings.Contains(got, "Länsstyrelsen, Polisen, SOS Alarm") {
 		t.Errorf("the released text:\n%s", got)
 	}
-	if _, err := env.Bot.Statements.Withdraw(ctx, env.Who(t, "klara"), s.Number); bot.ErrorCode(err) != bot.ECONFLICT {
-		t.Errorf("withdrawing a released statement: %v", err)
+	// A released text is never edited; it is withdrawn or replaced
+	// (TestReleasedStatementsAreValidCAPAlerts).
+	if _, err := env.Bot.Statements.Edit(ctx, env.Who(t, "klara"), s.Number, bot.Draft{Text: "Nu annat."}); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Errorf("editing a released statement: %v", err)
 	}
 }
 

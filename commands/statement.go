@@ -24,14 +24,25 @@ var audienceChoices = []bot.Option{
 // statementFields are the draft form's fields; optional ones keep the
 // current value when editing.
 func statementFields(edit bool) []Param {
-	return []Param{
+	fields := []Param{
 		{Name: Word{"text", "text"}, Meta: Word{`"text"`, `"text"`}, Kind: KindLong, Optional: edit, Help: "param.statement_text"},
 		{Name: Word{"målgrupp", "audience"}, Meta: Word{"allmänhet", "public"}, Kind: KindChoice, Choices: audienceChoices, Default: map[bool]string{false: "public"}[edit], Optional: edit, Help: "param.audience", Parse: parseAudience},
 		{Name: Word{"kanaler", "channels"}, Meta: Word{"alla", "all"}, Kind: KindText, Optional: true, Help: "param.targets"},
 		{Name: Word{"tlp", "tlp"}, Meta: Word{"CLEAR", "CLEAR"}, Kind: KindChoice, Choices: tlpChoices(), Default: map[bool]string{false: "CLEAR"}[edit], Optional: edit, Help: "param.tlp", Parse: parseTLP},
 		{Name: Word{"senast", "by"}, Meta: Word{"16:30", "16:30"}, Kind: KindText, Optional: true, Help: "param.release_by"},
+		{Name: Word{"område", "area"}, Meta: Word{`"område"`, `"area"`}, Kind: KindText, Optional: true, Help: "param.area"},
+		{Name: Word{"engelska", "english"}, Meta: Word{`"text"`, `"text"`}, Kind: KindLong, Optional: true, Help: "param.text_en"},
+		{Name: Word{"norska", "norwegian"}, Meta: Word{`"tekst"`, `"tekst"`}, Kind: KindLong, Optional: true, Help: "param.text_nb"},
 	}
+	if !edit {
+		fields = append(fields, Param{Name: Word{"ersätter", "replaces"}, Meta: Word{"N", "N"}, Kind: KindText, Optional: true, Help: "param.replaces"})
+	}
+	return fields
 }
+
+// translationFields are the form fields that hold the text in another
+// language, by the language they hold.
+var translationFields = map[string]string{"engelska": "en", "norska": "nb"}
 
 func (e *Engine) registerStatements() {
 	e.Register(&Command{Path: []Word{wStatement, {"utkast", "draft"}}, Params: append([]Param{pForum}, statementFields(false)...), Perm: bot.PermStatement, Help: "help.statement_draft", Form: true, Run: e.stmtDraft})
@@ -46,6 +57,7 @@ func (e *Engine) registerStatements() {
 	e.Register(&Command{Path: []Word{wStatement, {"ändra", "edit"}}, Params: append([]Param{pNumber}, statementFields(true)...), Perm: bot.PermStatement, Help: "help.statement_edit", Form: true, Run: e.stmtEdit})
 	e.Register(&Command{Path: []Word{wStatement, {"publicera", "release"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_release", Run: e.stmtRelease, Action: bot.ActRelease})
 	e.Register(&Command{Path: []Word{wStatement, {"återkalla", "withdraw"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_withdraw", Run: e.stmtWithdraw})
+	e.Register(&Command{Path: []Word{wStatement, {"cap", "cap"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.statement_cap", Run: e.stmtCAP})
 }
 
 func number(a Args) (uint64, error) {
@@ -97,6 +109,22 @@ func (e *Engine) draftFrom(f *bot.Forum, a Args) (bot.Draft, error) {
 			return d, err
 		}
 		d.ReleaseBy = t
+	}
+	d.Area = a.Get("omrade")
+	for field, lang := range translationFields {
+		if a.Has(bot.Fold(field)) {
+			if d.Translations == nil {
+				d.Translations = map[string]string{}
+			}
+			d.Translations[lang] = a.Get(bot.Fold(field))
+		}
+	}
+	if v := strings.TrimPrefix(strings.TrimSpace(a.Get("ersatter")), "#"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return d, bot.Errorf(bot.EINVALID, "err.bad_number", "Value", v).OnField("ersatter")
+		}
+		d.Replaces = n
 	}
 	return d, nil
 }
@@ -222,7 +250,7 @@ func (e *Engine) stmtEdit(ctx context.Context, r *Request, a Args) (Reply, error
 		return Reply{}, err
 	}
 	changes := false
-	for _, k := range []string{"text", "malgrupp", "kanaler", "tlp", "senast"} {
+	for _, k := range []string{"text", "malgrupp", "kanaler", "tlp", "senast", "omrade", "engelska", "norska"} {
 		changes = changes || a.Has(k)
 	}
 	if !changes {
@@ -230,7 +258,7 @@ func (e *Engine) stmtEdit(ctx context.Context, r *Request, a Args) (Reply, error
 			return Reply{}, bot.Errorf(bot.EINVALID, "err.no_change", "N", n)
 		}
 		form := e.FormFor("budskap ändra", r.Lang, map[string]string{"nummer": a.Get("nummer")})
-		defaults := map[string]string{"text": cur.Text, "malgrupp": string(cur.Audience), "tlp": string(cur.TLP)}
+		defaults := map[string]string{"text": cur.Text, "malgrupp": string(cur.Audience), "tlp": string(cur.TLP), "omrade": cur.Area, "engelska": cur.Translations["en"], "norska": cur.Translations["nb"]}
 		for i := range form.Fields {
 			if v, ok := defaults[form.Fields[i].Name]; ok {
 				form.Fields[i].Default = v
@@ -293,4 +321,18 @@ func (e *Engine) stmtWithdraw(ctx context.Context, r *Request, a Args) (Reply, e
 	}
 	p := catalog.Printer{Lang: r.Lang}
 	return Reply{Message: bot.Message{Text: p.T("statement.withdrawn", "N", n)}}, nil
+}
+
+// stmtCAP sends a released statement's CAP 1.2 alert as a file.
+func (e *Engine) stmtCAP(ctx context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	name, err := e.Bot.Statements.SendCAP(ctx, r.Caller, n)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("statement.cap_sent", "File", name)}}, nil
 }

@@ -43,9 +43,16 @@ type Config struct {
 	Conferences map[string]string `yaml:"conferences"`
 	// MaxInFlight bounds the commands running at once; beyond it a
 	// command is answered "busy" at once (default 16).
-	MaxInFlight int        `yaml:"max_in_flight"`
-	Mattermost  Mattermost `yaml:"mattermost"`
-	Slack       Slack      `yaml:"slack"`
+	MaxInFlight int `yaml:"max_in_flight"`
+	// CAPFeeds are the forums whose released TLP:CLEAR statements are
+	// published as a public Atom feed of CAP alerts (/cap/{forum}.atom);
+	// none by default.
+	CAPFeeds []string `yaml:"cap_feeds"`
+	// CAPSender is who CAP alerts say they come from (default
+	// samverkan@ and the public URL's host).
+	CAPSender  string     `yaml:"cap_sender"`
+	Mattermost Mattermost `yaml:"mattermost"`
+	Slack      Slack      `yaml:"slack"`
 
 	// sources tells where each key's value came from: "file.yaml:12" or
 	// the environment variable's name.
@@ -99,6 +106,8 @@ var envVars = []struct {
 	{"SAMVERKAN_MATTERMOST_REQUESTS_PER_SECOND", "mattermost.requests_per_second", func(c *Config, v string) { c.Mattermost.RequestsPerSecond = atoi(v) }},
 	{"SAMVERKAN_MATTERMOST_BURST", "mattermost.burst", func(c *Config, v string) { c.Mattermost.Burst = atoi(v) }},
 	{"SAMVERKAN_MAX_IN_FLIGHT", "max_in_flight", func(c *Config, v string) { c.MaxInFlight = atoi(v) }},
+	{"SAMVERKAN_CAP_FEEDS", "cap_feeds", func(c *Config, v string) { c.CAPFeeds = splitList(v) }},
+	{"SAMVERKAN_CAP_SENDER", "cap_sender", func(c *Config, v string) { c.CAPSender = v }},
 	{"SAMVERKAN_SLACK_BOT_TOKEN", "slack.bot_token", func(c *Config, v string) { c.Slack.BotToken = v }},
 	{"SAMVERKAN_SLACK_SIGNING_SECRET", "slack.signing_secret", func(c *Config, v string) { c.Slack.SigningSecret = v }},
 	{"SAMVERKAN_SLACK_APP_TOKEN", "slack.app_token", func(c *Config, v string) { c.Slack.AppToken = v }},
@@ -474,4 +483,16 @@ func mask(v string) string {
 		return fmt.Sprintf("******** (%d set)", n)
 	}
 	return fmt.Sprintf("******** (%d chars)", n)
+}
+
+// Sender is who CAP alerts come from: cap_sender, or samverkan@ and the
+// public URL's host.
+func (c *Config) Sender() string {
+	if c.CAPSender != "" {
+		return c.CAPSender
+	}
+	if u, err := url.Parse(c.PublicURL); err == nil && u.Hostname() != "" {
+		return "samverkan@" + u.Hostname()
+	}
+	return "samverkan@localhost"
 }

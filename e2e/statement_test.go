@@ -340,3 +340,61 @@ func TestStatusListsOpenItems(t *testing.T) {
 		}
 	}
 }
+
+// TestCAPFromBothPlatforms releases a statement with an area and an
+// English text, asks for its CAP alert on each platform (a file in the
+// caller's direct messages), replaces it, and withdraws the replacement:
+// the channels on both platforms are told, and the alert is a Cancel.
+func TestCAPFromBothPlatforms(t *testing.T) {
+	w := statementWorld(t)
+	w.must(w.mustText(w.mmCmd("u_klara", `budskap utkast ssr text="`+firstText+`" område="Norrort" engelska="Avoid travel in Norrort tonight."`)))
+	w.deliver()
+	if !strings.Contains(mmTexts(w.mmDM("u_kim")), "Avoid travel in Norrort tonight.") {
+		t.Fatalf("the approvers were not shown the English text they approve:\n%s", mmTexts(w.mmDM("u_kim")))
+	}
+	if txt, _ := w.mmCmd("u_kim", "budskap cap 1"); !strings.Contains(txt, "utkast") || !strings.Contains(txt, "budskap publicera 1") {
+		t.Errorf("the CAP of a draft: %s", txt)
+	}
+	w.approveMM("u_kim")
+	w.approveMM("u_klara")
+	w.approveSlack("U_STINA")
+	w.waitApproved(1, 3)
+	w.must(w.mustText(w.mmCmd("u_klara", "budskap publicera 1")))
+	w.must(w.mustText(w.mmCmd("u_kim", "budskap cap 1")))
+	w.must(w.slCmd("U_STINA", "statement cap 1"))
+	w.deliver()
+	var mmCAP string
+	for _, f := range w.mm.Files() {
+		if f.Channel == mmtest.DMChannel("u_kim") && strings.HasSuffix(f.Name, ".xml") {
+			mmCAP = string(f.Content)
+		}
+	}
+	if !strings.Contains(mmCAP, "<msgType>Alert</msgType>") || !strings.Contains(mmCAP, "<areaDesc>Norrort</areaDesc>") || !strings.Contains(mmCAP, "<language>en-GB</language>") {
+		t.Fatalf("kim's CAP file on mattermost:\n%s", mmCAP)
+	}
+	if ups := w.sl.Uploads(); len(ups) != 1 || !strings.Contains(string(ups[0]), "Avoid travel in Norrort tonight.") {
+		t.Fatalf("slack uploads: %d", len(ups))
+	}
+	w.must(w.mustText(w.mmCmd("u_klara", `budskap utkast ssr text="Norrort är öppet igen." ersätter=1`)))
+	w.deliver()
+	w.approveMM("u_kim")
+	w.approveMM("u_klara")
+	w.approveSlack("U_STINA")
+	w.waitApproved(2, 3)
+	w.must(w.mustText(w.mmCmd("u_klara", "budskap publicera 2")))
+	w.must(w.mustText(w.mmCmd("u_klara", "budskap återkalla 2")))
+	w.deliver()
+	for name, got := range map[string]string{"mattermost": mmTexts(w.mm.Posts(mmChannel)), "slack": slTexts(w.sl.Posts(slChannel))} {
+		if !strings.Contains(got, "gäller inte längre") {
+			t.Errorf("%s was not told that statement 2 no longer applies", name)
+		}
+	}
+	kim, err := w.env.Bot.Caller(bot.Identity{Platform: bot.Mattermost, UserID: "u_kim", Username: "kim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, doc, err := w.env.Bot.Statements.CAP(kim, 2)
+	if err != nil || !strings.Contains(string(doc), "<msgType>Cancel</msgType>") {
+		t.Errorf("statement 2's alert after the withdrawal (%v):\n%s", err, doc)
+	}
+}
