@@ -106,5 +106,37 @@ func SeedDemo(ctx context.Context, b *bot.Bot) (bool, error) {
 			return false, err
 		}
 	}
-	return true, nil
+	return true, seedStatement(ctx, b)
+}
+
+// seedStatement releases one public statement, approved by every
+// communicator, so that its CAP alert can be had at once
+// (`budskap cap 1`).
+func seedStatement(ctx context.Context, b *bot.Bot) error {
+	as := func(user string) (bot.Caller, error) {
+		return b.Caller(bot.Identity{Platform: bot.Shell, UserID: user})
+	}
+	klara, err := as("klara")
+	if err != nil {
+		return err
+	}
+	st, err := b.Statements.Draft(ctx, klara, "ssr", bot.Draft{
+		Text:         "Elavbrottet i Kista och Akalla väntas pågå till i kväll. Ring 112 bara vid nödläge; frågor om elen besvaras av Ellevio.",
+		Area:         "Kista och Akalla, Stockholms stad",
+		Translations: map[string]string{"en": "The power cut in Kista and Akalla is expected to last until tonight. Call 112 only in an emergency; questions about the power go to Ellevio."},
+	})
+	if err != nil {
+		return err
+	}
+	for _, a := range st.Approvers {
+		c, err := as(a.Member)
+		if err != nil {
+			return err
+		}
+		if _, _, err := b.Statements.Approve(ctx, c, st.Number, 1); err != nil {
+			return err
+		}
+	}
+	_, err = b.Statements.Release(ctx, klara, st.Number)
+	return err
 }

@@ -132,3 +132,18 @@ func TestMinutesWithoutASummarySaySo(t *testing.T) {
 			[]string{"Conference #1 in ssr has ended: 1 decision and 0 action items.", "Ingen sammanfattning gavs."}, []string{"1 decisions"})
 	})
 }
+
+func TestTheDemoStatementIsACAPAlert(t *testing.T) {
+	t.Run("sv", func(t *testing.T) {
+		check(t, ":som kim\nbudskap cap 1\nbudskap återkalla 1\n:som klara\nbudskap återkalla 1\nbudskap cap 1\n",
+			[]string{"CAP-filen cap-ssr-1.xml är skickad", "(Alert)", "gäller inte längre", "(Cancel)"}, nil)
+		doc, err := os.ReadFile("cap-ssr-1.xml")
+		if err != nil || !strings.Contains(string(doc), "<msgType>Cancel</msgType>") || !strings.Contains(string(doc), "<areaDesc>Kista och Akalla, Stockholms stad</areaDesc>") {
+			t.Errorf("the file in the terminal's folder (%v):\n%s", err, doc)
+		}
+	})
+	t.Run("en", func(t *testing.T) {
+		check(t, ":as kim\nstatement cap 1\nstatement cap 9\n",
+			[]string{"The CAP file cap-ssr-1.xml has been sent", "(Alert)"}, []string{"CAP-filen"})
+	})
+}
