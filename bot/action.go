@@ -8,20 +8,21 @@ type ActionKind string
 
 // The actions buttons can carry.
 const (
-	ActShowForum    ActionKind = "act/forum"
-	ActHelp         ActionKind = "act/help"
-	ActActivate     ActionKind = "act/activate"
-	ActDeactivate   ActionKind = "act/deactivate"
-	ActStatus       ActionKind = "act/status"
-	ActAck          ActionKind = "act/ack"
-	ActShowReport   ActionKind = "act/report"
-	ActNewReport    ActionKind = "act/report-new"
-	ActPresent      ActionKind = "act/present"
-	ActApprove      ActionKind = "act/approve"
-	ActReject       ActionKind = "act/reject"
-	ActRelease      ActionKind = "act/release"
-	ActRemoveMember ActionKind = "act/member-remove"
-	ActLeaveForum   ActionKind = "act/forum-leave"
+	ActShowForum     ActionKind = "act/forum"
+	ActHelp          ActionKind = "act/help"
+	ActActivate      ActionKind = "act/activate"
+	ActDeactivate    ActionKind = "act/deactivate"
+	ActStatus        ActionKind = "act/status"
+	ActAck           ActionKind = "act/ack"
+	ActShowReport    ActionKind = "act/report"
+	ActNewReport     ActionKind = "act/report-new"
+	ActPresent       ActionKind = "act/present"
+	ActApprove       ActionKind = "act/approve"
+	ActReject        ActionKind = "act/reject"
+	ActRelease       ActionKind = "act/release"
+	ActRemoveMember  ActionKind = "act/member-remove"
+	ActLeaveForum    ActionKind = "act/forum-leave"
+	ActAnswerRequest ActionKind = "act/request-answer"
 )
 
 // Action is what a button asks for: the kind, the object it is about and,

@@ -35,6 +35,8 @@ type BoardView struct {
 	// Released are the released statements, newest first (at most
 	// boardReleased), withdrawn ones included.
 	Released []BoardReleased
+	// Requests are the open information requests, oldest first.
+	Requests []BoardRequest
 	Timeline []TimelineEntry
 	// Undelivered counts messages that did not reach a channel since the
 	// activation (or the last day).
@@ -181,6 +183,17 @@ type BoardReleased struct {
 	CAP bool
 }
 
+// BoardRequest is an open information request on the board.
+type BoardRequest struct {
+	Number       uint64
+	Text, Asker  string
+	Due          time.Time
+	Overdue      bool
+	Answered, Of int
+	// Missing are the organisations that have not answered.
+	Missing []string
+}
+
 // boardReleased is how many released statements the board lists.
 const boardReleased = 10
 
@@ -321,6 +334,18 @@ func (s *Boards) board(tx Tx, c Caller, f *Forum, v *BoardView, kind string) err
 			Overdue: it.Due < today, Meeting: it.Conference})
 	}
 	if v.Pending, v.Released, err = s.boardStatements(tx, c, f, names); err != nil {
+		return err
+	}
+	err = tx.ForEach(BucketInfoRequests, "", func(_ string, decode func(any) error) error {
+		var r InfoRequest
+		if err := decode(&r); err != nil || r.Forum != f.ID || !r.Open() {
+			return err
+		}
+		v.Requests = append(v.Requests, BoardRequest{Number: r.Number, Text: r.Text, Asker: r.AskerName + " (" + names[r.AskerActor] + ")",
+			Due: r.Due, Overdue: !now.Before(r.Due), Answered: len(r.Asked) - len(r.Missing()), Of: len(r.Asked), Missing: actorNameList(tx, r.Missing())})
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	since := now.Add(-24 * time.Hour)

@@ -16,6 +16,7 @@ type Bot struct {
 	Reports     *Reports
 	Conferences *Conferences
 	Statements  *Statements
+	Requests    *Requests
 	Boards      *Boards
 	Outbox      *Outbox
 }
@@ -70,6 +71,7 @@ func New(o Options) *Bot {
 		Reports:     &Reports{k},
 		Conferences: &Conferences{k},
 		Statements:  &Statements{k},
+		Requests:    &Requests{k},
 		Boards:      &Boards{k},
 		Outbox:      &Outbox{k: k, Platforms: map[PlatformID]Platform{}, started: o.Clock.Now()},
 	}

@@ -25,13 +25,15 @@ const (
 	KindUndelivered        Kind = "msg/undelivered"         // who could not be reached, to whoever caused it
 	KindReply              Kind = "msg/reply"               // an answer to the person who acted, by DM
 	KindProblem            Kind = "msg/problem"             // what the bot could not do on its own, to those who can
+	KindRequest            Kind = "msg/request"             // an information request and its reminder, to the asked
+	KindRequestAnswer      Kind = "msg/request-answer"      // an organisation's answer, to the asker
 )
 
 // Kinds lists every kind of outgoing message.
 func Kinds() []Kind {
 	return []Kind{KindNotice, KindActivation, KindCallIn, KindReportNotice, KindReportRequest, KindReport, KindExport,
 		KindAgenda, KindMinutes, KindConferenceReminder, KindStatementRoot, KindStatementEvent, KindApprovalRequest,
-		KindStatementReminder, KindRelease, KindWithheld, KindUndelivered, KindReply, KindProblem}
+		KindStatementReminder, KindRelease, KindWithheld, KindUndelivered, KindReply, KindProblem, KindRequest, KindRequestAnswer}
 }
 
 // Class is the classification every outgoing message carries: the forum

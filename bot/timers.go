@@ -71,6 +71,8 @@ func (b *Bot) timerKinds() map[string]TimerFunc {
 		timerPlannedReminder:    b.Conferences.plannedReminder,
 		timerStatementReminder:  b.Statements.reminderDue,
 		timerStatementDeadline:  b.Statements.deadlineDue,
+		timerRequestReminder:    b.Requests.reminderDue,
+		timerRequestDue:         b.Requests.dueDue,
 	}
 }
 

@@ -38,6 +38,7 @@ func New(b *bot.Bot, lang string) *Engine {
 	e.registerReports()
 	e.registerConference()
 	e.registerStatements()
+	e.registerRequests()
 	e.registerBoard()
 	return e
 }

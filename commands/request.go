@@ -1,0 +1,118 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"samverkan/bot"
+	"samverkan/catalog"
+)
+
+var wRequest = Word{"begäran", "request"}
+
+func (e *Engine) registerRequests() {
+	text := Param{Name: Word{"text", "text"}, Meta: Word{"text", "text"}, Kind: KindText, Positional: true, Variadic: true, Help: "param.request_text"}
+	e.Register(&Command{
+		Path: []Word{wRequest, {"ny", "new"}},
+		Params: []Param{pForum, text,
+			{Name: Word{"till", "to"}, Meta: Word{"A,B|alla", "A,B|all"}, Kind: KindText, Optional: true, Help: "param.request_to"},
+			{Name: Word{"senast", "by"}, Meta: Word{"17:00", "17:00"}, Kind: KindText, Optional: true, Help: "param.request_by"}},
+		Perm: bot.PermMember, Help: "help.request_new", Form: true, Run: e.requestNew,
+	})
+	e.Register(&Command{
+		Path:   []Word{wRequest, {"svara", "answer"}},
+		Params: []Param{pNumber, text, {Name: Word{"tlp", "tlp"}, Meta: Word{"GREEN", "GREEN"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Default: "GREEN", Help: "param.answer_tlp", Parse: parseTLP}},
+		Perm:   bot.PermMember, Help: "help.request_answer", Form: true, Run: e.requestAnswer, Action: bot.ActAnswerRequest,
+	})
+	e.Register(&Command{Path: []Word{wRequest, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.request_show", Run: e.requestShow})
+	e.Register(&Command{Path: []Word{wRequest, {"lista", "list"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.request_list", Run: e.requestList})
+}
+
+func (e *Engine) requestNew(ctx context.Context, r *Request, a Args) (Reply, error) {
+	var asked []string
+	if v := strings.TrimSpace(a.Get("till")); v != "" && bot.Fold(v) != "alla" && bot.Fold(v) != "all" {
+		for _, id := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			asked = append(asked, strings.ToLower(id))
+		}
+	}
+	due, err := e.requestDue(a.Get("senast"))
+	if err != nil {
+		return Reply{}, err
+	}
+	req, err := e.Bot.Requests.Ask(ctx, r.Caller, a.Get("forum"), strings.Join(a["text"], " "), asked, due)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("request.asked", "N", req.Number, "Orgs", p.Count("actors", len(req.Asked)), "Due", req.Due.In(bot.Stockholm()).Format("15:04"))}}, nil
+}
+
+// requestDue reads the deadline as a release-by time is read; none is
+// the default.
+func (e *Engine) requestDue(v string) (time.Time, error) {
+	if strings.TrimSpace(v) == "" {
+		return time.Time{}, nil
+	}
+	return e.parseWhen(v)
+}
+
+// firstLine is the first line of s, cut at 80 characters.
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if r := []rune(s); len(r) > 80 {
+		return string(r[:79]) + "…"
+	}
+	return s
+}
+
+func (e *Engine) requestAnswer(ctx context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	tlp, _ := bot.ParseTLP(a.Get("tlp"))
+	req, err := e.Bot.Requests.Answer(ctx, r.Caller, n, strings.Join(a["text"], " "), tlp)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	return Reply{Message: bot.Message{Text: p.T("request.answered", "N", n, "Done", !req.Open(), "Left", p.Count("actors", len(req.Missing())))}}, nil
+}
+
+func (e *Engine) requestShow(_ context.Context, r *Request, a Args) (Reply, error) {
+	n, err := number(a)
+	if err != nil {
+		return Reply{}, err
+	}
+	m, err := e.Bot.Requests.Show(r.Caller, n)
+	return Reply{Message: m}, err
+}
+
+func (e *Engine) requestList(_ context.Context, r *Request, a Args) (Reply, error) {
+	list, err := e.Bot.Requests.List(r.Caller, a.Get("forum"))
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	if len(list) == 0 {
+		return Reply{Message: bot.Message{Text: p.T("request.none", "Forum", a.Get("forum"))}}, nil
+	}
+	var lines []string
+	for _, l := range list {
+		state := p.T("request.list_answered")
+		switch {
+		case l.Overdue:
+			state = p.T("request.list_overdue", "Due", l.Due)
+		case l.Open:
+			state = p.T("request.list_open", "Due", l.Due)
+		}
+		line := fmt.Sprintf("#%d %s · %d/%d · %s — %s", l.Number, l.Asker, l.Answered, l.Of, state, firstLine(l.Text))
+		if l.AskedOfYou {
+			line += " " + p.T("request.list_yours", "N", l.Number)
+		}
+		lines = append(lines, line)
+	}
+	return Reply{Message: bot.Message{Title: p.T("request.list_title", "Forum", a.Get("forum")), Text: strings.Join(lines, "\n")}}, nil
+}
