@@ -21,9 +21,11 @@ func (e *Engine) registerRequests() {
 			{Name: Word{"senast", "by"}, Meta: Word{"17:00", "17:00"}, Kind: KindText, Optional: true, Help: "param.request_by"}},
 		Perm: bot.PermMember, Help: "help.request_new", Form: true, Run: e.requestNew,
 	})
+	answer := text
+	answer.Optional = true // the button opens a form
 	e.Register(&Command{
 		Path:   []Word{wRequest, {"svara", "answer"}},
-		Params: []Param{pNumber, text, {Name: Word{"tlp", "tlp"}, Meta: Word{"GREEN", "GREEN"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Default: "GREEN", Help: "param.answer_tlp", Parse: parseTLP}},
+		Params: []Param{pNumber, answer, {Name: Word{"tlp", "tlp"}, Meta: Word{"GREEN", "GREEN"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Default: "GREEN", Help: "param.answer_tlp", Parse: parseTLP}},
 		Perm:   bot.PermMember, Help: "help.request_answer", Form: true, Run: e.requestAnswer, Action: bot.ActAnswerRequest,
 	})
 	e.Register(&Command{Path: []Word{wRequest, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.request_show", Run: e.requestShow})
@@ -72,8 +74,19 @@ func (e *Engine) requestAnswer(ctx context.Context, r *Request, a Args) (Reply, 
 	if err != nil {
 		return Reply{}, err
 	}
+	text := strings.Join(a["text"], " ")
+	if strings.TrimSpace(text) == "" && r.CanOpenForms {
+		// The button: a form with the question's number filled in.
+		f := e.FormFor("begäran svara", r.Lang, map[string]string{"nummer": a.Get("nummer")})
+		for i := range f.Fields {
+			if f.Fields[i].Name == "text" {
+				f.Fields[i].Type, f.Fields[i].MaxLen = bot.FieldTextarea, MaxText
+			}
+		}
+		return Reply{Form: f}, nil
+	}
 	tlp, _ := bot.ParseTLP(a.Get("tlp"))
-	req, err := e.Bot.Requests.Answer(ctx, r.Caller, n, strings.Join(a["text"], " "), tlp)
+	req, err := e.Bot.Requests.Answer(ctx, r.Caller, n, text, tlp)
 	if err != nil {
 		return Reply{}, err
 	}

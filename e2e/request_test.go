@@ -1,0 +1,75 @@
+package e2e_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"samverkan/adapters/mattermost/mmtest"
+	"samverkan/adapters/slack/slackfake"
+)
+
+// TestAnInformationRequestAcrossPlatforms: Stina (Slack) asks SOS Alarm
+// and Ellevio; Sam answers on Mattermost through the button's dialog,
+// Elin on Slack through the button's modal; Stina is told each answer
+// on Slack and sees them all with `begäran visa`.
+func TestAnInformationRequestAcrossPlatforms(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	w.must(w.slCmd("U_STINA", "begäran ny ssr Hur många hushåll saknar el i Kista? till=sos,ellevio"))
+	w.deliver()
+
+	// Mattermost: the button opens a dialog; its answer is stored.
+	var button *model.PostAction
+	var post *model.Post
+	for _, p := range w.mmDM("u_sam") {
+		if b := mmButton(p, "Svara"); b != nil && strings.Contains(mmtest.Text(p), "Hur många hushåll") {
+			button, post = b, p
+		}
+	}
+	if button == nil {
+		t.Fatalf("sam got no request with an answer button:\n%s", mmTexts(w.mmDM("u_sam")))
+	}
+	before := len(w.mm.Dialogs())
+	w.mmc.Click(button, "u_sam", w.users["u_sam"], mmtest.DMChannel("u_sam"), post.Id)
+	ds := w.mm.Dialogs()
+	if len(ds) != before+1 {
+		t.Fatalf("the answer button opened no dialog")
+	}
+	if err := ds[len(ds)-1].Dialog.IsValid(); err != nil {
+		t.Fatalf("the answer dialog is invalid: %v", err)
+	}
+	r := w.mmc.Submit(ds[len(ds)-1], "u_sam", mmtest.DMChannel("u_sam"), map[string]any{"text": "Inga larm om el från Kista.", "tlp": "GREEN"})
+	var sr model.SubmitDialogResponse
+	if r.Status != 200 || r.Decode(&sr) != nil || sr.Error != "" || len(sr.Errors) > 0 {
+		t.Fatalf("submit: %d %s", r.Status, r.Body)
+	}
+	w.deliver()
+	if !strings.Contains(slTexts(w.slDM("U_STINA")), "Inga larm om el från Kista.") {
+		t.Fatalf("stina was not told sam's answer:\n%s", slTexts(w.slDM("U_STINA")))
+	}
+
+	// Slack: the button opens a modal; its answer is stored.
+	var found bool
+	for _, c := range w.slDM("U_ELIN") {
+		if b := slackfake.Button(c.Blocks(), "Svara"); b != nil {
+			w.slc.Interaction(slackfake.BlockAction("U_ELIN", "D_U_ELIN", w.sl.HookURL(), b))
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("elin got no request with an answer button:\n%s", slTexts(w.slDM("U_ELIN")))
+	}
+	view := waitView(t, w.sl)
+	if r := w.slc.Interaction(slackfake.ViewSubmission("U_ELIN", view, map[string]string{"text": "Cirka 9 000 hushåll, åter i kväll.", "tlp": "AMBER"})); r.Status != 200 || len(r.Body) != 0 {
+		t.Fatalf("slack submission: %d %s", r.Status, r.Body)
+	}
+	w.deliver()
+	got := w.slCmd("U_STINA", "begäran visa 1")
+	for _, want := range []string{"Svar (2 av 2)", "Inga larm om el från Kista.", "Cirka 9 000 hushåll", "TLP:AMBER", "alla har svarat"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stina's view lacks %q:\n%s", want, got)
+		}
+	}
+}
