@@ -2,6 +2,7 @@ package shell
 
 import (
 	"context"
+	"time"
 
 	"samverkan/bot"
 )
@@ -106,7 +107,29 @@ func SeedDemo(ctx context.Context, b *bot.Bot) (bool, error) {
 			return false, err
 		}
 	}
-	return true, seedStatement(ctx, b)
+	if err := seedStatement(ctx, b); err != nil {
+		return false, err
+	}
+	return true, seedRequest(ctx, b)
+}
+
+// seedRequest leaves one information request open: SOS Alarm asks the
+// city and Ellevio; the city has answered, Ellevio has not.
+func seedRequest(ctx context.Context, b *bot.Bot) error {
+	sam, err := b.Caller(bot.Identity{Platform: bot.Shell, UserID: "sam"})
+	if err != nil {
+		return err
+	}
+	r, err := b.Requests.Ask(ctx, sam, "ssr", "Hur många hushåll saknar el i Kista och Akalla, och när väntas elen vara åter?", []string{"ellevio", "sthlm"}, b.Clock.Now().Add(2*time.Hour))
+	if err != nil {
+		return err
+	}
+	stina, err := b.Caller(bot.Identity{Platform: bot.Shell, UserID: "stina"})
+	if err != nil {
+		return err
+	}
+	_, err = b.Requests.Answer(ctx, stina, r.Number, "Cirka 9 000 hushåll enligt kommunens kartläggning; två äldreboenden går på reservkraft.", bot.TLPGreen)
+	return err
 }
 
 // seedStatement releases one public statement, approved by every

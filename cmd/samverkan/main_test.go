@@ -125,7 +125,7 @@ func TestAuditVerify(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "a.db")
 	session(t, data, "forum visa\n") // the demo writes audit events
 	var out, errb bytes.Buffer
-	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "OK: 23 records") {
+	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "OK: 32 records") {
 		t.Fatalf("untouched log: exit %d %s %s", code, out.String(), errb.String())
 	}
 	// Edit record 4 in the file.
@@ -204,7 +204,7 @@ func TestCheckConfigMasksSecrets(t *testing.T) {
 			t.Errorf("check-config printed secret %q:\n%s", secret, s)
 		}
 	}
-	for _, want := range []string{"https://chat.example.org", "SAMVERKAN_MATTERMOST_TOKEN", "******** (2 set)", "configuration OK", "autocomplete hint:        [hjälp|forum|aktör|medlem|begär-aktivering|aktivera|kvittera|status|avaktivera|lägesbild|konferens|sammanfattning|beslut-i-stort|närvarande|beslut|åtgärd|nästa-möte|budskap|tavla] …"} {
+	for _, want := range []string{"https://chat.example.org", "SAMVERKAN_MATTERMOST_TOKEN", "******** (2 set)", "configuration OK", "autocomplete hint:        [hjälp|forum|aktör|medlem|begär-aktivering|aktivera|kvittera|status|avaktivera|lägesbild|konferens|sammanfattning|beslut-i-stort|närvarande|beslut|åtgärd|nästa-möte|budskap|begäran|tavla] …"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("check-config lacks %q:\n%s", want, s)
 		}
@@ -268,9 +268,9 @@ konferens avsluta
 budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 `
 	for _, u := range []string{"klara", "kim", "petra", "stina", "elin"} {
-		script += ":som " + u + "\nbudskap godkänn 1 rev=1\n"
+		script += ":som " + u + "\nbudskap godkänn 2 rev=1\n"
 	}
-	script += ":som klara\nbudskap publicera 1\n:som tove\navaktivera ssr\navaktivera ssr bekräfta\n"
+	script += ":som klara\nbudskap publicera 2\n:som tove\navaktivera ssr\navaktivera ssr bekräfta\n"
 	script = strings.Replace(script, "DUE", due, 1)
 	out := session(t, filepath.Join(dir, "flow.db"), script)
 	for _, want := range []string{
@@ -287,8 +287,8 @@ budskap utkast ssr text="Undvik onödiga resor i Norrort i kväll."
 		"[Närvarande – SOS Alarm] → /samverkan närvarande ssr sos",
 		"== Protokoll: Regional samverkanskonferens",
 		"#1 Informationsblad till föräldrar – ansvarig Stockholms stad, senast " + due,
-		"Budskap #1 är skapat. Godkännare (5)",
-		"[Godkänn] → /samverkan budskap godkänn 1 rev=1",
+		"Budskap #2 är skapat. Godkännare (5)",
+		"[Godkänn] → /samverkan budskap godkänn 2 rev=1",
 		"== Samordnat budskap till Allmänheten ==", "Undvik onödiga resor i Norrort i kväll.",
 		"Märkning: TLP:CLEAR",
 		"Avaktivera Regional samverkanskonferens?", "[Avaktivera] → /samverkan avaktivera ssr bekräfta",
@@ -416,7 +416,7 @@ func TestDamagedFilesAreRefusedByEveryCommand(t *testing.T) {
 			if c.name == "an audit record changed" && args[0] == "audit" {
 				// The pages hold: audit verify says where the chain breaks,
 				// audit list shows the records to look into, with a warning.
-				want := map[string]string{"verify": "audit log BROKEN at record 3: content does not match its hash (edited)", "list": "forum.create"}[args[1]]
+				want := map[string]string{"verify": "audit log BROKEN at record 3: content does not match its hash (edited)", "list": "statement.release"}[args[1]]
 				if !strings.Contains(stdout.String(), want) || (args[1] == "verify") != (err != nil) || (args[1] == "list" && !strings.Contains(stderr.String(), "breaks at record 3")) {
 					t.Errorf("%s %v: %v\n%s%s", c.name, args, err, stdout.String(), stderr.String())
 				}
