@@ -78,6 +78,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /board/{forum}/picture.pdf", h.picturePDF)
 	mux.HandleFunc("GET /board/{forum}/minutes/{n}", h.minutesPDF)
 	mux.HandleFunc("GET /board/{forum}/cap/{n}", h.capFile)
+	mux.HandleFunc("GET /board/{forum}/aar.pdf", h.afterActionPDF)
+	mux.HandleFunc("GET /board/{forum}/aar.svg", h.afterActionSVG)
 }
 
 // secure sets the headers every board response carries: a strict
@@ -482,4 +484,34 @@ func (h *Handler) capFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/cap+xml; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	_, _ = w.Write(doc)
+}
+
+func (h *Handler) afterActionPDF(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	p, err := h.Bot.Activations.AfterActionPaper(c, r.PathValue("forum"), 0)
+	if err != nil {
+		h.refused(w, err)
+		return
+	}
+	h.pdf(w, r, p, h.t("file.after_action")+"-"+r.PathValue("forum")+".pdf")
+}
+
+// afterActionSVG is the after-action report's timeline, drawn by the bot
+// (no script: the page's CSP allows images from this origin only).
+func (h *Handler) afterActionSVG(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	rep, err := h.Bot.Activations.AfterAction(c, r.PathValue("forum"), 0)
+	if err != nil {
+		h.refused(w, err)
+		return
+	}
+	secure(w)
+	w.Header().Set("Content-Type", "image/svg+xml")
+	_, _ = w.Write([]byte(h.Bot.Activations.AfterActionSVG(rep)))
 }

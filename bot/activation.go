@@ -82,6 +82,8 @@ type Activation struct {
 	EndedBy   string    `json:"ended_by,omitempty"`
 	Reminded  bool      `json:"reminded,omitempty"`
 	Escalated bool      `json:"escalated,omitempty"`
+	// Notes are the exercise leader's observations (`övning notering`).
+	Notes []Note `json:"notes,omitempty"`
 }
 
 // AckOf returns the counting acknowledgement of actor, or nil.

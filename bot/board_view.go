@@ -35,6 +35,9 @@ type BoardView struct {
 	// Released are the released statements, newest first (at most
 	// boardReleased), withdrawn ones included.
 	Released []BoardReleased
+	// AfterAction is the activation whose after-action report the board
+	// links (the running or latest one), 0 for none.
+	AfterAction uint64
 	// Requests are the open information requests, oldest first.
 	Requests []BoardRequest
 	Timeline []TimelineEntry
@@ -335,6 +338,9 @@ func (s *Boards) board(tx Tx, c Caller, f *Forum, v *BoardView, kind string) err
 	}
 	if v.Pending, v.Released, err = s.boardStatements(tx, c, f, names); err != nil {
 		return err
+	}
+	if last, err := pickActivation(tx, f, 0); err == nil {
+		v.AfterAction = last.ID
 	}
 	err = tx.ForEach(BucketInfoRequests, "", func(_ string, decode func(any) error) error {
 		var r InfoRequest

@@ -24,6 +24,7 @@ const (
 	BlockNumbered                    // Items: a reference, the text, a note
 	BlockTable                       // Head, Rows, Widths
 	BlockSignatures                  // Pairs: the role and the name under the line
+	BlockPlot                        // Plot: a timeline drawn across the page
 )
 
 // Block is one part of a Paper.
@@ -37,6 +38,7 @@ type Block struct {
 	Rows  [][]string
 	// Widths are the columns' shares of the line (they need not add up).
 	Widths []float64
+	Plot   *Plot
 }
 
 // Item is one numbered entry: its reference ("2:1"), its text and a

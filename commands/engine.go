@@ -39,6 +39,7 @@ func New(b *bot.Bot, lang string) *Engine {
 	e.registerConference()
 	e.registerStatements()
 	e.registerRequests()
+	e.registerAfterAction()
 	e.registerBoard()
 	return e
 }

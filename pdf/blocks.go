@@ -57,6 +57,9 @@ func (w *writer) block(b bot.Block) {
 		}
 	case bot.BlockTable:
 		w.table(b)
+		w.space(6)
+	case bot.BlockPlot:
+		w.plot(b.Plot)
 	case bot.BlockSignatures:
 		w.space(8)
 		w.need(float64(len(b.Pairs)) * 48)
