@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"samverkan/catalog"
 )
 
 // afterPlot is the report's timeline: a row per organisation called in
@@ -142,7 +144,7 @@ func (k *core) afterParts(r *AfterAction) []Block {
 		if !m.Ended.IsZero() {
 			ended = k.clock(m.Ended)
 		}
-		bs = append(bs, Block{Kind: BlockText, Text: k.T("aar.meeting", "N", m.ID, "From", k.after(r, m.Started), "To", ended, "Decisions", len(m.Decisions), "Open", len(m.OpenActions)), Label: m.Label})
+		bs = append(bs, Block{Kind: BlockText, Text: k.T("aar.meeting", "N", m.ID, "From", k.after(r, m.Started), "To", ended, "Decisions", catalog.Count(k.Lang, "decisions", len(m.Decisions)), "Open", len(m.OpenActions)), Label: m.Label})
 		if len(items) > 0 {
 			bs = append(bs, Block{Kind: BlockNumbered, Items: items})
 		}
