@@ -100,7 +100,7 @@ func (s *Activations) Note(ctx context.Context, c Caller, forumID, text string) 
 	}
 	var out *Activation
 	err := s.Update(ctx, c, func(ch *Change) error {
-		f, me, err := ch.acting(forumID, PermActivate)
+		f, me, err := ch.acting(forumID, PermExerciseNote)
 		if err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ func (k *core) afterPlot(r *AfterAction) Plot {
 	}
 	for _, o := range r.Orgs {
 		row := PlotRow{Label: o.Name}
-		kind := "ack"
+		kind := "acked"
 		if o.Late {
 			kind = "late"
 		}
@@ -68,7 +68,7 @@ func (k *core) afterPlot(r *AfterAction) Plot {
 		}
 		p.Rows = append(p.Rows, row)
 	}
-	for _, kind := range []string{"ack", "late", "report", "meeting", "statement", "release", "reminder", "escalation", "note"} {
+	for _, kind := range []string{"acked", "late", "report", "meeting", "statement", "release", "reminder", "escalation", "note"} {
 		if used[kind] {
 			p.Legend = append(p.Legend, PlotLegend{Kind: kind, Label: k.T("aar.kind." + kind)})
 		}

@@ -22,6 +22,9 @@ var (
 	PermConference = Permission{Name: "conference", Roles: []Role{RoleChair, RoleSecretary, RoleCoordinator, RoleDutyOfficer}}
 	PermMinutes    = Permission{Name: "minutes", Roles: []Role{RoleSecretary, RoleChair}}
 	PermStatement  = Permission{Name: "statement", Roles: []Role{RoleCommunicator, RoleCommsCoordinator}}
+	// PermExerciseNote may note observations for the after-action
+	// report: those who lead an activation or exercise.
+	PermExerciseNote = Permission{Name: "exercise leader", Roles: []Role{RoleCoordinator, RoleChair, RoleDutyOfficer}}
 	// PermEndConference may close a meeting and post its minutes.
 	PermEndConference = Permission{Name: "ending a conference", Roles: []Role{RoleChair, RoleSecretary}}
 )

@@ -56,7 +56,7 @@ var plotStyle = map[string]struct {
 	Colour string
 	Shape  string // "circle", "square", "diamond", "triangle", "bar"
 }{
-	"ack":        {"#009E73", "circle"},
+	"acked":      {"#009E73", "circle"},
 	"late":       {"#D55E00", "diamond"},
 	"report":     {"#0072B2", "square"},
 	"reminder":   {"#E69F00", "triangle"},

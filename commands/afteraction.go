@@ -19,7 +19,7 @@ func (e *Engine) registerAfterAction() {
 	e.Register(&Command{
 		Path:   []Word{{"övning", "exercise"}, {"notering", "note"}},
 		Params: []Param{pForum, {Name: Word{"text", "text"}, Meta: Word{"text", "text"}, Kind: KindText, Positional: true, Variadic: true, Help: "param.note_text"}},
-		Perm:   bot.PermActivate, Help: "help.exercise_note", Run: e.exerciseNote,
+		Perm:   bot.PermExerciseNote, Help: "help.exercise_note", Run: e.exerciseNote,
 	})
 }
 

@@ -73,3 +73,33 @@ func TestAnInformationRequestAcrossPlatforms(t *testing.T) {
 		}
 	}
 }
+
+// TestAfterActionReportFromBothPlatforms: an exercise noted on Mattermost
+// ends in an after-action report asked for on Slack (a file uploaded to
+// Stina's direct messages) and on Mattermost (a PDF to Rasmus).
+func TestAfterActionReportFromBothPlatforms(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	w.must(w.mustText(w.mmCmd("u_rasmus", "aktivera ssr övning")))
+	w.must(w.mustText(w.mmCmd("u_rasmus", "övning notering ssr Sambandet via chatten fungerade.")))
+	w.must(w.slCmd("U_STINA", "kvittera ssr"))
+	w.must(w.slCmd("U_STINA", "activation report ssr"))
+	w.must(w.mustText(w.mmCmd("u_rasmus", "aktivering rapport ssr pdf")))
+	w.deliver()
+	ups := w.sl.Uploads()
+	if len(ups) != 1 || !strings.Contains(string(ups[0]), "Sambandet via chatten fungerade.") || !strings.Contains(string(ups[0]), "Stockholms stad") {
+		t.Fatalf("slack uploads: %d", len(ups))
+	}
+	var pdf []byte
+	for _, f := range w.mm.Files() {
+		if f.Channel == mmtest.DMChannel("u_rasmus") && strings.HasSuffix(f.Name, ".pdf") {
+			pdf = f.Content
+		}
+	}
+	if !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatalf("rasmus got no PDF on mattermost")
+	}
+	if txt, _ := w.mmCmd("u_kim", "övning notering ssr x"); !strings.Contains(txt, "behörighet") {
+		t.Errorf("kim (a communicator) taking a note: %s", txt)
+	}
+}

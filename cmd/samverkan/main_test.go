@@ -204,7 +204,7 @@ func TestCheckConfigMasksSecrets(t *testing.T) {
 			t.Errorf("check-config printed secret %q:\n%s", secret, s)
 		}
 	}
-	for _, want := range []string{"https://chat.example.org", "SAMVERKAN_MATTERMOST_TOKEN", "******** (2 set)", "configuration OK", "autocomplete hint:        [hjälp|forum|aktör|medlem|begär-aktivering|aktivera|kvittera|status|avaktivera|lägesbild|konferens|sammanfattning|beslut-i-stort|närvarande|beslut|åtgärd|nästa-möte|budskap|begäran|tavla] …"} {
+	for _, want := range []string{"https://chat.example.org", "SAMVERKAN_MATTERMOST_TOKEN", "******** (2 set)", "configuration OK", "autocomplete hint:        [hjälp|forum|aktör|medlem|begär-aktivering|aktivera|kvittera|status|avaktivera|lägesbild|konferens|sammanfattning|beslut-i-stort|närvarande|beslut|åtgärd|nästa-möte|budskap|begäran|aktivering|övning|tavla] …"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("check-config lacks %q:\n%s", want, s)
 		}
