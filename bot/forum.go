@@ -94,6 +94,9 @@ type Forum struct {
 	Conference uint64 `json:"conference,omitempty"`
 	// CommsChannels hold statement threads; the forum's channels when empty.
 	CommsChannels []Channel `json:"comms_channels,omitempty"`
+	// Parent is the forum this one reports to (its picture goes up into
+	// the parent's), "" for none.
+	Parent string `json:"parent,omitempty"`
 }
 
 // HasActor reports whether actor a is a member of the forum.

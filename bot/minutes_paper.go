@@ -196,6 +196,21 @@ func (k *core) picturePaper(c *Compiled) Paper {
 		}
 		p.Blocks = append(p.Blocks, facts)
 	}
+	for _, kid := range c.Children {
+		for _, r := range kid.Reports {
+			p.Blocks = append(p.Blocks, Block{Kind: BlockHeading, Text: k.T("rollup.part", "Forum", kid.Forum.Name, "Actor", kid.Names[r.Actor]), Label: r.TLP},
+				Block{Kind: BlockText, Text: k.T("paper.part_lead", "Author", r.AuthorName, "Time", k.clockDay(r), "N", r.Number, "Version", r.Version)})
+			facts := Block{Kind: BlockFacts}
+			for _, s := range r.Sections {
+				facts.Pairs = append(facts.Pairs, [2]string{k.sectionTitle(s.Key), s.Text})
+			}
+			p.Blocks = append(p.Blocks, facts)
+		}
+	}
+	if len(c.Children) > 0 {
+		p.heading(k.T("rollup.children"))
+		p.Blocks = append(p.Blocks, Block{Kind: BlockText, Text: k.childLines(c)})
+	}
 	var missing []string
 	for _, a := range c.Missing {
 		missing = append(missing, c.Names[a])

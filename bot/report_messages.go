@@ -54,6 +54,18 @@ func (k *core) CompiledMessage(c *Compiled) Message {
 			})
 		}
 	}
+	for _, kid := range c.Children {
+		for _, r := range kid.Reports {
+			for _, s := range r.Sections {
+				m.Sections = append(m.Sections, Section{
+					Title:    k.T("rollup.section", "Forum", kid.Forum.Name, "Actor", kid.Names[r.Actor], "Section", k.sectionTitle(s.Key), "Time", k.clockDay(r)),
+					Text:     s.Text,
+					TLP:      r.TLP,
+					Exercise: r.Exercise,
+				})
+			}
+		}
+	}
 	var missing, stale []string
 	for _, a := range c.Missing {
 		missing = append(missing, c.Names[a])
@@ -62,6 +74,9 @@ func (k *core) CompiledMessage(c *Compiled) Message {
 		stale = append(stale, c.Names[a])
 	}
 	m.Fields = append(m.Fields, Field{Title: k.T("report.missing"), Value: orDash(strings.Join(missing, ", "))})
+	if len(c.Children) > 0 {
+		m.Fields = append(m.Fields, Field{Title: k.T("rollup.children"), Value: k.childLines(c)})
+	}
 	if len(stale) > 0 {
 		m.Fields = append(m.Fields, Field{Title: k.T("report.stale"), Value: strings.Join(stale, ", ")})
 	}
@@ -102,11 +117,22 @@ func (k *core) CompiledMarkdown(c *Compiled) string {
 			fmt.Fprintf(&w, "\n### %s\n\n%s\n", k.sectionTitle(s.Key), s.Text)
 		}
 	}
+	for _, kid := range c.Children {
+		for _, r := range kid.Reports {
+			fmt.Fprintf(&w, "\n## %s\n\n**%s** · %s · %s · v%d (#%d)\n", k.T("rollup.part", "Forum", kid.Forum.Name, "Actor", kid.Names[r.Actor]), r.TLP.Label(), r.AuthorName, k.clockDay(r), r.Version, r.Number)
+			for _, s := range r.Sections {
+				fmt.Fprintf(&w, "\n### %s\n\n%s\n", k.sectionTitle(s.Key), s.Text)
+			}
+		}
+	}
 	var missing []string
 	for _, a := range c.Missing {
 		missing = append(missing, c.Names[a])
 	}
 	fmt.Fprintf(&w, "\n## %s\n\n%s\n", k.T("report.missing"), orDash(strings.Join(missing, ", ")))
+	if len(c.Children) > 0 {
+		fmt.Fprintf(&w, "\n## %s\n\n%s\n", k.T("rollup.children"), strings.ReplaceAll(k.childLines(c), "\n", "  \n"))
+	}
 	if c.Withheld > 0 {
 		fmt.Fprintf(&w, "\n## %s\n\n%s\n", k.T("report.withheld_title"), k.T("report.withheld_text", "Count", c.Withheld))
 	}
@@ -119,11 +145,34 @@ func (k *core) CompiledMarkdown(c *Compiled) string {
 	return w.String()
 }
 
+// childLines tell, one child forum a line, whether it is activated, who
+// in it has not reported, and how many parts stayed below.
+func (k *core) childLines(c *Compiled) string {
+	var lines []string
+	for _, kid := range c.Children {
+		mode := k.T("rollup.normal")
+		if kid.Activated {
+			mode = k.T("rollup.activated")
+		}
+		line := k.T("rollup.child", "Forum", kid.Forum.Name, "ID", kid.Forum.ID, "Mode", mode, "Missing", orDash(strings.Join(kid.Missing, ", ")))
+		if kid.Held > 0 {
+			line += " " + k.T("rollup.held", "Count", kid.Held)
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // labels are the labels of the picture's parts.
 func labels(c *Compiled) []TLP {
 	out := []TLP{c.TLP}
 	for _, r := range c.Reports {
 		out = append(out, r.TLP)
+	}
+	for _, kid := range c.Children {
+		for _, r := range kid.Reports {
+			out = append(out, r.TLP)
+		}
 	}
 	return out
 }

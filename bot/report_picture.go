@@ -23,6 +23,9 @@ type Compiled struct {
 	// Contacts, when set, is the forum's contact list, one actor a line:
 	// exports carry it for when chat is down.
 	Contacts string
+	// Children are the pictures of the forums linked under this one, as
+	// they go up.
+	Children []ChildPicture
 }
 
 // Overdue names the actors with no report or only an old one.
@@ -73,10 +76,31 @@ func (k *core) compile(tx Tx, f *Forum, now time.Time, show func(Report) bool) (
 	return c, nil
 }
 
+// withChildren adds the pictures of f's child forums to c, its label the
+// strictest of all.
+func (k *core) withChildren(tx Tx, c *Compiled) (*Compiled, error) {
+	kids, err := k.childPictures(tx, c.Forum)
+	if err != nil {
+		return nil, err
+	}
+	c.Children = kids
+	for _, kid := range kids {
+		if len(kid.Reports) > 0 {
+			c.TLP = Strictest(c.TLP, kid.Label)
+			c.Exercise = c.Exercise || kid.Exercise
+		}
+	}
+	return c, nil
+}
+
 // compiledFor is the common picture as caller c may see it, by the
 // gate's rule.
 func (k *core) compiledFor(tx Tx, c Caller, f *Forum) (*Compiled, error) {
-	return k.compile(tx, f, k.Clock.Now(), func(r Report) bool { return permitCaller(tx, c, f, reportClass(tx, r)) == nil })
+	comp, err := k.compile(tx, f, k.Clock.Now(), func(r Report) bool { return permitCaller(tx, c, f, reportClass(tx, r)) == nil })
+	if err != nil {
+		return nil, err
+	}
+	return k.withChildren(tx, comp)
 }
 
 // readForum resolves the caller and loads a forum whose content they may

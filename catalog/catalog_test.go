@@ -31,7 +31,7 @@ func TestLanguagesHaveTheSameMessages(t *testing.T) {
 
 // Every catalog ID written as a literal in the code must exist, so no user
 // ever sees a bare ID.
-var idRE = regexp.MustCompile(`"((?:err|help|param|forum|actor|member|mode|field|form|shell|usage|announce|autocomplete|button|slack|activation|status|purpose|exercise|report|section|choice|tlp|label|conference|agenda|minutes|statement|audience|request|cap|aar|file|language)\.[a-z_.]+[a-z])"`)
+var idRE = regexp.MustCompile(`"((?:err|help|param|forum|actor|member|mode|field|form|shell|usage|announce|autocomplete|button|slack|activation|status|purpose|exercise|report|section|choice|tlp|label|conference|agenda|minutes|statement|audience|request|cap|aar|file|language|rollup)\.[a-z_.]+[a-z])"`)
 
 func TestEveryIDInTheCodeExists(t *testing.T) {
 	known := catalog.IDs("sv")

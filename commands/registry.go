@@ -33,6 +33,7 @@ func (e *Engine) registerRegistry() {
 		},
 		Perm: bot.PermAdmin, Help: "help.forum_create", Form: true, Run: e.forumCreate,
 	})
+	e.Register(&Command{Path: []Word{wForum, {"överordnat", "parent"}}, Params: []Param{pForum, {Name: Word{"överordnat", "parent"}, Meta: Word{"P|-", "P|-"}, Kind: KindText, Positional: true, Help: "param.parent"}}, Perm: bot.PermAdmin, Help: "help.forum_parent", Run: e.forumParent})
 	e.Register(&Command{Path: []Word{wForum, {"kanal", "channel"}}, Params: []Param{pForum, {Name: Word{"kommunikatörer", "communicators"}, Kind: KindFlag}}, Perm: bot.PermAdmin, Help: "help.forum_channel", Run: e.forumChannel})
 	e.Register(&Command{
 		Path:   []Word{wForum, {"anslut", "join"}},
@@ -140,6 +141,9 @@ func (e *Engine) forumShow(_ context.Context, r *Request, a Args) (Reply, error)
 		conf += " · " + p.T(id, "When", next.At.In(loc).Format("2006-01-02 15:04"))
 	}
 	msg.Fields = append(msg.Fields, bot.Field{Title: p.T("field.conference"), Value: conf})
+	if f.Parent != "" {
+		msg.Fields = append(msg.Fields, bot.Field{Title: p.T("field.parent"), Value: f.Parent, Short: true})
+	}
 	return Reply{Message: msg}, nil
 }
 
@@ -360,4 +364,21 @@ func roleWords(roles []bot.Role, lang string) string {
 		w[i] = r.Word(lang)
 	}
 	return strings.Join(w, ", ")
+}
+
+// forumParent links a forum under another, or unlinks it with "-".
+func (e *Engine) forumParent(ctx context.Context, r *Request, a Args) (Reply, error) {
+	parent := strings.ToLower(strings.TrimSpace(a.Get("overordnat")))
+	if parent == "-" {
+		parent = ""
+	}
+	f, err := e.Bot.Registry.SetParent(ctx, r.Caller, a.Get("forum"), parent)
+	if err != nil {
+		return Reply{}, err
+	}
+	p := catalog.Printer{Lang: r.Lang}
+	if f.Parent == "" {
+		return Reply{Message: bot.Message{Text: p.T("rollup.unset", "Forum", f.ID)}}, nil
+	}
+	return Reply{Message: bot.Message{Text: p.T("rollup.set", "Forum", f.ID, "Parent", f.Parent)}}, nil
 }

@@ -110,6 +110,9 @@ func SeedDemo(ctx context.Context, b *bot.Bot) (bool, error) {
 	if err := seedStatement(ctx, b); err != nil {
 		return false, err
 	}
+	if err := seedChild(ctx, b); err != nil {
+		return false, err
+	}
 	return true, seedRequest(ctx, b)
 }
 
@@ -161,5 +164,21 @@ func seedStatement(ctx context.Context, b *bot.Bot) error {
 		}
 	}
 	_, err = b.Statements.Release(ctx, klara, st.Number)
+	return err
+}
+
+// seedChild links the city's operational forum for Kista under ssr: ssr's
+// picture tells that it has no reports yet, and a report filed there
+// (`:som stina`, `lägesbild ny kista fakta="…" tlp=GREEN`) goes up into
+// ssr's (`lägesbild samlad ssr`).
+func seedChild(ctx context.Context, b *bot.Bot) error {
+	sys := bot.SystemCaller()
+	if err := b.Registry.CreateForum(ctx, sys, bot.Forum{ID: "kista", Name: "Kista krisledning", Level: bot.LevelOperational, Host: "sthlm"}); err != nil {
+		return err
+	}
+	if _, err := b.Registry.JoinForum(ctx, sys, "kista", []string{"ellevio", "sos"}); err != nil {
+		return err
+	}
+	_, err := b.Registry.SetParent(ctx, sys, "kista", "ssr")
 	return err
 }

@@ -159,3 +159,9 @@ func TestTheDemoRequestWaitsForEllevio(t *testing.T) {
 			[]string{"Svar (1 av 2)", "Ellevio: inget svar än", "Cirka 9 000 hushåll", "Inget svar på begäran #1 från Ellevio"}, nil)
 	})
 }
+
+func TestTheDemoRollsKistaUpIntoSsr(t *testing.T) {
+	check(t, ":som stina\nlägesbild ny kista fakta=\"Trygghetspunkt öppen i Kista centrum.\" tlp=GREEN\n:som sam\nlägesbild ny kista fakta=\"Bara för Kista.\" tlp=AMBER\n:som per\nlägesbild samlad ssr\n",
+		[]string{"↑ Kista krisledning · Stockholms stad", "Underordnade forum: Kista krisledning (kista): normalläge · ingen lägesbild: Ellevio", "stannar där", "Trygghetspunkt öppen i Kista centrum."},
+		[]string{"Bara för Kista."})
+}

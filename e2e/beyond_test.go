@@ -103,3 +103,23 @@ func TestAfterActionReportFromBothPlatforms(t *testing.T) {
 		t.Errorf("kim (a communicator) taking a note: %s", txt)
 	}
 }
+
+// TestRollUpAcrossPlatforms: the admin links a forum under ssr on Slack;
+// its GREEN picture goes up into ssr's as one part, seen on Mattermost.
+func TestRollUpAcrossPlatforms(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	w.must(w.mustText(w.mmCmd("u_admin", `forum skapa kista "Kista krisledning" nivå=verkställande värd=sthlm`)))
+	w.must(w.mustText(w.mmCmd("u_admin", "forum anslut kista sos")))
+	w.must(w.slCmd("U_ADMIN", "forum parent kista ssr"))
+	w.must(w.slCmd("U_STINA", `lägesbild ny kista fakta="Trygghetspunkt öppen i Kista centrum." tlp=GREEN`))
+	got, _ := w.mmCmd("u_sam", "lägesbild samlad ssr")
+	for _, want := range []string{"↑ Kista krisledning · Stockholms stad", "Trygghetspunkt öppen i Kista centrum.", "Kista krisledning (kista): normalläge"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("ssr's picture lacks %q:\n%s", want, got)
+		}
+	}
+	if txt := w.slCmd("U_STINA", "forum parent ssr kista"); !strings.Contains(txt, "only an admin") {
+		t.Errorf("a non-admin linking: %s", txt)
+	}
+}
