@@ -24,9 +24,9 @@ var purposeWords = []struct {
 	p     Purpose
 	words []string
 }{
-	{PurposeInformation, []string{"information", "informationsdelning", "info", "information_sharing"}},
-	{PurposePicture, []string{"lägesbild", "samlad-lägesbild", "picture", "common_picture"}},
-	{PurposeActions, []string{"åtgärder", "samordnade-åtgärder", "actions", "coordinated_actions"}},
+	{PurposeInformation, []string{"information", "informationsdelning", "info", "information_sharing", "informasjon", "informasjonsdeling"}},
+	{PurposePicture, []string{"lägesbild", "samlad-lägesbild", "picture", "common_picture", "situasjonsbilde"}},
+	{PurposeActions, []string{"åtgärder", "samordnade-åtgärder", "actions", "coordinated_actions", "tiltak"}},
 	{PurposeMessages, []string{"budskap", "samordnade-budskap", "messages", "coordinated_messages"}},
 }
 

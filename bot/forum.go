@@ -20,9 +20,9 @@ func ParseLevel(s string) (Level, bool) {
 	switch Fold(s) {
 	case "inriktande", "strategic", "strategisk":
 		return LevelStrategic, true
-	case "samordnande", "coordinating":
+	case "samordnande", "coordinating", "koordinerende":
 		return LevelCoordinating, true
-	case "verkstallande", "operational", "operativ":
+	case "verkstallande", "operational", "operativ", "operativt", "utovende":
 		return LevelOperational, true
 	}
 	return "", false
@@ -35,6 +35,9 @@ func Levels() []Level { return []Level{LevelStrategic, LevelCoordinating, LevelO
 func (l Level) Word(lang string) string {
 	if lang == "en" {
 		return string(l)
+	}
+	if lang == "nb" {
+		return map[Level]string{LevelStrategic: "strategisk", LevelCoordinating: "koordinerende", LevelOperational: "operativ"}[l]
 	}
 	switch l {
 	case LevelStrategic:

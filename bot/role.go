@@ -29,12 +29,15 @@ var roleWords = []struct {
 	{RoleDutyOfficer, []string{"tib", "duty_officer", "duty-officer"}},
 	{RoleCoordinator, []string{"rsib", "coordinator", "samordnare"}},
 	{RoleCommsCoordinator, []string{"rkk", "comms_coordinator", "comms-coordinator"}},
-	{RoleCommunicator, []string{"kommunikatör", "communicator"}},
-	{RoleChair, []string{"ordförande", "chair"}},
-	{RoleSecretary, []string{"sekreterare", "secretary"}},
+	{RoleCommunicator, []string{"kommunikatör", "communicator", "kommunikator", "kommunikatør"}},
+	{RoleChair, []string{"ordförande", "chair", "leder", "møteleder"}},
+	{RoleSecretary, []string{"sekreterare", "secretary", "sekretær", "referent"}},
 	{RoleMember, []string{"medlem", "member"}},
 	{RoleAdmin, []string{"admin"}},
 }
+
+// nbRoles are the Norwegian words of roles that differ from the Swedish.
+var nbRoles = map[Role]string{RoleCommunicator: "kommunikatør", RoleChair: "møteleder", RoleSecretary: "sekretær"}
 
 // AllRoles lists every role in display order.
 func AllRoles() []Role {
@@ -106,12 +109,16 @@ func ParseRoleChange(s string) (add, remove []Role, bad string) {
 	return add, remove, ""
 }
 
-// Word returns the role's word in the given language ("sv" or "en").
+// Word returns the role's word in the given language ("sv", "en" or
+// "nb").
 func (r Role) Word(lang string) string {
 	for _, rw := range roleWords {
 		if rw.role == r {
 			if lang == "en" {
 				return string(r)
+			}
+			if w, ok := nbRoles[r]; ok && lang == "nb" {
+				return w
 			}
 			return rw.words[0]
 		}

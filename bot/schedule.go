@@ -127,6 +127,10 @@ func (s Schedule) Describe(lang string) string {
 	days := map[time.Weekday]string{time.Monday: "måndag", time.Tuesday: "tisdag", time.Wednesday: "onsdag", time.Thursday: "torsdag", time.Friday: "fredag", time.Saturday: "lördag", time.Sunday: "söndag"}
 	d := days[s.Weekday]
 	switch {
+	case s.Daily && lang == "nb":
+		d = "daglig"
+	case lang == "nb":
+		d = map[time.Weekday]string{time.Monday: "mandag", time.Tuesday: "tirsdag", time.Wednesday: "onsdag", time.Thursday: "torsdag", time.Friday: "fredag", time.Saturday: "lørdag", time.Sunday: "søndag"}[s.Weekday]
 	case s.Daily && lang == "en":
 		d = "daily"
 	case s.Daily:

@@ -26,13 +26,13 @@ const (
 // ParseAudience accepts the Swedish or English word.
 func ParseAudience(s string) (Audience, bool) {
 	switch Fold(s) {
-	case "allmanhet", "allmanheten", "public":
+	case "allmanhet", "allmanheten", "public", "allmennhet", "allmennheten":
 		return AudiencePublic, true
 	case "media", "press":
 		return AudienceMedia, true
 	case "kunder", "customers":
 		return AudienceCustomers, true
-	case "personal", "medarbetare", "staff":
+	case "personal", "medarbetare", "staff", "ansatte":
 		return AudienceStaff, true
 	}
 	return "", false

@@ -1,5 +1,5 @@
 // Package catalog holds every user-visible string of samverkan in Swedish
-// (the default) and English, on go-i18n.
+// (the default), English and Norwegian (bokmål), on go-i18n.
 package catalog
 
 import (
@@ -13,14 +13,14 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed sv.yaml en.yaml
+//go:embed sv.yaml en.yaml nb.yaml
 var files embed.FS
 
 // Default is the language used when none is asked for.
 const Default = "sv"
 
 // Langs are the supported languages.
-var Langs = []string{"sv", "en"}
+var Langs = []string{"sv", "en", "nb"}
 
 var (
 	once       sync.Once

@@ -13,18 +13,21 @@ import (
 )
 
 func TestLanguagesHaveTheSameMessages(t *testing.T) {
-	sv, en := catalog.IDs("sv"), catalog.IDs("en")
+	sv := catalog.IDs("sv")
 	if len(sv) < 50 {
 		t.Fatalf("only %d Swedish messages loaded", len(sv))
 	}
-	for _, id := range sv {
-		if !slices.Contains(en, id) {
-			t.Errorf("%s has no English text", id)
+	for _, lang := range catalog.Langs[1:] {
+		other := catalog.IDs(lang)
+		for _, id := range sv {
+			if !slices.Contains(other, id) {
+				t.Errorf("%s has no %s text", id, lang)
+			}
 		}
-	}
-	for _, id := range en {
-		if !slices.Contains(sv, id) {
-			t.Errorf("%s has no Swedish text", id)
+		for _, id := range other {
+			if !slices.Contains(sv, id) {
+				t.Errorf("%s (%s) has no Swedish text", id, lang)
+			}
 		}
 	}
 }

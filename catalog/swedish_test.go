@@ -42,3 +42,25 @@ func TestCountsHaveTheirPlurals(t *testing.T) {
 		}
 	}
 }
+
+// allowedNb are Norwegian messages that hold another language on purpose.
+var allowedNb = map[string]string{
+	"help.footer": "says Swedish and English words work too",
+}
+
+// Every Norwegian message, rendered, is Norwegian: no Swedish, no
+// English, outside what is typed (commands keep their Swedish words and
+// gain Norwegian ones).
+func TestNorwegianHasNoOtherLanguage(t *testing.T) {
+	for _, id := range catalog.IDs("nb") {
+		if allowedNb[id] != "" {
+			continue
+		}
+		for _, n := range []int{1, 2} {
+			if bad := bottest.ForeignInNorwegian(catalog.T("nb", id, "Count", n)); bad != "" {
+				t.Errorf("nb %s: %q", id, bad)
+				break
+			}
+		}
+	}
+}

@@ -20,20 +20,27 @@ func (w Word) In(lang string) string {
 	if lang == "en" && w.En != "" {
 		return w.En
 	}
+	if n := w.nb(); lang == "nb" && n != "" {
+		return n
+	}
 	return w.Sv
 }
 
-// match reports whether s is this word in either language (diacritics
-// optional) and whether it was the English one.
-func (w Word) match(s string) (ok, english bool) {
+// match reports whether s is this word in any language (diacritics
+// optional) and, when it was the English or Norwegian one, which ("en",
+// "nb"; "" for Swedish or a word the languages share).
+func (w Word) match(s string) (ok bool, lang string) {
 	f := bot.Fold(s)
 	if f == bot.Fold(w.Sv) {
-		return true, false
+		return true, ""
 	}
 	if w.En != "" && f == bot.Fold(w.En) {
-		return true, true
+		return true, "en"
 	}
-	return false, false
+	if n := w.nb(); n != "" && f == bot.Fold(n) {
+		return true, "nb"
+	}
+	return false, ""
 }
 
 // key is the parameter's name in key=value and form fields: the folded

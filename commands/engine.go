@@ -75,9 +75,9 @@ func (e *Engine) Run(ctx context.Context, req Request) Reply {
 	if len(toks) == 0 {
 		return e.help(ctx, &req, "")
 	}
-	cmd, n, english := e.match(toks)
-	if english {
-		req.Lang = "en"
+	cmd, n, lang := e.match(toks)
+	if lang != "" {
+		req.Lang = lang
 	}
 	if cmd == nil {
 		return e.unknown(req, toks)
@@ -224,31 +224,33 @@ func (e *Engine) checkPerm(_ context.Context, req *Request, cmd *Command) error 
 }
 
 // match finds the command with the longest path matching the first tokens.
-func (e *Engine) match(toks []Token) (*Command, int, bool) {
+func (e *Engine) match(toks []Token) (*Command, int, string) {
 	var best *Command
-	bestN, bestEn := 0, false
+	bestN, bestLang := 0, ""
 	for _, c := range e.cmds {
 		if len(c.Path) > len(toks) || len(c.Path) <= bestN {
 			continue
 		}
-		ok, en := true, false
+		ok, lang := true, ""
 		for i, w := range c.Path {
 			if toks[i].Quoted || toks[i].Key != "" {
 				ok = false
 				break
 			}
-			m, isEn := w.match(toks[i].Text)
+			m, l := w.match(toks[i].Text)
 			if !m {
 				ok = false
 				break
 			}
-			en = en || isEn
+			if l != "" {
+				lang = l
+			}
 		}
 		if ok {
-			best, bestN, bestEn = c, len(c.Path), en
+			best, bestN, bestLang = c, len(c.Path), lang
 		}
 	}
-	return best, bestN, bestEn
+	return best, bestN, bestLang
 }
 
 // unknown answers a line that names no command: the group's commands when
@@ -256,9 +258,9 @@ func (e *Engine) match(toks []Token) (*Command, int, bool) {
 func (e *Engine) unknown(req Request, toks []Token) Reply {
 	var group []*Command
 	for _, c := range e.cmds {
-		if ok, en := c.Path[0].match(toks[0].Text); ok && len(c.Path) > 1 {
-			if en {
-				req.Lang = "en"
+		if ok, lang := c.Path[0].match(toks[0].Text); ok && len(c.Path) > 1 {
+			if lang != "" {
+				req.Lang = lang
 			}
 			group = append(group, c)
 		}

@@ -34,7 +34,7 @@ func (e *Engine) registerRequests() {
 
 func (e *Engine) requestNew(ctx context.Context, r *Request, a Args) (Reply, error) {
 	var asked []string
-	if v := strings.TrimSpace(a.Get("till")); v != "" && bot.Fold(v) != "alla" && bot.Fold(v) != "all" {
+	if v := strings.TrimSpace(a.Get("till")); v != "" && !everyone(v) {
 		for _, id := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
 			asked = append(asked, strings.ToLower(id))
 		}

@@ -88,7 +88,7 @@ func (e *Engine) draftFrom(f *bot.Forum, a Args) (bot.Draft, error) {
 	if v := a.Get("tlp"); v != "" {
 		d.TLP, _ = bot.ParseTLP(v)
 	}
-	if v := strings.TrimSpace(a.Get("kanaler")); v != "" && bot.Fold(v) != "alla" && bot.Fold(v) != "all" {
+	if v := strings.TrimSpace(a.Get("kanaler")); v != "" && !everyone(v) {
 		for _, name := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
 			name = strings.TrimPrefix(name, "#")
 			found := false

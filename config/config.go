@@ -235,7 +235,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, c.errf("listen", "want host:port such as 127.0.0.1:8787 or 0.0.0.0:8787, got %q: %s", c.Listen, why))
 	}
 	if c.Locale != catalog.Normalize(c.Locale) {
-		errs = append(errs, c.errf("locale", "want sv or en, got %q", c.Locale))
+		errs = append(errs, c.errf("locale", "want sv, en or nb, got %q", c.Locale))
 	}
 	for _, a := range c.Admins {
 		if _, err := bot.ParseIdentity(a); err != nil {

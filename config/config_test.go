@@ -37,7 +37,7 @@ func TestErrorsNameKeyAndLine(t *testing.T) {
 		t.Fatal("bad config accepted")
 	}
 	msg := err.Error()
-	for _, want := range []string{"locale (" + p + ":2): want sv or en", "mattermost.url (" + p + ":4)", "mattermost.command_tokens", "public_url"} {
+	for _, want := range []string{"locale (" + p + ":2): want sv, en or nb", "mattermost.url (" + p + ":4)", "mattermost.command_tokens", "public_url"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}

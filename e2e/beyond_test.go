@@ -123,3 +123,24 @@ func TestRollUpAcrossPlatforms(t *testing.T) {
 		t.Errorf("a non-admin linking: %s", txt)
 	}
 }
+
+// TestNorwegianOnBothPlatforms: a Norwegian command word is answered in
+// Norwegian on Slack, and opens the report form in Norwegian on
+// Mattermost.
+func TestNorwegianOnBothPlatforms(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	if got := w.slCmd("U_STINA", "hjelp"); !strings.Contains(got, "det du kan gjøre") || strings.Contains(got, "det du kan göra") {
+		t.Errorf("slack help in Norwegian:\n%s", got)
+	}
+	before := len(w.mm.Dialogs())
+	w.mmCmd("u_sam", "situasjonsbilde ny ssr")
+	ds := w.mm.Dialogs()
+	if len(ds) != before+1 {
+		t.Fatalf("no dialog opened")
+	}
+	d := ds[len(ds)-1].Dialog
+	if d.Title != "Nytt situasjonsbilde" || !strings.Contains(d.IntroductionText, "Behov for samordning av budskap") {
+		t.Errorf("the dialog: %q\n%s", d.Title, d.IntroductionText)
+	}
+}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Each answer below was once wrong in a way a tired person would trip
@@ -164,4 +166,41 @@ func TestTheDemoRollsKistaUpIntoSsr(t *testing.T) {
 	check(t, ":som stina\nlägesbild ny kista fakta=\"Trygghetspunkt öppen i Kista centrum.\" tlp=GREEN\n:som sam\nlägesbild ny kista fakta=\"Bara för Kista.\" tlp=AMBER\n:som per\nlägesbild samlad ssr\n",
 		[]string{"↑ Kista krisledning · Stockholms stad", "Underordnade forum: Kista krisledning (kista): normalläge · ingen lägesbild: Ellevio", "stannar där", "Trygghetspunkt öppen i Kista centrum."},
 		[]string{"Bara för Kista."})
+}
+
+// Norwegian: the whole bot with SAMVERKAN_LOCALE=nb, typed to in
+// Swedish words, and a Norwegian command word in a Swedish bot, which is
+// answered in Norwegian.
+func TestNorwegian(t *testing.T) {
+	t.Run("locale", func(t *testing.T) {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		var out, errb bytes.Buffer
+		script := "hjälp\n:as tove\nforum visa ssr\nlägesbild ny ssr fakta=\"Strømbrudd i Kista.\"\nbegäran ny ssr Hvor lenge varer strømbruddet? till=ellevio\nbudskap cap 1\növning notering ssr x\n"
+		args := []string{"--data", filepath.Join(dir, "a.db"), "--now", today().Format(time.RFC3339)}
+		if code := run(args, strings.NewReader(script), &out, &errb, env(map[string]string{"SAMVERKAN_LOCALE": "nb"})); code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		got := out.String()
+		for _, want := range []string{"Demo i ", "samverkan – det du kan gjøre", "Du er nå tove.", "Nivå: koordinerende", "Situasjonsbilde #3 (versjon 1) for lst er lagret",
+			"har levert situasjonsbilde #3", "Forespørsel #2 er sendt til 1 aktør", "== Forespørsel #2 fra Länsstyrelsen Stockholm ==",
+			"CAP-filen cap-ssr-1.xml er sendt", "Forum ssr er ikke aktivert; notater gjøres under en aktivering eller øvelse"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("lacks %q:\n%s", want, got)
+			}
+		}
+		for _, not := range []string{"Lägesbild #", "Du är", "Okänt", "har lämnat"} {
+			if strings.Contains(got, not) {
+				t.Errorf("says %q:\n%s", not, got)
+			}
+		}
+		doc, err := os.ReadFile("cap-ssr-1.xml")
+		if err != nil || !strings.Contains(string(doc), "<language>nb-NO</language>") || !strings.Contains(string(doc), "Samordnet budskap fra") {
+			t.Errorf("the CAP alert of a Norwegian bot: %v\n%s", err, doc)
+		}
+	})
+	t.Run("word", func(t *testing.T) {
+		check(t, ":som sam\nsituasjonsbilde ny ssr fakta=\"Strømbrudd.\"\nlägesbild visa ssr\n",
+			[]string{"Situasjonsbilde #3 (versjon 2) for sos er lagret", "Lägesbild: SOS Alarm"}, nil)
+	})
 }
