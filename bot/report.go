@@ -283,6 +283,9 @@ func (s *Reports) Revise(ctx context.Context, c Caller, forumID string, e Report
 		if err := ch.Put(BucketReportLatest, f.ID+"|"+actor, r.Version); err != nil {
 			return err
 		}
+		if err := answerReports(ch, r, me, ch.Caller.Name()); err != nil {
+			return err
+		}
 		// The forum hears that a report came in; its content stays behind
 		// the gate. Reports filed while the notice waits ride on it: a
 		// burst makes one notice per channel, listing them.

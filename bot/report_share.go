@@ -151,7 +151,18 @@ func (s *Reports) Request(ctx context.Context, c Caller, forumID string) (int, e
 				n++
 			}
 		}
-		return ch.Audit("report.request", f.ID, map[string]string{"missing": strings.Join(missing, ",")}, "")
+		// The request is kept like an information request that a report
+		// answers: listed, on the board, reminded at half time, and the
+		// asker told at the deadline who did not report.
+		req := &InfoRequest{Forum: f.ID, Kind: RequestReport, Text: s.T("request.report_question"), Asked: slices.Clone(f.Actors),
+			Created: ch.Now, Due: ch.Now.Add(DefaultRequestTime), Exercise: exercising(ch, f)}
+		if m := ch.Caller.Member; m != nil {
+			req.Asker, req.AskerName, req.AskerActor = m.ID, ch.Caller.Name(), m.Actor
+		}
+		if err := storeRequest(ch, req); err != nil {
+			return err
+		}
+		return ch.Audit("report.request", f.ID, map[string]string{"missing": strings.Join(missing, ","), "request": itoa(req.Number)}, "")
 	})
 	return n, err
 }

@@ -25,6 +25,9 @@ type InfoRequest struct {
 	Created    time.Time `json:"created"`
 	Due        time.Time `json:"due"`
 	Exercise   bool      `json:"exercise,omitempty"`
+	// Kind is RequestReport for a request for fresh reports (`lägesbild
+	// begär`), answered by filing one; "" for a question.
+	Kind string `json:"kind,omitempty"`
 	// Answers are every answer given, in order; an organisation's latest
 	// one counts.
 	Answers []RequestAnswer `json:"answers,omitempty"`
@@ -43,6 +46,13 @@ type RequestAnswer struct {
 	TLP    TLP       `json:"tlp"`
 	At     time.Time `json:"at"`
 }
+
+// RequestReport is the kind of request that a report answers.
+const RequestReport = "report"
+
+// BucketOpenReportRequests indexes the open report requests by forum
+// (forum|sequence -> number), so that filing a report looks only at them.
+const BucketOpenReportRequests = "open_report_requests"
 
 // BucketInfoRequests holds information requests by number.
 const BucketInfoRequests = "info_requests"
@@ -141,28 +151,98 @@ func (s *Requests) Ask(ctx context.Context, c Caller, forumID, text string, aske
 		if len(asked) == 0 {
 			return Errorf(EINVALID, "err.request_nobody", "Forum", f.ID).OnField("till")
 		}
-		n, err := ch.NextSeq(BucketInfoRequests)
-		if err != nil {
-			return err
-		}
-		r := &InfoRequest{Number: n, Forum: f.ID, Text: text, Asker: me.ID, AskerName: ch.Caller.Name(), AskerActor: me.Actor,
+		r := &InfoRequest{Forum: f.ID, Text: text, Asker: me.ID, AskerName: ch.Caller.Name(), AskerActor: me.Actor,
 			Asked: asked, Created: ch.Now, Due: due, Exercise: exercising(ch, f)}
-		if err := ch.Put(BucketInfoRequests, SeqKey(n), r); err != nil {
+		if err := storeRequest(ch, r); err != nil {
 			return err
 		}
 		if err := s.tell(ch, f, r, asked, "ask"); err != nil {
 			return err
 		}
-		half := r.Created.Add(r.Due.Sub(r.Created) / 2)
-		for _, t := range []Timer{{Due: half, Kind: timerRequestReminder, Ref: itoa(n), Forum: f.ID}, {Due: due, Kind: timerRequestDue, Ref: itoa(n), Forum: f.ID}} {
-			if err := ch.SetTimer(t); err != nil {
-				return err
-			}
-		}
 		out = r
-		return ch.Audit("request.ask", f.ID, map[string]string{"request": itoa(n), "asked": strings.Join(asked, ","), "due": due.UTC().Format(time.RFC3339)}, text)
+		return ch.Audit("request.ask", f.ID, map[string]string{"request": itoa(r.Number), "asked": strings.Join(asked, ","), "due": due.UTC().Format(time.RFC3339)}, text)
 	})
 	return out, err
+}
+
+// storeRequest numbers and stores request r and sets its half-time
+// reminder and its deadline.
+func storeRequest(ch *Change, r *InfoRequest) error {
+	n, err := ch.NextSeq(BucketInfoRequests)
+	if err != nil {
+		return err
+	}
+	r.Number = n
+	if err := ch.Put(BucketInfoRequests, SeqKey(n), r); err != nil {
+		return err
+	}
+	if r.Kind == RequestReport {
+		if err := ch.Put(BucketOpenReportRequests, r.Forum+"|"+SeqKey(n), n); err != nil {
+			return err
+		}
+	}
+	half := r.Created.Add(r.Due.Sub(r.Created) / 2)
+	for _, t := range []Timer{{Due: half, Kind: timerRequestReminder, Ref: itoa(n), Forum: r.Forum}, {Due: r.Due, Kind: timerRequestDue, Ref: itoa(n), Forum: r.Forum}} {
+		if err := ch.SetTimer(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answerReports counts report as the answer of its organisation to every
+// open report request of its forum that asked it.
+func answerReports(ch *Change, report *Report, by *Member, name string) error {
+	prefix := report.Forum + "|"
+	var open []uint64
+	err := ch.ForEach(BucketOpenReportRequests, prefix, func(k string, decode func(any) error) error {
+		if !strings.HasPrefix(k, prefix) {
+			return ErrStop
+		}
+		var n uint64
+		if err := decode(&n); err != nil {
+			return err
+		}
+		open = append(open, n)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range open {
+		r, err := GetRequest(ch, n)
+		if err != nil {
+			return err
+		}
+		if err := answerReport(ch, r, report, by, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answerReport records report as its organisation's answer to report
+// request r, if r asked it and it had not answered.
+func answerReport(ch *Change, r *InfoRequest, report *Report, by *Member, name string) error {
+	{
+		if !slices.Contains(r.Missing(), report.Actor) {
+			return nil
+		}
+		r.Answers = append(r.Answers, RequestAnswer{Actor: report.Actor, Member: by.ID, Name: name, TLP: report.TLP, At: report.At,
+			Text: fmt.Sprintf("#%d v%d", report.Number, report.Version)})
+		if err := ch.Put(BucketInfoRequests, SeqKey(r.Number), r); err != nil {
+			return err
+		}
+		if r.Open() {
+			return nil
+		}
+		if err := ch.Delete(BucketOpenReportRequests, r.Forum+"|"+SeqKey(r.Number)); err != nil {
+			return err
+		}
+		return ch.DeleteTimers(func(t Timer) bool {
+			return t.Ref == itoa(r.Number) && (t.Kind == timerRequestReminder || t.Kind == timerRequestDue)
+		})
+	}
 }
 
 // tell sends the request to the duty officers of actors (everyone of an
@@ -179,6 +259,10 @@ func (s *Requests) tell(ch *Change, f *Forum, r *InfoRequest, actors []string, w
 		TLP:     TLPGreen,
 		Buttons: []Button{{Label: s.T("button.answer"), Action: Action{Kind: ActAnswerRequest, Number: r.Number}, Style: "primary"}},
 		Colour:  "#00695C",
+	}
+	if r.Kind == RequestReport {
+		msg.Text = s.T("request.report_text", "Name", r.AskerName, "Forum", f.Name, "ID", f.ID, "Due", s.whenOrDash(r.Due))
+		msg.Buttons = []Button{{Label: s.T("button.new_report"), Action: Action{Kind: ActNewReport, Forum: f.ID}, Style: "primary"}}
 	}
 	if r.Exercise {
 		msg.Exercise = s.T("exercise.marker")
@@ -215,6 +299,9 @@ func (s *Requests) Answer(ctx context.Context, c Caller, n uint64, text string, 
 		}
 		if !slices.Contains(r.Asked, me.Actor) {
 			return Errorf(EFORBIDDEN, "err.request_not_asked", "N", n, "Actor", me.Actor)
+		}
+		if r.Kind == RequestReport {
+			return Errorf(EINVALID, "err.request_by_report", "N", n, "Forum", f.ID)
 		}
 		a := RequestAnswer{Actor: me.Actor, Member: me.ID, Name: ch.Caller.Name(), Text: text, TLP: tlp, At: ch.Now}
 		again := slices.ContainsFunc(r.Answers, func(x RequestAnswer) bool { return x.Actor == me.Actor })

@@ -158,3 +158,45 @@ func TestABadRequestLeavesNothing(t *testing.T) {
 		t.Errorf("requests after refusals: %+v, %v", lines, err)
 	}
 }
+
+// `lägesbild begär` is one kind of request: the report each organisation
+// files is its answer.
+func TestAReportRequestIsAnsweredByFilingAReport(t *testing.T) {
+	ctx := context.Background()
+	env := bottest.NewEnv(t)
+	env.Fixture(t)
+	if _, err := env.Bot.Reports.Request(ctx, env.Who(t, "rasmus"), bottest.Forum); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := env.Bot.Requests.List(env.Who(t, "rasmus"), bottest.Forum)
+	if err != nil || len(lines) != 1 || lines[0].Of != 3 || lines[0].Answered != 0 {
+		t.Fatalf("the report request in the list: %+v, %v", lines, err)
+	}
+	n := lines[0].Number
+	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), n, "Ett svar i text.", bot.TLPGreen); bot.ErrorCode(err) != bot.EINVALID {
+		t.Errorf("answering a report request in words: %v", err)
+	}
+	fileIn(t, env, "sam", bottest.Forum, "Lugnt hos SOS.", bot.TLPGreen)
+	fileIn(t, env, "tove", bottest.Forum, "Lugnt hos länsstyrelsen.", bot.TLPGreen)
+	m, err := env.Bot.Requests.Show(env.Who(t, "rasmus"), n)
+	if got := bottest.Text(m); err != nil || !strings.Contains(got, "Svar (2 av 3)") || !strings.Contains(got, "Polisen: inget svar än") {
+		t.Errorf("after two reports (%v):\n%s", err, got)
+	}
+	env.Deliver(t)
+	start := len(env.Platform.Sent())
+	env.Clock.Advance(bot.DefaultRequestTime / 2)
+	runTimers(t, env)
+	if got := sentTo(env, start, "u_per"); len(got) != 1 || !strings.Contains(got[0], "act/report-new "+bottest.Forum) {
+		t.Errorf("per's reminder: %q", got)
+	}
+	if got := sentTo(env, start, "u_sam"); len(got) != 0 {
+		t.Errorf("sam reported but was reminded: %q", got)
+	}
+	fileIn(t, env, "per", bottest.Forum, "Lugnt hos polisen.", bot.TLPGreen)
+	start = len(env.Platform.Sent())
+	env.Clock.Advance(bot.DefaultRequestTime)
+	runTimers(t, env)
+	if got := sentTo(env, start, "u_rasmus"); len(got) != 0 {
+		t.Errorf("every report came in, yet rasmus was told: %q", got)
+	}
+}

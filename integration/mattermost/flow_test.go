@@ -311,6 +311,72 @@ func TestWholeFlowOnARealServer(t *testing.T) {
 		}
 	})
 
+	// The released statement as a CAP 1.2 alert, a file in the asker's
+	// direct messages.
+	w.step("CAP alert of the released statement", func(t *testing.T) {
+		must(t, w.run("sam", ch, "budskap cap 1"), "cap-ssr-1.xml")
+		must(t, w.fileIn(t, "sam", "cap-ssr-1.xml"), "<msgType>Alert</msgType>", "<scope>Public</scope>", "urn:oasis:names:tc:emergency:cap:1.2")
+	})
+
+	// An information request answered through its button's dialog; the
+	// asker is told the answer.
+	w.step("information request answered through the button's dialog", func(t *testing.T) {
+		must(t, w.run("tove", ch, "begäran ny ssr Hur många samtal väntar? till=sos"), "Begäran #1")
+		var ask *model.Post
+		waitFor(t, "Sam's request", func() bool {
+			ask = find(w.dmPosts("sam"), "Begäran #1 från")
+			return ask != nil && button(ask, "Svara") != ""
+		})
+		before := len(w.people["sam"].Events(model.WebsocketEventOpenDialog))
+		w.click("sam", ask, "Svara")
+		var open model.OpenDialogRequest
+		waitFor(t, "the answer form to open for Sam", func() bool {
+			evs := w.people["sam"].Events(model.WebsocketEventOpenDialog)
+			if len(evs) == before {
+				return false
+			}
+			raw, _ := evs[len(evs)-1].GetData()["dialog"].(string)
+			return json.Unmarshal([]byte(raw), &open) == nil
+		})
+		resp, _, err := w.people["sam"].Client.SubmitInteractiveDialog(ctx, model.SubmitDialogRequest{
+			URL: open.URL, CallbackId: open.Dialog.CallbackId, State: open.Dialog.State,
+			UserId: w.people["sam"].User.Id, ChannelId: ch, TeamId: w.team.Id, Submission: map[string]any{"text": "Tolv samtal i kö.", "tlp": "GREEN"},
+		})
+		if err != nil || resp.Error != "" || len(resp.Errors) > 0 {
+			t.Fatalf("submitting the answer: %v %+v\n%s", err, resp, w.bot.log.String())
+		}
+		waitFor(t, "Tove to be told the answer", func() bool {
+			p := find(w.dmPosts("tove"), "Svar på begäran #1")
+			return p != nil && strings.Contains(text(p), "Tolv samtal i kö.")
+		})
+		must(t, w.run("tove", ch, "begäran visa 1"), "Svar (1 av 1)", "Tolv samtal i kö.")
+	})
+
+	// A forum below ssr: its GREEN picture goes up into ssr's.
+	w.step("roll-up from a forum below", func(t *testing.T) {
+		for _, c := range [][2]string{
+			{`forum skapa kista "Kista krisledning" nivå=verkställande värd=sos`, "kista"},
+			{`forum anslut kista lst`, "lst"},
+			{`forum överordnat kista ssr`, "rapporterar nu till ssr"},
+		} {
+			must(t, w.run("admin", ch, c[0]), c[1])
+		}
+		must(t, w.run("sam", ch, `lägesbild ny kista fakta="Trygghetspunkt öppen i Kista." tlp=GREEN`), "sparad")
+		must(t, w.run("tove", ch, "lägesbild samlad ssr"), "↑ Kista krisledning · SOS Alarm", "Trygghetspunkt öppen i Kista.")
+	})
+
+	// The after-action report of the running activation, a file.
+	w.step("after-action report as a file", func(t *testing.T) {
+		must(t, w.run("tove", ch, "övning notering ssr Sambandet fungerade."), "Noterat")
+		must(t, w.run("tove", ch, "aktivering rapport ssr"), "efterhandsrapport-ssr-1.md")
+		must(t, w.fileIn(t, "tove", "efterhandsrapport-ssr-1.md"), "Efterhandsrapport: Regional samverkanskonferens", "Sambandet fungerade.", "SOS Alarm")
+	})
+
+	// A Norwegian command word is answered in Norwegian.
+	w.step("Norwegian words", func(t *testing.T) {
+		must(t, w.run("sam", ch, "hjelp"), "det du kan gjøre")
+	})
+
 	// A message sent again after a crash, long after the server forgot its
 	// pending_post_id, is found by the key the post keeps and not posted
 	// twice: the post property survives on the real server.
@@ -399,3 +465,25 @@ var stockholm = func() *time.Location {
 	}
 	return l
 }()
+
+// fileIn is the content of the newest file named name in who's direct
+// messages, waited for.
+func (w *world) fileIn(t *testing.T, who, name string) string {
+	t.Helper()
+	var body []byte
+	waitFor(t, name+" in "+who+"'s direct messages", func() bool {
+		for _, p := range w.dmPosts(who) {
+			for _, id := range p.FileIds {
+				info, _, err := w.people[who].Client.GetFileInfo(context.Background(), id)
+				if err != nil || info.Name != name {
+					continue
+				}
+				if b, _, err := w.people[who].Client.GetFile(context.Background(), id); err == nil {
+					body = b
+				}
+			}
+		}
+		return body != nil
+	})
+	return string(body)
+}
