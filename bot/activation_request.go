@@ -11,18 +11,7 @@ import (
 // one who activates knows.
 func (s *Activations) answerRequests(ch *Change, f *Forum, a *Activation) error {
 	prefix := f.ID + "|"
-	var seqs []uint64
-	err := ch.ForEach(BucketOpenRequests, prefix, func(k string, decode func(any) error) error {
-		if !strings.HasPrefix(k, prefix) {
-			return ErrStop
-		}
-		var n uint64
-		if err := decode(&n); err != nil {
-			return err
-		}
-		seqs = append(seqs, n)
-		return nil
-	})
+	seqs, err := indexed(ch, BucketOpenRequests, prefix)
 	if err != nil {
 		return err
 	}

@@ -285,12 +285,9 @@ func (s *Activations) SendAfterAction(ctx context.Context, c Caller, forumID str
 			}
 		}
 		cl := Class{Kind: KindExport, Forum: f.ID, TLP: r.Label, Exercise: a.Exercise}
-		if ch.Caller.Member != nil {
-			cl.Named = []string{ch.Caller.Member.ID}
-		}
-		to := Destination{Platform: ch.Caller.Identity.Platform, User: ch.Caller.Identity.UserID}
 		msg := Message{TLP: r.Label, Text: s.T("aar.file_comment", "Forum", f.Name, "N", a.ID)}
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: doc}, Message: msg}); err != nil {
+		to, err := ch.toCaller(name, doc, cl, msg)
+		if err != nil {
 			return err
 		}
 		return ch.Audit("activation.report", f.ID, map[string]string{"activation": itoa(a.ID), "file": name, "to": to.key()}, "")

@@ -209,15 +209,8 @@ func (k *core) capSender() string { return cmp.Or(k.Sender, "samverkan@localhost
 // it is sent under.
 func (s *Statements) CAP(c Caller, n uint64) (name string, doc []byte, err error) {
 	err = s.View(func(tx Tx) error {
-		c, err := s.resolve(tx, c)
+		st, f, err := s.readStatement(tx, c, n)
 		if err != nil {
-			return err
-		}
-		st, f, err := loadStatement(tx, n)
-		if err != nil {
-			return err
-		}
-		if err := mayReadStatement(tx, c, f, st); err != nil {
 			return err
 		}
 		a, err := s.capOf(tx, st, f)
@@ -250,14 +243,10 @@ func (s *Statements) SendCAP(ctx context.Context, c Caller, n uint64) (string, e
 			return err
 		}
 		name = capFile(f, n)
-		to := Destination{Platform: ch.Caller.Identity.Platform, User: ch.Caller.Identity.UserID}
 		cl := Class{Kind: KindExport, Forum: f.ID, TLP: TLPClear, Exercise: st.Current().Exercise}
-		if ch.Caller.Member != nil {
-			cl.Named = []string{ch.Caller.Member.ID}
-		}
-		doc := MarshalCAP(a)
 		msg := Message{TLP: TLPClear, Text: s.T("statement.cap_comment", "N", n, "Type", a.MsgType)}
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: doc}, Message: msg}); err != nil {
+		to, err := ch.toCaller(name, MarshalCAP(a), cl, msg)
+		if err != nil {
 			return err
 		}
 		return ch.Audit("statement.cap", f.ID, map[string]string{"statement": itoa(n), "file": name, "to": to.key()}, "")

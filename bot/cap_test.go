@@ -281,25 +281,6 @@ func TestTheCAPCheckKnowsEveryRule(t *testing.T) {
 	}
 }
 
-// release drafts, approves by every approver and releases a statement.
-func release(t *testing.T, env *bottest.Env, d bot.Draft) *bot.Statement {
-	t.Helper()
-	ctx := context.Background()
-	s, err := env.Bot.Statements.Draft(ctx, env.Who(t, "klara"), bottest.Forum, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range s.Approvers {
-		if _, _, err := env.Bot.Statements.Approve(ctx, env.Who(t, a.Member), s.Number, 1); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if s, err = env.Bot.Statements.Release(ctx, env.Who(t, "klara"), s.Number); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func capOf(t *testing.T, env *bottest.Env, who string, n uint64) *capNode {
 	t.Helper()
 	_, doc, err := env.Bot.Statements.CAP(env.Who(t, who), n)
@@ -317,7 +298,7 @@ func TestReleasedStatementsAreValidCAPAlerts(t *testing.T) {
 	ctx := context.Background()
 	env := bottest.NewEnv(t)
 	env.Fixture(t)
-	first := release(t, env, bot.Draft{Text: "Undvik Norrort i kväll.", Area: "Gävle kommun, Norrort", Translations: map[string]string{"en": "Avoid Norrort tonight.", "nb": "Unngå Norrort i kveld."}})
+	first := env.Released(t, bot.Draft{Text: "Undvik Norrort i kväll.", Area: "Gävle kommun, Norrort", Translations: map[string]string{"en": "Avoid Norrort tonight.", "nb": "Unngå Norrort i kveld."}})
 	a := capOf(t, env, "sam", first.Number)
 	sent := env.Clock.Now().In(bot.Stockholm())
 	if got := a.one("sent").Text; got != sent.Format("2006-01-02T15:04:05-07:00") || strings.HasSuffix(got, "Z") {
@@ -343,7 +324,7 @@ func TestReleasedStatementsAreValidCAPAlerts(t *testing.T) {
 
 	// A new statement that replaces it is an Update that references it.
 	env.Clock.Advance(10 * time.Minute)
-	second := release(t, env, bot.Draft{Text: "Norrort är öppet igen.", Replaces: first.Number})
+	second := env.Released(t, bot.Draft{Text: "Norrort är öppet igen.", Replaces: first.Number})
 	u := capOf(t, env, "sam", second.Number)
 	ref := fmt.Sprintf("%s,%s,%s", a.one("sender").Text, a.one("identifier").Text, a.one("sent").Text)
 	if u.one("msgType").Text != "Update" || u.one("references").Text != ref {
@@ -387,7 +368,7 @@ func TestOnlyReleasedClearStatementsBecomeCAP(t *testing.T) {
 	ctx := context.Background()
 	env := bottest.NewEnv(t)
 	env.Fixture(t)
-	green := release(t, env, bot.Draft{Text: "Till kommunerna: sambandsplan B gäller.", TLP: bot.TLPGreen})
+	green := env.Released(t, bot.Draft{Text: "Till kommunerna: sambandsplan B gäller.", TLP: bot.TLPGreen})
 	if _, _, err := env.Bot.Statements.CAP(env.Who(t, "sam"), green.Number); bot.ErrorCode(err) != bot.ECONFLICT || !strings.Contains(err.Error(), "err.cap_not_clear") {
 		t.Errorf("a TLP:GREEN statement: %v", err)
 	}
@@ -409,7 +390,7 @@ func TestOnlyReleasedClearStatementsBecomeCAP(t *testing.T) {
 	if _, err := env.Bot.Activations.Activate(ctx, env.Who(t, "rasmus"), bottest.Forum, nil, true); err != nil {
 		t.Fatal(err)
 	}
-	ex := release(t, env, bot.Draft{Text: "Övningsbudskap."})
+	ex := env.Released(t, bot.Draft{Text: "Övningsbudskap."})
 	a := capOf(t, env, "sam", ex.Number)
 	if a.one("status").Text != "Exercise" || !strings.Contains(a.one("note").Text, "Regional samverkan") {
 		t.Errorf("an exercise statement: status %s, note %q", a.one("status").Text, a.one("note").Text)

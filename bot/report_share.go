@@ -187,11 +187,7 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 		stamp := comp.At.In(s.loc()).Format("2006-01-02-1504")
 		name = fmt.Sprintf("%s-%s-%s.md", s.T("file.picture"), f.ID, stamp)
 		cl := Class{Kind: KindExport, Forum: f.ID, TLP: Strictest(TLPClear, comp.TLP), Exercise: comp.Exercise, Owners: owners(comp)}
-		if ch.Caller.Member != nil {
-			cl.Named = []string{ch.Caller.Member.ID}
-		}
 		comment := Message{TLP: cl.TLP, Text: s.T("report.export_comment", "Forum", f.Name)}
-		to := Destination{Platform: ch.Caller.Identity.Platform, User: ch.Caller.Identity.UserID}
 		comp.Contacts = contactList(ch, f.Actors, s.Lang, "- ")
 		doc := []byte(s.CompiledMarkdown(comp))
 		if format == "pdf" {
@@ -202,7 +198,8 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 			}
 			comment.Text = s.T("report.export_comment_pdf", "Forum", f.Name)
 		}
-		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: doc}, Message: comment}); err != nil {
+		to, err := ch.toCaller(name, doc, cl, comment)
+		if err != nil {
 			return err
 		}
 		return ch.Audit("report.export", f.ID, map[string]string{"file": name, "to": to.key(), "tlp": string(cl.TLP)}, string(doc))

@@ -193,19 +193,7 @@ func storeRequest(ch *Change, r *InfoRequest) error {
 // answerReports counts report as the answer of its organisation to every
 // open report request of its forum that asked it.
 func answerReports(ch *Change, report *Report, by *Member, name string) error {
-	prefix := report.Forum + "|"
-	var open []uint64
-	err := ch.ForEach(BucketOpenReportRequests, prefix, func(k string, decode func(any) error) error {
-		if !strings.HasPrefix(k, prefix) {
-			return ErrStop
-		}
-		var n uint64
-		if err := decode(&n); err != nil {
-			return err
-		}
-		open = append(open, n)
-		return nil
-	})
+	open, err := indexed(ch, BucketOpenReportRequests, report.Forum+"|")
 	if err != nil {
 		return err
 	}

@@ -49,3 +49,15 @@ func (k *core) Reply(ctx context.Context, c Caller, m Message) error {
 		})
 	})
 }
+
+// toCaller sends the caller a file in their direct messages, with
+// comment, classed cl (the caller named in it, so a TLP:RED file reaches
+// them), and returns where it went.
+func (c *Change) toCaller(name string, doc []byte, cl Class, comment Message) (Destination, error) {
+	if c.Caller.Member != nil {
+		cl.Named = append(cl.Named, c.Caller.Member.ID)
+	}
+	to := Destination{Platform: c.Caller.Identity.Platform, User: c.Caller.Identity.UserID}
+	err := c.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), c.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: doc}, Message: comment})
+	return to, err
+}

@@ -5,15 +5,8 @@ package bot
 func (s *Statements) Show(c Caller, n uint64) (Message, error) {
 	var m Message
 	err := s.View(func(tx Tx) error {
-		c, err := s.resolve(tx, c)
+		st, f, err := s.readStatement(tx, c, n)
 		if err != nil {
-			return err
-		}
-		st, f, err := loadStatement(tx, n)
-		if err != nil {
-			return err
-		}
-		if err := mayReadStatement(tx, c, f, st); err != nil {
 			return err
 		}
 		m = s.statementRoot(tx, f, st)
@@ -25,6 +18,20 @@ func (s *Statements) Show(c Caller, n uint64) (Message, error) {
 		return nil
 	})
 	return m, err
+}
+
+// readStatement loads statement n and its forum for c, who must be
+// allowed to read it (mayReadStatement).
+func (k *core) readStatement(tx Tx, c Caller, n uint64) (*Statement, *Forum, error) {
+	c, err := k.resolve(tx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, f, err := loadStatement(tx, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, f, mayReadStatement(tx, c, f, st)
 }
 
 // mayReadStatement checks, by the gate's rule, that c may see st.

@@ -1,6 +1,9 @@
 package bot
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Store keeps the bot's state. Every Update is one atomic, durable
 // transaction: either all of its writes (state, audit event, outbox
@@ -70,4 +73,22 @@ func SeqKey(n uint64) string {
 		n /= 10
 	}
 	return string(b[:])
+}
+
+// indexed lists the numbers an index bucket holds under prefix
+// ("forum|"), in key order: the open items of one forum.
+func indexed(tx Tx, bucket, prefix string) ([]uint64, error) {
+	var out []uint64
+	err := tx.ForEach(bucket, prefix, func(k string, decode func(any) error) error {
+		if !strings.HasPrefix(k, prefix) {
+			return ErrStop
+		}
+		var n uint64
+		if err := decode(&n); err != nil {
+			return err
+		}
+		out = append(out, n)
+		return nil
+	})
+	return out, err
 }

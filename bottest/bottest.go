@@ -463,3 +463,23 @@ func (e *Env) BareForum(t testing.TB) {
 // Notice is the class of a plain notice in the fixture's forum, which the
 // gate lets go anywhere.
 var Notice = bot.Class{Kind: bot.KindNotice, Forum: Forum, TLP: bot.TLPClear}
+
+// Released drafts d as klara in the fixture's forum, has every approver
+// approve it and releases it: a statement as it is once published.
+func (e *Env) Released(t testing.TB, d bot.Draft) *bot.Statement {
+	t.Helper()
+	ctx := context.Background()
+	s, err := e.Bot.Statements.Draft(ctx, e.Who(t, "klara"), Forum, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range s.Approvers {
+		if _, _, err := e.Bot.Statements.Approve(ctx, e.Who(t, a.Member), s.Number, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s, err = e.Bot.Statements.Release(ctx, e.Who(t, "klara"), s.Number); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -15,24 +15,6 @@ import (
 	"samverkan/capfeed"
 )
 
-func released(t *testing.T, env *bottest.Env, d bot.Draft) uint64 {
-	t.Helper()
-	ctx := context.Background()
-	s, err := env.Bot.Statements.Draft(ctx, env.Who(t, "klara"), bottest.Forum, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range s.Approvers {
-		if _, _, err := env.Bot.Statements.Approve(ctx, env.Who(t, a.Member), s.Number, 1); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := env.Bot.Statements.Release(ctx, env.Who(t, "klara"), s.Number); err != nil {
-		t.Fatal(err)
-	}
-	return s.Number
-}
-
 func get(t *testing.T, srv *httptest.Server, path string) (int, string, string) {
 	t.Helper()
 	res, err := http.Get(srv.URL + path)
@@ -47,8 +29,8 @@ func get(t *testing.T, srv *httptest.Server, path string) (int, string, string) 
 func TestTheFeedPublishesOnlyPublicStatementsOfForumsTurnedOn(t *testing.T) {
 	env := bottest.NewEnv(t)
 	env.Fixture(t)
-	public := released(t, env, bot.Draft{Text: "Undvik Norrort i kväll."})
-	green := released(t, env, bot.Draft{Text: "Till kommunerna: sambandsplan B.", TLP: bot.TLPGreen})
+	public := env.Released(t, bot.Draft{Text: "Undvik Norrort i kväll."}).Number
+	green := env.Released(t, bot.Draft{Text: "Till kommunerna: sambandsplan B.", TLP: bot.TLPGreen}).Number
 	draft, err := env.Bot.Statements.Draft(context.Background(), env.Who(t, "klara"), bottest.Forum, bot.Draft{Text: "Utkast."})
 	if err != nil {
 		t.Fatal(err)
