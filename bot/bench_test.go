@@ -71,3 +71,40 @@ func BenchmarkActivate40(b *testing.B) {
 	pending, _ := env.Outbox.Pending()
 	b.ReportMetric(float64(len(pending))/float64(b.N), "msgs/op")
 }
+
+// BenchmarkFileReportAfterRequests files a report in a forum that has
+// had 1 or 300 report requests (`lägesbild begär`), all answered but the
+// newest: filing looks only at open requests (an index by forum), so its
+// cost stays flat as requests pile up. Compare the two:
+//
+//	go test ./bot -run '^$' -bench FileReportAfterRequests -benchtime 300x
+func BenchmarkFileReportAfterRequests(b *testing.B) {
+	for _, n := range []int{1, 300} {
+		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
+			env := bottest.NewEnv(b)
+			env.Fixture(b)
+			ctx := context.Background()
+			sections := []bot.ReportSection{{Key: "fakta", Text: "Lugnt.", Shared: true}}
+			for range n {
+				if _, err := env.Bot.Reports.Request(ctx, env.Who(b, "rasmus"), bottest.Forum); err != nil {
+					b.Fatal(err)
+				}
+				for _, who := range []string{"tove", "sam", "per"} {
+					if _, err := env.Bot.Reports.File(ctx, env.Who(b, who), bottest.Forum, sections, bot.TLPGreen, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			if _, err := env.Bot.Reports.Request(ctx, env.Who(b, "rasmus"), bottest.Forum); err != nil {
+				b.Fatal(err)
+			}
+			sam := env.Who(b, "sam")
+			b.ResetTimer()
+			for range b.N {
+				if _, err := env.Bot.Reports.File(ctx, sam, bottest.Forum, sections, bot.TLPGreen, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
