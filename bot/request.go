@@ -45,6 +45,9 @@ type RequestAnswer struct {
 	Text   string    `json:"text"`
 	TLP    TLP       `json:"tlp"`
 	At     time.Time `json:"at"`
+	// Internal answers are for the asking organisation only: no one else
+	// in the forum reads them, whatever the label.
+	Internal bool `json:"internal,omitempty"`
 }
 
 // RequestReport is the kind of request that a report answers.
@@ -115,6 +118,20 @@ func requestClass(r *InfoRequest) Class {
 // answer may reach.
 func answerClass(r *InfoRequest, a RequestAnswer) Class {
 	return Class{Kind: KindRequestAnswer, Forum: r.Forum, TLP: a.TLP, Exercise: r.Exercise, Owners: []string{a.Actor}, Named: []string{r.Asker, a.Member}}
+}
+
+// mayReadAnswer is the one rule for who reads an answer: whoever the
+// gate lets read its label (TLP:RED only the asker and the one who
+// answered), and for an internal answer only the members of the asking
+// and the answering organisation.
+func mayReadAnswer(tx Tx, c Caller, f *Forum, r *InfoRequest, a RequestAnswer) error {
+	if err := permitCaller(tx, c, f, answerClass(r, a)); err != nil {
+		return err
+	}
+	if a.Internal && (c.Member == nil || c.Member.Actor != a.Actor && c.Member.Actor != r.AskerActor) {
+		return Errorf(EFORBIDDEN, "err.answer_internal", "Actor", a.Actor, "Asker", r.AskerActor)
+	}
+	return nil
 }
 
 // Ask sends a request from the caller's organisation to the duty
@@ -266,8 +283,9 @@ func (s *Requests) tell(ch *Change, f *Forum, r *InfoRequest, actors []string, w
 }
 
 // Answer records the caller's organisation's answer to request n, at
-// label tlp (GREEN when none), and tells the asker.
-func (s *Requests) Answer(ctx context.Context, c Caller, n uint64, text string, tlp TLP) (*InfoRequest, error) {
+// label tlp (GREEN when none), shared with the forum or internal (for the
+// asking organisation only), and tells the asker.
+func (s *Requests) Answer(ctx context.Context, c Caller, n uint64, text string, tlp TLP, internal bool) (*InfoRequest, error) {
 	text = CanonicalText(text)
 	if text == "" {
 		return nil, Errorf(EINVALID, "err.answer_text", "N", n).OnField("text")
@@ -291,7 +309,7 @@ func (s *Requests) Answer(ctx context.Context, c Caller, n uint64, text string, 
 		if r.Kind == RequestReport {
 			return Errorf(EINVALID, "err.request_by_report", "N", n, "Forum", f.ID)
 		}
-		a := RequestAnswer{Actor: me.Actor, Member: me.ID, Name: ch.Caller.Name(), Text: text, TLP: tlp, At: ch.Now}
+		a := RequestAnswer{Actor: me.Actor, Member: me.ID, Name: ch.Caller.Name(), Text: text, TLP: tlp, At: ch.Now, Internal: internal}
 		again := slices.ContainsFunc(r.Answers, func(x RequestAnswer) bool { return x.Actor == me.Actor })
 		r.Answers = append(r.Answers, a)
 		if err := ch.Put(BucketInfoRequests, SeqKey(n), r); err != nil {

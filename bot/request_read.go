@@ -44,10 +44,10 @@ func (s *Requests) requestMessage(tx Tx, c Caller, f *Forum, r *InfoRequest) Mes
 				line += "\n  " + strings.TrimPrefix(strings.TrimSpace(ct), "- ")
 			}
 			lines = append(lines, line)
-		case permitCaller(tx, c, f, answerClass(r, ans)) != nil:
-			lines = append(lines, s.T("request.line_hidden", "Actor", names[a], "Time", s.clock(ans.At), "Label", ans.TLP.Label()))
+		case mayReadAnswer(tx, c, f, r, ans) != nil:
+			lines = append(lines, s.T("request.line_hidden", "Actor", names[a], "Time", s.clock(ans.At), "Label", s.answerLabel(ans)))
 		default:
-			lines = append(lines, s.T("request.line_answer", "Actor", names[a], "Name", ans.Name, "Time", s.clock(ans.At), "Label", ans.TLP.Label())+"\n> "+strings.ReplaceAll(ans.Text, "\n", "\n> "))
+			lines = append(lines, s.T("request.line_answer", "Actor", names[a], "Name", ans.Name, "Time", s.clock(ans.At), "Label", s.answerLabel(ans))+"\n> "+strings.ReplaceAll(ans.Text, "\n", "\n> "))
 		}
 	}
 	state := s.T("request.state_open", "Due", s.whenOrDash(r.Due))
@@ -113,4 +113,12 @@ func (s *Requests) List(c Caller, forumID string) ([]RequestLine, error) {
 		})
 	})
 	return append(open, done...), err
+}
+
+// answerLabel is an answer's label, and "internal" when it is.
+func (k *core) answerLabel(a RequestAnswer) string {
+	if a.Internal {
+		return a.TLP.Label() + ", " + k.T("request.internal")
+	}
+	return a.TLP.Label()
 }

@@ -39,17 +39,17 @@ func TestAnInformationRequestIsAnsweredPerOrganisation(t *testing.T) {
 	}
 	// Only an organisation asked may answer, and an answer needs text.
 	for who, code := range map[string]string{"rasmus": bot.EFORBIDDEN, "otto": bot.EFORBIDDEN} {
-		if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, who), r.Number, "Svar.", bot.TLPGreen); bot.ErrorCode(err) != code {
+		if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, who), r.Number, "Svar.", bot.TLPGreen, false); bot.ErrorCode(err) != code {
 			t.Errorf("%s answering: %v", who, err)
 		}
 	}
-	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), r.Number, "  ", bot.TLPGreen); bot.ErrorCode(err) != bot.EINVALID {
+	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), r.Number, "  ", bot.TLPGreen, false); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("an empty answer: %v", err)
 	}
 	// SOS answers at RED: only the asker and the one who answered may read
 	// it; the asker is told.
 	start = len(env.Platform.Sent())
-	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), r.Number, "Larmcentralen har 40 s kö.", bot.TLPRed); err != nil {
+	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), r.Number, "Larmcentralen har 40 s kö.", bot.TLPRed, false); err != nil {
 		t.Fatal(err)
 	}
 	env.Deliver(t)
@@ -102,8 +102,15 @@ func TestAnInformationRequestIsAnsweredPerOrganisation(t *testing.T) {
 		t.Fatalf("the board's requests: %+v, %v", v.Requests, err)
 	}
 	// Once everyone has answered it is closed: off the board.
-	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "per"), r.Number, "Inga störningar.", bot.TLPGreen); err != nil {
+	// Polisen answers internally: for the asking organisation only.
+	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "per"), r.Number, "Inga störningar.", bot.TLPGreen, true); err != nil {
 		t.Fatal(err)
+	}
+	if got := show("rasmus"); !strings.Contains(got, "Inga störningar.") || !strings.Contains(got, "internt för den som frågade") {
+		t.Errorf("rasmus (lst, which asked) reading the internal answer:\n%s", got)
+	}
+	if got := show("sam"); strings.Contains(got, "Inga störningar.") {
+		t.Errorf("sam (sos) read an answer internal to lst:\n%s", got)
 	}
 	if v, _ := env.Bot.Boards.Board(env.Who(t, "tove"), bottest.Forum, ""); len(v.Requests) != 0 {
 		t.Errorf("an answered request stays on the board")
@@ -121,7 +128,7 @@ func TestAFullyAnsweredRequestIsNeitherRemindedNorOverdue(t *testing.T) {
 	if !r.Due.Equal(env.Clock.Now().Add(bot.DefaultRequestTime)) {
 		t.Errorf("due %v without a deadline", r.Due)
 	}
-	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), r.Number, "Nej.", bot.TLPNone); err != nil {
+	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), r.Number, "Nej.", bot.TLPNone, false); err != nil {
 		t.Fatal(err)
 	}
 	env.Deliver(t)
@@ -173,7 +180,7 @@ func TestAReportRequestIsAnsweredByFilingAReport(t *testing.T) {
 		t.Fatalf("the report request in the list: %+v, %v", lines, err)
 	}
 	n := lines[0].Number
-	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), n, "Ett svar i text.", bot.TLPGreen); bot.ErrorCode(err) != bot.EINVALID {
+	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), n, "Ett svar i text.", bot.TLPGreen, false); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("answering a report request in words: %v", err)
 	}
 	fileIn(t, env, "sam", bottest.Forum, "Lugnt hos SOS.", bot.TLPGreen)

@@ -25,7 +25,8 @@ func (e *Engine) registerRequests() {
 	answer.Optional = true // the button opens a form
 	e.Register(&Command{
 		Path:   []Word{wRequest, {"svara", "answer"}},
-		Params: []Param{pNumber, answer, {Name: Word{"tlp", "tlp"}, Meta: Word{"GREEN", "GREEN"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Default: "GREEN", Help: "param.answer_tlp", Parse: parseTLP}},
+		Params: []Param{pNumber, answer, {Name: Word{"tlp", "tlp"}, Meta: Word{"GREEN", "GREEN"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Default: "GREEN", Help: "param.answer_tlp", Parse: parseTLP},
+			{Name: Word{"delas", "shared"}, Meta: Word{"delas|intern", "shared|internal"}, Kind: KindChoice, Choices: shareChoices, Optional: true, Default: "delas", Help: "param.answer_share"}},
 		Perm:   bot.PermMember, Help: "help.request_answer", Form: true, Run: e.requestAnswer, Action: bot.ActAnswerRequest,
 	})
 	e.Register(&Command{Path: []Word{wRequest, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.request_show", Run: e.requestShow})
@@ -86,7 +87,7 @@ func (e *Engine) requestAnswer(ctx context.Context, r *Request, a Args) (Reply, 
 		return Reply{Form: f}, nil
 	}
 	tlp, _ := bot.ParseTLP(a.Get("tlp"))
-	req, err := e.Bot.Requests.Answer(ctx, r.Caller, n, text, tlp)
+	req, err := e.Bot.Requests.Answer(ctx, r.Caller, n, text, tlp, a.Get("delas") == "intern")
 	if err != nil {
 		return Reply{}, err
 	}

@@ -131,7 +131,7 @@ func seedRequest(ctx context.Context, b *bot.Bot) error {
 	if err != nil {
 		return err
 	}
-	_, err = b.Requests.Answer(ctx, stina, r.Number, "Cirka 9 000 hushåll enligt kommunens kartläggning; två äldreboenden går på reservkraft.", bot.TLPGreen)
+	_, err = b.Requests.Answer(ctx, stina, r.Number, "Cirka 9 000 hushåll enligt kommunens kartläggning; två äldreboenden går på reservkraft.", bot.TLPGreen, false)
 	return err
 }
 
