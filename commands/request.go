@@ -24,10 +24,10 @@ func (e *Engine) registerRequests() {
 	answer := text
 	answer.Optional = true // the button opens a form
 	e.Register(&Command{
-		Path:   []Word{wRequest, {"svara", "answer"}},
+		Path: []Word{wRequest, {"svara", "answer"}},
 		Params: []Param{pNumber, answer, {Name: Word{"tlp", "tlp"}, Meta: Word{"GREEN", "GREEN"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Default: "GREEN", Help: "param.answer_tlp", Parse: parseTLP},
 			{Name: Word{"delas", "shared"}, Meta: Word{"delas|intern", "shared|internal"}, Kind: KindChoice, Choices: shareChoices, Optional: true, Default: "delas", Help: "param.answer_share"}},
-		Perm:   bot.PermMember, Help: "help.request_answer", Form: true, Run: e.requestAnswer, Action: bot.ActAnswerRequest,
+		Perm: bot.PermMember, Help: "help.request_answer", Form: true, Run: e.requestAnswer, Action: bot.ActAnswerRequest,
 	})
 	e.Register(&Command{Path: []Word{wRequest, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.request_show", Run: e.requestShow})
 	e.Register(&Command{Path: []Word{wRequest, {"lista", "list"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.request_list", Run: e.requestList})
