@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -458,3 +459,60 @@ func TestTheOverviewIsWhatPeopleNeed(t *testing.T) {
 		}
 	}
 }
+
+// The board's new files go through the same rules as its page: a
+// released TLP:CLEAR statement's CAP alert and the after-action report
+// (its SVG timeline and PDF) reach a member of the forum with a session;
+// a statement that is not public has no CAP file; without a session, or
+// once the member's organisation has left, nothing.
+func TestTheBoardsFilesFollowTheRules(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t)
+	public := s.env.Released(t, bot.Draft{Text: "Undvik Norrort i kväll."}).Number
+	green := s.env.Released(t, bot.Draft{Text: "Till kommunerna.", TLP: bot.TLPGreen}).Number
+	if _, err := s.env.Bot.Activations.Activate(ctx, s.env.Who(t, "rasmus"), bottest.Forum, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.env.Bot.Activations.Deactivate(ctx, s.env.Who(t, "rasmus"), bottest.Forum); err != nil {
+		t.Fatal(err)
+	}
+	b := browser()
+	if code, _ := exchanged(t, b, s.link(t, "kim")); code != 200 {
+		t.Fatalf("exchanging kim's link: %d", code)
+	}
+	base := s.srv.URL + "/board/" + bottest.Forum
+	if code, page, _ := get(t, b, base); code != 200 || !strings.Contains(page, "/aar.svg") || !strings.Contains(page, "/cap/1.xml") || strings.Contains(page, "/cap/2.xml") {
+		t.Errorf("the page links (%d):\n%s", code, page)
+	}
+	for path, want := range map[string][2]string{
+		"/cap/" + itoa(public) + ".xml": {"application/cap+xml", "<msgType>Alert</msgType>"},
+		"/aar.svg":                      {"image/svg+xml", "<svg"},
+		"/aar.pdf":                      {"application/pdf", "%PDF-"},
+	} {
+		code, body, hdr := get(t, b, base+path)
+		if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), want[0]) || !strings.Contains(body, want[1]) || hdr.Get("Content-Security-Policy") == "" {
+			t.Errorf("%s: %d %s", path, code, hdr.Get("Content-Type"))
+		}
+	}
+	if code, _, _ := get(t, b, base+"/cap/"+itoa(green)+".xml"); code != http.StatusNotFound {
+		t.Errorf("a TLP:GREEN statement's CAP file: %d", code)
+	}
+	if code, _, _ := get(t, b, s.srv.URL+"/board/annat/cap/"+itoa(public)+".xml"); code == 200 {
+		t.Errorf("the CAP file under another forum's board: %d", code)
+	}
+	for _, path := range []string{"/cap/1.xml", "/aar.svg", "/aar.pdf"} {
+		if code, _, _ := get(t, browser(), base+path); code == 200 {
+			t.Errorf("%s without a session: %d", path, code)
+		}
+	}
+	if err := s.env.Bot.Registry.LeaveForum(ctx, bot.SystemCaller(), bottest.Forum, "sos"); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/cap/1.xml", "/aar.svg", "/aar.pdf"} {
+		if code, _, _ := get(t, b, base+path); code != http.StatusForbidden {
+			t.Errorf("%s after kim's actor left: %d", path, code)
+		}
+	}
+}
+
+func itoa(n uint64) string { return strconv.FormatUint(n, 10) }

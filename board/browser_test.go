@@ -179,7 +179,7 @@ func TestBoardInABrowser(t *testing.T) {
 		t.Errorf("after the exchange the address is %s", url)
 	}
 	for _, want := range []string{"Regional samverkanskonferens", "ÖVNING", "TLP:GREEN", "SOS Alarm", "TLP:AMBER+STRICT", "STRIKT: avspärrning vid Kista",
-		"Kvitterat", "Har inte svarat", "1:1", "Skolorna i Kista", "Invånarinformation på webben", "Ansvarig: Stockholms stad", "Budskap 1, version 1"} {
+		"Kvitterat", "Har inte svarat", "1:1", "Skolorna i Kista", "Invånarinformation på webben", "Ansvarig: Stockholms stad", "Budskap 2, version 1", "Publicerade budskap", "CAP 1.2", "Öppna begäranden"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Sam's board lacks %q", want)
 		}
