@@ -8,6 +8,7 @@ package commands
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"samverkan/bot"
 )
@@ -29,18 +30,34 @@ func (w Word) In(lang string) string {
 // match reports whether s is this word in any language (diacritics
 // optional) and, when it was the English or Norwegian one, which ("en",
 // "nb"; "" for Swedish or a word the languages share).
-func (w Word) match(s string) (ok bool, lang string) {
-	f := bot.Fold(s)
-	if f == bot.Fold(w.Sv) {
+func (w Word) match(s string) (ok bool, lang string) { return w.matchFolded(bot.Fold(s)) }
+
+// matchFolded is match for a word already folded (bot.Fold): the engine
+// folds each typed word once, and the vocabulary's folds are kept.
+func (w Word) matchFolded(f string) (ok bool, lang string) {
+	if f == folded(w.Sv) {
 		return true, ""
 	}
-	if w.En != "" && f == bot.Fold(w.En) {
+	if w.En != "" && f == folded(w.En) {
 		return true, "en"
 	}
-	if n := w.nb(); n != "" && f == bot.Fold(n) {
+	if n := w.nb(); n != "" && f == folded(n) {
 		return true, "nb"
 	}
 	return false, ""
+}
+
+// folds keeps bot.Fold of the command vocabulary: a fixed set of words
+// written in the code, never what people type.
+var folds sync.Map
+
+func folded(word string) string {
+	if f, ok := folds.Load(word); ok {
+		return f.(string)
+	}
+	f := bot.Fold(word)
+	folds.Store(word, f)
+	return f
 }
 
 // key is the parameter's name in key=value and form fields: the folded

@@ -18,7 +18,9 @@ type Engine struct {
 	// Root is the slash command people type, "/samverkan".
 	Root string
 	cmds []*Command
-	Log  *slog.Logger
+	// longestPath is the most words a command's path has.
+	longestPath int
+	Log         *slog.Logger
 	// Observe, when set, is told every command's name, outcome and time.
 	Observe func(platform, command, outcome string, d time.Duration)
 	// Admission bounds the commands in flight (nil: no bound).
@@ -45,7 +47,10 @@ func New(b *bot.Bot, lang string) *Engine {
 }
 
 // Register adds a command to the table.
-func (e *Engine) Register(c *Command) { e.cmds = append(e.cmds, c) }
+func (e *Engine) Register(c *Command) {
+	e.cmds = append(e.cmds, c)
+	e.longestPath = max(e.longestPath, len(c.Path))
+}
 
 // Commands returns the command table in registration order.
 func (e *Engine) Commands() []*Command { return e.cmds }
@@ -227,6 +232,11 @@ func (e *Engine) checkPerm(_ context.Context, req *Request, cmd *Command) error 
 func (e *Engine) match(toks []Token) (*Command, int, string) {
 	var best *Command
 	bestN, bestLang := 0, ""
+	// Each typed word is folded once; a command's path is a few words.
+	words := make([]string, 0, 4)
+	for _, t := range toks[:min(len(toks), e.longestPath)] {
+		words = append(words, bot.Fold(t.Text))
+	}
 	for _, c := range e.cmds {
 		if len(c.Path) > len(toks) || len(c.Path) <= bestN {
 			continue
@@ -237,7 +247,7 @@ func (e *Engine) match(toks []Token) (*Command, int, string) {
 				ok = false
 				break
 			}
-			m, l := w.match(toks[i].Text)
+			m, l := w.matchFolded(words[i])
 			if !m {
 				ok = false
 				break
