@@ -31,10 +31,8 @@ type InfoRequest struct {
 	// Answers are every answer given, in order; an organisation's latest
 	// one counts.
 	Answers []RequestAnswer `json:"answers,omitempty"`
-	// Reminded and Overdue record that the half-time reminder and the
-	// deadline notice went out.
-	Reminded bool `json:"reminded,omitempty"`
-	Overdue  bool `json:"overdue,omitempty"`
+	// Overdue records that the deadline passed with answers missing.
+	Overdue bool `json:"overdue,omitempty"`
 }
 
 // RequestAnswer is one organisation's answer, labelled like a report.
@@ -198,13 +196,32 @@ func storeRequest(ch *Change, r *InfoRequest) error {
 			return err
 		}
 	}
-	half := r.Created.Add(r.Due.Sub(r.Created) / 2)
-	for _, t := range []Timer{{Due: half, Kind: timerRequestReminder, Ref: itoa(n), Forum: r.Forum}, {Due: r.Due, Kind: timerRequestDue, Ref: itoa(n), Forum: r.Forum}} {
+	for _, t := range requestTimers(r) {
 		if err := ch.SetTimer(t); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// requestTimers are r's half-time reminder and its deadline.
+func requestTimers(r *InfoRequest) []Timer {
+	half := r.Created.Add(r.Due.Sub(r.Created) / 2)
+	return []Timer{{Due: half, Kind: timerRequestReminder, Ref: itoa(r.Number), Forum: r.Forum}, {Due: r.Due, Kind: timerRequestDue, Ref: itoa(r.Number), Forum: r.Forum}}
+}
+
+// closeRequest ends a request every organisation has answered: its
+// timers are removed, and a report request leaves the index.
+func closeRequest(ch *Change, r *InfoRequest) error {
+	for _, t := range requestTimers(r) {
+		if err := ch.Delete(BucketTimers, timerKey(t)); err != nil {
+			return err
+		}
+	}
+	if r.Kind != RequestReport {
+		return nil
+	}
+	return ch.Delete(BucketOpenReportRequests, r.Forum+"|"+SeqKey(r.Number))
 }
 
 // answerReports counts report as the answer of its organisation to every
@@ -229,25 +246,18 @@ func answerReports(ch *Change, report *Report, by *Member, name string) error {
 // answerReport records report as its organisation's answer to report
 // request r, if r asked it and it had not answered.
 func answerReport(ch *Change, r *InfoRequest, report *Report, by *Member, name string) error {
-	{
-		if !slices.Contains(r.Missing(), report.Actor) {
-			return nil
-		}
-		r.Answers = append(r.Answers, RequestAnswer{Actor: report.Actor, Member: by.ID, Name: name, TLP: report.TLP, At: report.At,
-			Text: fmt.Sprintf("#%d v%d", report.Number, report.Version)})
-		if err := ch.Put(BucketInfoRequests, SeqKey(r.Number), r); err != nil {
-			return err
-		}
-		if r.Open() {
-			return nil
-		}
-		if err := ch.Delete(BucketOpenReportRequests, r.Forum+"|"+SeqKey(r.Number)); err != nil {
-			return err
-		}
-		return ch.DeleteTimers(func(t Timer) bool {
-			return t.Ref == itoa(r.Number) && (t.Kind == timerRequestReminder || t.Kind == timerRequestDue)
-		})
+	if !slices.Contains(r.Missing(), report.Actor) {
+		return nil
 	}
+	r.Answers = append(r.Answers, RequestAnswer{Actor: report.Actor, Member: by.ID, Name: name, TLP: report.TLP, At: report.At,
+		Text: fmt.Sprintf("#%d v%d", report.Number, report.Version)})
+	if err := ch.Put(BucketInfoRequests, SeqKey(r.Number), r); err != nil {
+		return err
+	}
+	if r.Open() {
+		return nil
+	}
+	return closeRequest(ch, r)
 }
 
 // tell sends the request to the duty officers of actors (everyone of an
@@ -332,9 +342,7 @@ func (s *Requests) Answer(ctx context.Context, c Caller, n uint64, text string, 
 			}
 		}
 		if !r.Open() {
-			if err := ch.DeleteTimers(func(t Timer) bool {
-				return t.Ref == itoa(n) && (t.Kind == timerRequestReminder || t.Kind == timerRequestDue)
-			}); err != nil {
+			if err := closeRequest(ch, r); err != nil {
 				return err
 			}
 		}
@@ -351,15 +359,11 @@ func (s *Requests) reminderDue(ch *Change, t Timer) error {
 	if !ok {
 		return err
 	}
-	r.Reminded = true
-	if err := ch.Put(BucketInfoRequests, SeqKey(r.Number), r); err != nil {
-		return err
-	}
 	return s.tell(ch, f, r, r.Missing(), "remind")
 }
 
-// dueDue tells the asker, at the deadline, who has not answered and how
-// to reach them, and tells the silent organisations that it has passed.
+// dueDue marks the request overdue and tells the asker who has not
+// answered and how to reach them.
 func (s *Requests) dueDue(ch *Change, t Timer) error {
 	r, _, ok, err := s.openRequest(ch, t)
 	if !ok {
@@ -376,7 +380,7 @@ func (s *Requests) dueDue(ch *Change, t Timer) error {
 	missing := r.Missing()
 	msg := Message{
 		Title:  s.T("request.overdue_title", "N", r.Number),
-		Text:   s.T("request.overdue_text", "N", r.Number, "Missing", strings.Join(actorNameList(ch, missing), ", ")) + "\n" + s.contactsFor(ch, Caller{Member: asker}, missing),
+		Text:   s.T("request.overdue_text", "N", r.Number, "Missing", strings.Join(actorNameList(ch, missing), ", ")) + "\n" + s.contactsFor(ch, Caller{Member: asker}, missing, "- "),
 		TLP:    TLPGreen,
 		Colour: "#C62828",
 	}
@@ -390,12 +394,14 @@ func (s *Requests) openRequest(ch *Change, t Timer) (*InfoRequest, *Forum, bool,
 		return nil, nil, false, nil
 	}
 	r, err := GetRequest(ch, n)
-	if err != nil {
-		return nil, nil, false, nil
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil, false, nil // gone: nothing to remind of
+	} else if err != nil {
+		return nil, nil, false, err // the timer runs again, then tells a person
 	}
 	f, err := GetForum(ch, r.Forum)
 	if err != nil || !r.Open() {
-		return nil, nil, false, nil
+		return nil, nil, false, err
 	}
 	return r, f, true, nil
 }
@@ -411,8 +417,8 @@ func actorNameList(tx Tx, actors []string) []string {
 }
 
 // contactsFor lists the 24/7 contacts of actors that c may read (the one
-// rule, mayReadContact), one line each, or nothing.
-func (k *core) contactsFor(tx Tx, c Caller, actors []string) string {
+// rule, mayReadContact), one line each starting with prefix, or nothing.
+func (k *core) contactsFor(tx Tx, c Caller, actors []string, prefix string) string {
 	var may []string
 	for _, a := range actors {
 		if mayReadContact(tx, c, a) {
@@ -422,5 +428,5 @@ func (k *core) contactsFor(tx Tx, c Caller, actors []string) string {
 	if len(may) == 0 {
 		return ""
 	}
-	return contactList(tx, may, k.Lang, "- ")
+	return contactList(tx, may, k.Lang, prefix)
 }

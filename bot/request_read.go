@@ -40,8 +40,8 @@ func (s *Requests) requestMessage(tx Tx, c Caller, f *Forum, r *InfoRequest) Mes
 		switch {
 		case !ok:
 			line := s.T("request.line_missing", "Actor", names[a])
-			if ct := s.contactsFor(tx, c, []string{a}); ct != "" {
-				line += "\n  " + strings.TrimPrefix(strings.TrimSpace(ct), "- ")
+			if ct := s.contactsFor(tx, c, []string{a}, "  "); ct != "" {
+				line += "\n" + ct
 			}
 			lines = append(lines, line)
 		case mayReadAnswer(tx, c, f, r, ans) != nil:

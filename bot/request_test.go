@@ -128,8 +128,15 @@ func TestAFullyAnsweredRequestIsNeitherRemindedNorOverdue(t *testing.T) {
 	if !r.Due.Equal(env.Clock.Now().Add(bot.DefaultRequestTime)) {
 		t.Errorf("due %v without a deadline", r.Due)
 	}
+	if n := requestTimers(t, env); n != 2 {
+		t.Errorf("%d request timers stored, want the reminder and the deadline", n)
+	}
 	if _, err := env.Bot.Requests.Answer(ctx, env.Who(t, "sam"), r.Number, "Nej.", bot.TLPNone, false); err != nil {
 		t.Fatal(err)
+	}
+	// Its reminder and deadline are gone from the store, not left to fire.
+	if n := requestTimers(t, env); n != 0 {
+		t.Errorf("%d request timers stored after every answer was in", n)
 	}
 	env.Deliver(t)
 	start := len(env.Platform.Sent())
@@ -209,4 +216,26 @@ func TestAReportRequestIsAnsweredByFilingAReport(t *testing.T) {
 	if got := sentTo(env, start, "u_rasmus"); len(got) != 0 {
 		t.Errorf("every report came in, yet rasmus was told: %q", got)
 	}
+}
+
+// requestTimers counts the stored timers of information requests.
+func requestTimers(t *testing.T, env *bottest.Env) int {
+	t.Helper()
+	n := 0
+	err := env.Store.View(func(tx bot.Tx) error {
+		return tx.ForEach(bot.BucketTimers, "", func(_ string, decode func(any) error) error {
+			var tm bot.Timer
+			if err := decode(&tm); err != nil {
+				return err
+			}
+			if strings.HasPrefix(tm.Kind, "request-") {
+				n++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
