@@ -133,17 +133,19 @@ func capAlert(st *Statement, x capFacts) (*CAPAlert, error) {
 		a.Status = "Exercise"
 		a.Note = catalog.T(x.lang, "cap.exercise_note", "Forum", x.forum.Name, "ID", x.forum.ID)
 	}
-	var refs []string
+	// A reference is the earlier alert's sender, identifier and sent.
+	ref := func(of *Statement) string {
+		return sender + "," + capIdentifier(sender, of, false) + "," + CAPTime(of.releasedAt().In(x.loc))
+	}
 	if st.State == StatementWithdrawn {
 		a.MsgType = "Cancel"
 		a.Identifier = capIdentifier(sender, st, true)
 		a.Sent = CAPTime(st.Closed.In(x.loc))
-		refs = append(refs, sender+","+capIdentifier(sender, st, false)+","+CAPTime(released.In(x.loc)))
+		a.References = ref(st)
 	} else if p := x.replaced; p != nil && !p.releasedAt().IsZero() {
 		a.MsgType = "Update"
-		refs = append(refs, sender+","+capIdentifier(sender, p, false)+","+CAPTime(p.releasedAt().In(x.loc)))
+		a.References = ref(p)
 	}
-	a.References = strings.Join(refs, " ")
 	texts := map[string]string{cmp.Or(x.lang, "sv"): cur.Text}
 	for l, t := range cur.Translations {
 		if _, main := texts[l]; !main {
@@ -267,20 +269,37 @@ func (s *Statements) PublicCAP(forumID string) (*Forum, []*CAPAlert, error) {
 		}
 		return tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
 			var st Statement
-			if err := decode(&st); err != nil {
+			if err := decode(&st); err != nil || st.Forum != f.ID || !public(&st) {
 				return err
 			}
-			if st.Forum != f.ID || st.releasedAt().IsZero() || st.Current().TLP != TLPClear {
-				return nil
-			}
 			a, err := s.capOf(tx, &st, f)
-			if err != nil {
-				return nil
+			if err == nil {
+				out = append(out, a)
 			}
-			out = append(out, a)
-			return nil
+			return err
 		})
 	})
 	slices.Reverse(out)
 	return f, out, err
+}
+
+// public reports whether st is a public alert: released TLP:CLEAR.
+func public(st *Statement) bool { return !st.releasedAt().IsZero() && st.Current().TLP == TLPClear }
+
+// PublicAlert is the CAP alert of forum's statement n if it is public,
+// for the feed an operator turned on: nothing is checked about a caller.
+func (s *Statements) PublicAlert(forumID string, n uint64) (*CAPAlert, error) {
+	var a *CAPAlert
+	err := s.Store.View(func(tx Tx) error {
+		st, f, err := loadStatement(tx, n)
+		if err != nil {
+			return err
+		}
+		if f.ID != forumID || !public(st) {
+			return Errorf(ENOTFOUND, "err.unknown_statement", "N", n)
+		}
+		a, err = s.capOf(tx, st, f)
+		return err
+	})
+	return a, err
 }

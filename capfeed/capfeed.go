@@ -103,18 +103,12 @@ func (h *Handler) alert(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	_, alerts, err := h.Bot.Statements.PublicCAP(forum)
+	a, err := h.Bot.Statements.PublicAlert(forum, n)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
-	for _, a := range alerts {
-		if a.Statement == n {
-			w.Header().Set("Content-Type", "application/cap+xml; charset=utf-8")
-			w.Header().Set("X-Content-Type-Options", "nosniff")
-			_, _ = w.Write(bot.MarshalCAP(a))
-			return
-		}
-	}
-	http.NotFound(w, r)
+	w.Header().Set("Content-Type", "application/cap+xml; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(bot.MarshalCAP(a))
 }
