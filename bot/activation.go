@@ -253,7 +253,7 @@ func (s *Activations) Activate(ctx context.Context, c Caller, forumID string, pu
 		if m := ch.Caller.Member; m != nil && slices.Contains(a.Actors, m.Actor) {
 			a.Acks = append(a.Acks, Ack{Actor: m.Actor, Member: m.ID, Name: ch.Caller.Name(), Platform: string(ch.Caller.Identity.Platform), At: ch.Now})
 		}
-		f.Mode, f.Activation = ModeActivated, id
+		f.Mode, f.Activation, f.LastActivation = ModeActivated, id, id
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}

@@ -140,10 +140,15 @@ func (s *Activations) AfterAction(c Caller, forumID string, n uint64) (*AfterAct
 	return out, err
 }
 
+// latestActivation is forum f's running or latest activation's ID, as
+// the forum keeps it (0 for none): what the board links, at no cost.
+func latestActivation(f *Forum) uint64 { return max(f.Activation, f.LastActivation) }
+
 // pickActivation is activation n of forum f, or its running or latest one.
+// A forum last activated before it kept its latest looks it up once.
 func pickActivation(tx Tx, f *Forum, n uint64) (*Activation, error) {
 	if n == 0 {
-		n = f.Activation
+		n = latestActivation(f)
 	}
 	if n == 0 {
 		var last *Activation

@@ -339,20 +339,14 @@ func (s *Boards) board(tx Tx, c Caller, f *Forum, v *BoardView, kind string) err
 	if v.Pending, v.Released, err = s.boardStatements(tx, c, f, names); err != nil {
 		return err
 	}
-	if last, err := pickActivation(tx, f, 0); err == nil {
-		v.AfterAction = last.ID
-	}
-	err = tx.ForEach(BucketInfoRequests, "", func(_ string, decode func(any) error) error {
-		var r InfoRequest
-		if err := decode(&r); err != nil || r.Forum != f.ID || !r.Open() {
-			return err
-		}
-		v.Requests = append(v.Requests, BoardRequest{Number: r.Number, Text: r.Text, Asker: r.AskerName + " (" + names[r.AskerActor] + ")",
-			Due: r.Due, Overdue: !now.Before(r.Due), Answered: len(r.Asked) - len(r.Missing()), Of: len(r.Asked), Missing: actorNameList(tx, r.Missing())})
-		return nil
-	})
+	v.AfterAction = latestActivation(f)
+	open, err := openRequests(tx, f.ID)
 	if err != nil {
 		return err
+	}
+	for _, r := range open {
+		v.Requests = append(v.Requests, BoardRequest{Number: r.Number, Text: r.Text, Asker: r.AskerName + " (" + names[r.AskerActor] + ")",
+			Due: r.Due, Overdue: !now.Before(r.Due), Answered: len(r.Asked) - len(r.Missing()), Of: len(r.Asked), Missing: actorNameList(tx, r.Missing())})
 	}
 	since := now.Add(-24 * time.Hour)
 	if a != nil {

@@ -91,6 +91,9 @@ type Forum struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Activation is the running activation's ID while Mode is activated.
 	Activation uint64 `json:"activation,omitempty"`
+	// LastActivation is the latest activation's ID, running or ended (0
+	// before the first, or for one activated before it was kept).
+	LastActivation uint64 `json:"last_activation,omitempty"`
 	// Schedule is the weekly conference, nil for none.
 	Schedule *Schedule `json:"schedule,omitempty"`
 	// Conference is the running conference's ID, 0 for none.

@@ -51,9 +51,10 @@ type RequestAnswer struct {
 // RequestReport is the kind of request that a report answers.
 const RequestReport = "report"
 
-// BucketOpenReportRequests indexes the open report requests by forum
-// (forum|sequence -> number), so that filing a report looks only at them.
-const BucketOpenReportRequests = "open_report_requests"
+// BucketOpenInfoRequests indexes the open requests by forum
+// (forum|sequence -> number): filing a report and drawing the board look
+// only at them, however many were answered before.
+const BucketOpenInfoRequests = "open_info_requests"
 
 // BucketInfoRequests holds information requests by number.
 const BucketInfoRequests = "info_requests"
@@ -191,10 +192,8 @@ func storeRequest(ch *Change, r *InfoRequest) error {
 	if err := ch.Put(BucketInfoRequests, SeqKey(n), r); err != nil {
 		return err
 	}
-	if r.Kind == RequestReport {
-		if err := ch.Put(BucketOpenReportRequests, r.Forum+"|"+SeqKey(n), n); err != nil {
-			return err
-		}
+	if err := ch.Put(BucketOpenInfoRequests, r.Forum+"|"+SeqKey(n), n); err != nil {
+		return err
 	}
 	for _, t := range requestTimers(r) {
 		if err := ch.SetTimer(t); err != nil {
@@ -211,30 +210,43 @@ func requestTimers(r *InfoRequest) []Timer {
 }
 
 // closeRequest ends a request every organisation has answered: its
-// timers are removed, and a report request leaves the index.
+// timers are removed, and it leaves the index of open ones.
 func closeRequest(ch *Change, r *InfoRequest) error {
 	for _, t := range requestTimers(r) {
 		if err := ch.Delete(BucketTimers, timerKey(t)); err != nil {
 			return err
 		}
 	}
-	if r.Kind != RequestReport {
-		return nil
+	return ch.Delete(BucketOpenInfoRequests, r.Forum+"|"+SeqKey(r.Number))
+}
+
+// openRequests are forum's open requests, oldest first.
+func openRequests(tx Tx, forum string) ([]*InfoRequest, error) {
+	ns, err := indexed(tx, BucketOpenInfoRequests, forum+"|")
+	if err != nil {
+		return nil, err
 	}
-	return ch.Delete(BucketOpenReportRequests, r.Forum+"|"+SeqKey(r.Number))
+	out := make([]*InfoRequest, 0, len(ns))
+	for _, n := range ns {
+		r, err := GetRequest(tx, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // answerReports counts report as the answer of its organisation to every
 // open report request of its forum that asked it.
 func answerReports(ch *Change, report *Report, by *Member, name string) error {
-	open, err := indexed(ch, BucketOpenReportRequests, report.Forum+"|")
+	open, err := openRequests(ch, report.Forum)
 	if err != nil {
 		return err
 	}
-	for _, n := range open {
-		r, err := GetRequest(ch, n)
-		if err != nil {
-			return err
+	for _, r := range open {
+		if r.Kind != RequestReport {
+			continue
 		}
 		if err := answerReport(ch, r, report, by, name); err != nil {
 			return err
