@@ -328,26 +328,3 @@ func (s *Activations) deviations(r *AfterAction) []string {
 func roundMinutes(d time.Duration) string {
 	return fmt.Sprintf("%d min", int(d.Round(time.Minute).Minutes()))
 }
-
-// eachAuditAbout calls fn with the audit events about subject, newest
-// first, until fn returns false.
-func eachAuditAbout(tx Tx, subject string, fn func(AuditEvent) bool) error {
-	prefix := subject + "|"
-	return tx.ForEach(BucketAuditBySubject, prefix, func(k string, decode func(any) error) error {
-		if !strings.HasPrefix(k, prefix) {
-			return ErrStop
-		}
-		var n uint64
-		if err := decode(&n); err != nil {
-			return err
-		}
-		var ev AuditEvent
-		if err := tx.Get(BucketAudit, SeqKey(n), &ev); err != nil {
-			return err
-		}
-		if !fn(ev) {
-			return ErrStop
-		}
-		return nil
-	})
-}

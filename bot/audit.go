@@ -110,31 +110,38 @@ func LatestSeqAbout(tx Tx, subject string) (uint64, error) {
 // LatestAbout returns up to limit audit events about subject, newest
 // first.
 func LatestAbout(tx Tx, subject string, limit int) ([]AuditEvent, error) {
-	var seqs []uint64
+	var out []AuditEvent
+	if limit <= 0 {
+		return nil, nil
+	}
+	err := eachAuditAbout(tx, subject, func(ev AuditEvent) bool {
+		out = append(out, ev)
+		return len(out) < limit
+	})
+	return out, err
+}
+
+// eachAuditAbout calls fn with the audit events about subject, newest
+// first, until fn returns false.
+func eachAuditAbout(tx Tx, subject string, fn func(AuditEvent) bool) error {
 	prefix := subject + "|"
-	err := tx.ForEach(BucketAuditBySubject, prefix, func(k string, decode func(any) error) error {
-		if !strings.HasPrefix(k, prefix) || len(seqs) >= limit {
+	return tx.ForEach(BucketAuditBySubject, prefix, func(k string, decode func(any) error) error {
+		if !strings.HasPrefix(k, prefix) {
 			return ErrStop
 		}
 		var n uint64
 		if err := decode(&n); err != nil {
 			return err
 		}
-		seqs = append(seqs, n)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]AuditEvent, 0, len(seqs))
-	for _, n := range seqs {
 		var ev AuditEvent
 		if err := tx.Get(BucketAudit, SeqKey(n), &ev); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, ev)
-	}
-	return out, nil
+		if !fn(ev) {
+			return ErrStop
+		}
+		return nil
+	})
 }
 
 // indexAuditSubjects indexes, once, the audit events written before the
