@@ -163,7 +163,7 @@ func (k *core) afterParts(r *AfterAction) []Block {
 			rel = k.T("aar.released", "Time", k.after(r, st.Released), "Took", roundMinutes(st.Released.Sub(st.Drafted)))
 		}
 		bs = append(bs, Block{Kind: BlockFacts, Label: st.Label, Pairs: [][2]string{
-			{k.T("aar.statement", "N", st.Number), cut(st.Text, 200)},
+			{k.T("aar.statement", "N", st.Number), Shorten(st.Text, 200)},
 			{k.T("aar.drafted"), k.after(r, st.Drafted) + " · " + k.T("aar.revisions", "N", st.RevisionsOfDraft)},
 			{k.T("aar.release"), rel},
 			{k.T("aar.approvals"), orDash(strings.Join(aps, "\n"))},

@@ -135,7 +135,7 @@ func PlotSVG(p Plot, title string) string {
 	}
 	for i, r := range p.Rows {
 		y := plotTop + float64(i)*plotRowH + plotRowH/2
-		fmt.Fprintf(&b, `<text x="4" y="%.1f" dominant-baseline="middle">%s</text>`, y, e(cut(r.Label, 28)))
+		fmt.Fprintf(&b, `<text x="4" y="%.1f" dominant-baseline="middle">%s</text>`, y, e(Shorten(r.Label, 28)))
 		for _, s := range r.Spans {
 			c, _ := PlotStyle(s.Kind)
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="10" fill="%s" opacity="0.7"/>`, x(s.From), y-5, max(2, x(s.To)-x(s.From)), c)
@@ -171,12 +171,4 @@ func svgMark(kind string, x, y float64) string {
 		return fmt.Sprintf(`<rect x="%.1f" y="%.1f" width="12" height="8" fill="%s" opacity="0.7"/>`, x-6, y-4, c)
 	}
 	return fmt.Sprintf(`<circle cx="%.1f" cy="%.1f" r="4.5" fill="%s"/>`, x, y, c)
-}
-
-// cut shortens s to n characters with an ellipsis.
-func cut(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

@@ -62,3 +62,12 @@ func CleanLine(s string) string {
 	}
 	return s
 }
+
+// Shorten cuts s to at most n characters, ending in "…" when it was
+// longer: for titles, labels and list lines.
+func Shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

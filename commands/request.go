@@ -61,13 +61,11 @@ func (e *Engine) requestDue(v string) (time.Time, error) {
 	return e.parseWhen(v)
 }
 
-// firstLine is the first line of s, cut at 80 characters.
-func firstLine(s string) string {
+// firstLine is the first line of s, at most n characters: a text in a
+// list.
+func firstLine(s string, n int) string {
 	s, _, _ = strings.Cut(s, "\n")
-	if r := []rune(s); len(r) > 80 {
-		return string(r[:79]) + "…"
-	}
-	return s
+	return bot.Shorten(s, n)
 }
 
 func (e *Engine) requestAnswer(ctx context.Context, r *Request, a Args) (Reply, error) {
@@ -122,7 +120,7 @@ func (e *Engine) requestList(_ context.Context, r *Request, a Args) (Reply, erro
 		case l.Open:
 			state = p.T("request.list_open", "Due", l.Due)
 		}
-		line := fmt.Sprintf("#%d %s · %d/%d · %s — %s", l.Number, l.Asker, l.Answered, l.Of, state, firstLine(l.Text))
+		line := fmt.Sprintf("#%d %s · %d/%d · %s — %s", l.Number, l.Asker, l.Answered, l.Of, state, firstLine(l.Text, 80))
 		if l.AskedOfYou {
 			line += " " + p.T("request.list_yours", "N", l.Number)
 		}

@@ -183,11 +183,7 @@ func (e *Engine) stmtList(_ context.Context, r *Request, a Args) (Reply, error) 
 	}
 	var lines []string
 	for _, s := range list {
-		first := strings.SplitN(s.Text, "\n", 2)[0]
-		if len([]rune(first)) > 60 {
-			first = string([]rune(first)[:59]) + "…"
-		}
-		lines = append(lines, p.T("statement.list_line", "N", s.Number, "State", p.T("statement.state."+s.State), "Approved", s.Approved, "Of", s.Required, "Text", first))
+		lines = append(lines, p.T("statement.list_line", "N", s.Number, "State", p.T("statement.state."+s.State), "Approved", s.Approved, "Of", s.Required, "Text", firstLine(s.Text, 60)))
 	}
 	return Reply{Message: bot.Message{Title: p.T("statement.list_title"), Text: orNone(strings.Join(lines, "\n"), p.T("statement.none"))}}, nil
 }

@@ -46,7 +46,7 @@ func (w *writer) plot(p *bot.Plot) {
 	for i, r := range p.Rows {
 		y := top + float64(i)*plotRowH + plotRowH/2
 		w.pdf.SetXY(margin, y-4.5)
-		_ = w.pdf.Cell(nil, cutRunes(r.Label, 26))
+		_ = w.pdf.Cell(nil, bot.Shorten(r.Label, 26))
 		for _, s := range r.Spans {
 			c, _ := bot.PlotStyle(s.Kind)
 			w.pdf.SetFillColor(hexRGB(c))
@@ -104,11 +104,4 @@ func circle(x, y, r float64) []gopdf.Point {
 		pts = append(pts, gopdf.Point{X: x + r*c[0], Y: y + r*c[1]})
 	}
 	return pts
-}
-
-func cutRunes(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

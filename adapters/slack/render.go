@@ -44,14 +44,6 @@ func plainText(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
 
-// clip shortens the bot's own labels (never user content) to n runes.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
-
 // ButtonTTL is how long a button works; the action is authorised anew
 // when it is pressed, so this only bounds how long a token is worth
 // keeping.
@@ -130,7 +122,7 @@ func (a *Adapter) render(m bot.Message, recipient string) []message {
 		if err != nil {
 			continue
 		}
-		btn := slack.NewButtonBlockElement(fmt.Sprintf("samverkan_%d", i), sealed, plainText(clip(b.Label, MaxButtonText)))
+		btn := slack.NewButtonBlockElement(fmt.Sprintf("samverkan_%d", i), sealed, plainText(bot.Shorten(b.Label, MaxButtonText)))
 		switch b.Style {
 		case "primary":
 			btn.Style = slack.StylePrimary
@@ -171,7 +163,7 @@ func (a *Adapter) render(m bot.Message, recipient string) []message {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(strings.Join(marker, "  ·  "))))
 		}
 		if title != "" {
-			blocks = append(blocks, slack.NewHeaderBlock(plainText(clip(title, MaxHeaderText))))
+			blocks = append(blocks, slack.NewHeaderBlock(plainText(bot.Shorten(title, MaxHeaderText))))
 		}
 		blocks = append(blocks, page...)
 		if i == len(pages)-1 {
@@ -206,9 +198,9 @@ func fallback(m bot.Message, title string, marker []string) string {
 		s = "samverkan"
 	}
 	if m.Exercise != "" {
-		return clip(s, MaxFallback-len([]rune(m.Exercise))-1) + " " + Escape(m.Exercise)
+		return bot.Shorten(s, MaxFallback-len([]rune(m.Exercise))-1) + " " + Escape(m.Exercise)
 	}
-	return clip(s, MaxFallback)
+	return bot.Shorten(s, MaxFallback)
 }
 
 func splitNonEmpty(s string, max int) []string {
@@ -227,9 +219,9 @@ func (a *Adapter) modal(f *bot.Form, channel, user string) (slack.ModalViewReque
 	}
 	v := slack.ModalViewRequest{
 		Type:            slack.VTModal,
-		Title:           plainText(clip(f.Title, 24)),
-		Submit:          plainText(clip(f.Submit, 24)),
-		Close:           plainText(clip(a.t("form.cancel"), 24)),
+		Title:           plainText(bot.Shorten(f.Title, 24)),
+		Submit:          plainText(bot.Shorten(f.Submit, 24)),
+		Close:           plainText(bot.Shorten(a.t("form.cancel"), 24)),
 		CallbackID:      "samverkan",
 		PrivateMetadata: meta,
 	}
@@ -244,7 +236,7 @@ func (a *Adapter) modal(f *bot.Form, channel, user string) (slack.ModalViewReque
 		case bot.FieldSelect:
 			var opts []*slack.OptionBlockObject
 			for _, o := range ff.Options {
-				opts = append(opts, slack.NewOptionBlockObject(o.Value, plainText(clip(o.Label, 75)), nil))
+				opts = append(opts, slack.NewOptionBlockObject(o.Value, plainText(bot.Shorten(o.Label, 75)), nil))
 			}
 			sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, ff.Name, opts...)
 			for _, o := range opts {
@@ -264,9 +256,9 @@ func (a *Adapter) modal(f *bot.Form, channel, user string) (slack.ModalViewReque
 		}
 		var hint *slack.TextBlockObject
 		if ff.Help != "" {
-			hint = plainText(clip(ff.Help, 2000))
+			hint = plainText(bot.Shorten(ff.Help, 2000))
 		}
-		blk := slack.NewInputBlock(ff.Name, plainText(clip(ff.Label, 2000)), hint, el)
+		blk := slack.NewInputBlock(ff.Name, plainText(bot.Shorten(ff.Label, 2000)), hint, el)
 		blk.Optional = ff.Optional
 		v.Blocks.BlockSet = append(v.Blocks.BlockSet, blk)
 	}
