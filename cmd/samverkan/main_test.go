@@ -874,7 +874,12 @@ func TestTheREADMECrisisDayRuns(t *testing.T) {
 	block := doc[start:]
 	block = block[strings.Index(block, "```\n")+4:]
 	block = block[:strings.Index(block, "```")]
-	out := session(t, filepath.Join(t.TempDir(), "day.db"), block)
+	dir := t.TempDir()
+	t.Chdir(dir) // the report file lands here
+	out := session(t, filepath.Join(dir, "day.db"), block)
+	if doc, err := os.ReadFile("efterhandsrapport-ssr-1.pdf"); err != nil || !strings.HasPrefix(string(doc), "%PDF-") {
+		t.Errorf("the after-action report file: %v", err)
+	}
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, "! ") {
 			t.Errorf("refused: %s", line)
@@ -886,6 +891,7 @@ func TestTheREADMECrisisDayRuns(t *testing.T) {
 		"Oförändrat från version 1:",
 		"Ordförande: Klara Kommunikatör · sekreterare: Stina Stad.",
 		"== Protokoll: Regional samverkanskonferens", "(#1) ==", "(#2) ==",
+		"Efterhandsrapporten efterhandsrapport-ssr-1.pdf är skickad",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the crisis day lacks %q\n%s", want, out)
