@@ -8,6 +8,7 @@
 package board
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
 	"embed"
@@ -95,6 +96,9 @@ func secure(w http.ResponseWriter) {
 }
 
 func (h *Handler) t(id string, kv ...any) string { return catalog.T(h.Lang, id, kv...) }
+
+// paperT is h.t in the language paper p is in (its forum's).
+func (h *Handler) paperT(p bot.Paper, id string) string { return catalog.T(cmp.Or(p.Lang, h.Lang), id) }
 
 // staticFile serves one file of the static folder with the page's
 // security headers; a folder, a name that leaves it or one that does not
@@ -247,7 +251,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 			minutes = append(minutes, lines[i].Number)
 		}
 	}
-	data := pageData{Lang: h.Lang, View: v, Base: "/board/" + v.Forum.ID, Drawn: h.Bot.LocalTime(v.Drawn), Minutes: minutes,
+	data := pageData{Lang: h.Bot.LangOf(&v.Forum), View: v, Base: "/board/" + v.Forum.ID, Drawn: h.Bot.LocalTime(v.Drawn), Minutes: minutes,
 		Kind: kind, Kinds: bot.TimelineKinds, h: h}
 	secure(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -282,7 +286,7 @@ func (h *Handler) picturePDF(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, err)
 		return
 	}
-	h.pdf(w, r, m, h.t("file.picture")+"-"+r.PathValue("forum")+".pdf")
+	h.pdf(w, r, m, h.paperT(m, "file.picture")+"-"+r.PathValue("forum")+".pdf")
 }
 
 func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
@@ -300,7 +304,7 @@ func (h *Handler) minutesPDF(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, err)
 		return
 	}
-	h.pdf(w, r, m, h.t("file.minutes")+"-"+r.PathValue("forum")+"-"+strconv.FormatUint(n, 10)+".pdf")
+	h.pdf(w, r, m, h.paperT(m, "file.minutes")+"-"+r.PathValue("forum")+"-"+strconv.FormatUint(n, 10)+".pdf")
 }
 
 func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, m bot.Paper, name string) {
@@ -344,7 +348,7 @@ type pageData struct {
 }
 
 // T translates for the template.
-func (d pageData) T(id string, kv ...any) string { return d.h.t(id, kv...) }
+func (d pageData) T(id string, kv ...any) string { return catalog.T(d.Lang, id, kv...) }
 
 // Clock shows t as wall time, "03:52", with the date when it is not today.
 func (d pageData) Clock(t time.Time) string {
@@ -496,7 +500,7 @@ func (h *Handler) afterActionPDF(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, err)
 		return
 	}
-	h.pdf(w, r, p, h.t("file.after_action")+"-"+r.PathValue("forum")+".pdf")
+	h.pdf(w, r, p, h.paperT(p, "file.after_action")+"-"+r.PathValue("forum")+".pdf")
 }
 
 // afterActionSVG is the after-action report's timeline, drawn by the bot

@@ -39,6 +39,7 @@ func (s *Activations) reminderDue(ch *Change, t Timer) error {
 // have not answered.
 func (s *Activations) deadlineDue(ch *Change, t Timer) error {
 	a, f, err := timerActivation(ch, t)
+	k := s.in(f)
 	if a == nil || err != nil || a.Escalated {
 		return err
 	}
@@ -52,10 +53,10 @@ func (s *Activations) deadlineDue(ch *Change, t Timer) error {
 		return nil
 	}
 	msg := Message{
-		Title:   s.T("activation.escalation_title", "Forum", f.Name),
-		Text:    s.T("activation.escalation_text", "Forum", f.Name, "Deadline", s.clock(a.Deadline), "Actors", contactList(ch, outstanding, s.Lang, "• ")),
+		Title:   k.T("activation.escalation_title", "Forum", f.Name),
+		Text:    k.T("activation.escalation_text", "Forum", f.Name, "Deadline", k.clock(a.Deadline), "Actors", contactList(ch, outstanding, k.Lang, "• ")),
 		Colour:  "#D0021B",
-		Buttons: []Button{{Label: s.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
+		Buttons: []Button{{Label: k.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
 	}
 	to, err := escalationRecipients(ch, f, a)
 	if err != nil {

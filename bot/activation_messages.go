@@ -63,6 +63,7 @@ func (k *core) ackLine(a *Activation, ack Ack, names map[string]string) string {
 // banner is the activation's post in the forum's channels, edited in place
 // as actors acknowledge.
 func (k *core) banner(f *Forum, a *Activation, names map[string]string, now time.Time) Message {
+	k = k.in(f)
 	var acked, waiting []string
 	for _, act := range a.Actors {
 		if ack := a.AckOf(act); ack != nil {
@@ -113,6 +114,7 @@ func orDash(s string) string {
 
 // callIn is the direct message to an actor's contact people.
 func (k *core) callIn(f *Forum, a *Activation, actor string) Message {
+	k = k.in(f)
 	return k.mark(a, Message{
 		Title:   k.T("activation.callin_title", "Forum", f.Name),
 		Text:    k.T("activation.callin_text", "Forum", f.Name, "By", a.ByName, "Time", k.clock(a.At), "Purposes", k.purposes(a.Purposes), "Actor", actor, "Deadline", k.clock(a.Deadline), "ID", f.ID),
@@ -123,6 +125,7 @@ func (k *core) callIn(f *Forum, a *Activation, actor string) Message {
 
 // reminder is the half-time reminder to an actor that has not answered.
 func (k *core) reminder(f *Forum, a *Activation, actor string) Message {
+	k = k.in(f)
 	return k.mark(a, Message{
 		Title:   k.T("activation.reminder_title", "Forum", f.Name),
 		Text:    k.T("activation.reminder_text", "Forum", f.Name, "Actor", actor, "Deadline", k.clock(a.Deadline), "ID", f.ID),
@@ -133,6 +136,7 @@ func (k *core) reminder(f *Forum, a *Activation, actor string) Message {
 
 // summary is the closing post when a forum is deactivated.
 func (k *core) summary(f *Forum, a *Activation, names map[string]string) Message {
+	k = k.in(f)
 	var acked, never []string
 	for _, act := range a.Actors {
 		if ack := a.AckOf(act); ack != nil {
@@ -163,6 +167,7 @@ func (k *core) summary(f *Forum, a *Activation, names map[string]string) Message
 
 // status shows a forum's mode and, when activated, the call-in state.
 func (k *core) status(tx Tx, f *Forum, now time.Time) (Message, error) {
+	k = k.in(f)
 	a, err := CurrentActivation(tx, f)
 	if err != nil {
 		return Message{}, err
@@ -188,6 +193,7 @@ func (k *core) status(tx Tx, f *Forum, now time.Time) (Message, error) {
 // openItems are what is still open in a forum: a running conference,
 // statements waiting for approval, and action items not done.
 func (k *core) openItems(tx Tx, f *Forum) ([]Field, error) {
+	k = k.in(f)
 	var out []Field
 	if conf, err := RunningConference(tx, f); err != nil {
 		return nil, err

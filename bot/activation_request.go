@@ -10,6 +10,7 @@ import (
 // it is activated, and by whom, as the request's answer promised; the
 // one who activates knows.
 func (s *Activations) answerRequests(ch *Change, f *Forum, a *Activation) error {
+	s = &Activations{s.in(f)}
 	prefix := f.ID + "|"
 	seqs, err := indexed(ch, BucketOpenRequests, prefix)
 	if err != nil {
@@ -58,6 +59,7 @@ func (s *Activations) Request(ctx context.Context, c Caller, forumID, reason str
 	n := 0
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, me, err := ch.acting(forumID, PermMember)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -84,10 +86,10 @@ func (s *Activations) Request(ctx context.Context, c Caller, forumID, reason str
 			return err
 		}
 		msg := Message{
-			Title:   s.T("activation.request_title", "Forum", f.Name),
-			Text:    s.T("activation.request_text", "Name", ch.Caller.Name(), "Actor", actorName, "Forum", f.Name, "Reason", reason, "Time", s.clock(ch.Now)),
+			Title:   k.T("activation.request_title", "Forum", f.Name),
+			Text:    k.T("activation.request_text", "Name", ch.Caller.Name(), "Actor", actorName, "Forum", f.Name, "Reason", reason, "Time", k.clock(ch.Now)),
 			Colour:  "#E8A33D",
-			Buttons: []Button{{Label: s.T("button.activate"), Action: Action{Kind: ActActivate, Forum: f.ID}, Style: "danger"}, {Label: s.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
+			Buttons: []Button{{Label: k.T("button.activate"), Action: Action{Kind: ActActivate, Forum: f.ID}, Style: "danger"}, {Label: k.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
 		}
 		for _, m := range who {
 			if err := ch.toMember(fmt.Sprintf("request:%d:%s", seq, m.ID), m, activationClass(KindActivation, f, false), msg); err != nil {

@@ -183,6 +183,7 @@ func (r *AfterAction) within(t time.Time) bool {
 }
 
 func (s *Activations) afterAction(tx Tx, c Caller, f *Forum, a *Activation) (*AfterAction, error) {
+	s = &Activations{s.in(f)}
 	r := &AfterAction{Forum: f, Activation: a, End: a.EndedAt, Label: TLPGreen, Notes: a.Notes}
 	if r.End.IsZero() {
 		r.End, r.Ongoing = s.Clock.Now(), true
@@ -299,6 +300,7 @@ func (s *Activations) afterAction(tx Tx, c Caller, f *Forum, a *Activation) (*Af
 // deviations are where the activation missed the forum's targets: the
 // call-in deadline, a first report, release-by times, request deadlines.
 func (s *Activations) deviations(r *AfterAction) []string {
+	s = &Activations{s.in(r.Forum)}
 	var out []string
 	for _, o := range r.Orgs {
 		switch {

@@ -14,6 +14,7 @@ import (
 // (draft to release) and one for reminders, escalation and notes; the
 // call-in deadline is a line across.
 func (k *core) afterPlot(r *AfterAction) Plot {
+	k = k.in(r.Forum)
 	p := Plot{Start: r.Activation.At, End: r.End, Loc: k.loc(), Lines: []PlotLine{{At: r.Activation.Deadline, Label: k.T("aar.plot_deadline")}}}
 	used := map[string]bool{}
 	mark := func(row *PlotRow, at time.Time, kind string) {
@@ -78,15 +79,18 @@ func (k *core) afterPlot(r *AfterAction) Plot {
 
 // AfterActionSVG is the report's timeline as an SVG document.
 func (k *core) AfterActionSVG(r *AfterAction) string {
+	k = k.in(r.Forum)
 	return PlotSVG(k.afterPlot(r), k.T("aar.plot_title", "Forum", r.Forum.Name, "N", r.Activation.ID))
 }
 
 // afterTitle and afterLead head every form of the report.
 func (k *core) afterTitle(r *AfterAction) string {
+	k = k.in(r.Forum)
 	return k.T("aar.title", "Forum", r.Forum.Name, "N", r.Activation.ID)
 }
 
 func (k *core) afterLead(r *AfterAction) string {
+	k = k.in(r.Forum)
 	from, to := k.span(r.Activation.At, r.End)
 	key := "aar.lead"
 	if r.Ongoing {
@@ -97,6 +101,7 @@ func (k *core) afterLead(r *AfterAction) string {
 
 // after is a time relative to the activation: "14:05 (+12 min)".
 func (k *core) after(r *AfterAction, t time.Time) string {
+	k = k.in(r.Forum)
 	if t.IsZero() {
 		return "–"
 	}
@@ -106,6 +111,7 @@ func (k *core) after(r *AfterAction, t time.Time) string {
 // afterTables are the report's parts as headed tables and lists, shared
 // by the Markdown and the paper.
 func (k *core) afterParts(r *AfterAction) []Block {
+	k = k.in(r.Forum)
 	var bs []Block
 	rows := [][]string{}
 	for _, o := range r.Orgs {
@@ -203,7 +209,8 @@ func (k *core) afterParts(r *AfterAction) []Block {
 
 // afterPaper is the report for the PDF printer, with the timeline drawn.
 func (k *core) afterPaper(r *AfterAction) Paper {
-	p := Paper{Title: k.afterTitle(r), Lead: k.afterLead(r), TLP: r.Label}
+	k = k.in(r.Forum)
+	p := Paper{Title: k.afterTitle(r), Lead: k.afterLead(r), TLP: r.Label, Lang: k.Lang}
 	if r.Activation.Exercise {
 		p.Exercise = k.T("exercise.marker")
 	}
@@ -214,6 +221,7 @@ func (k *core) afterPaper(r *AfterAction) Paper {
 
 // AfterActionMarkdown is the report as Markdown, its timeline as a list.
 func (k *core) AfterActionMarkdown(r *AfterAction) string {
+	k = k.in(r.Forum)
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s**\n\n# %s\n\n%s\n", r.Label.Label(), k.afterTitle(r), k.afterLead(r))
 	if r.Activation.Exercise {
@@ -266,6 +274,7 @@ func (s *Activations) SendAfterAction(ctx context.Context, c Caller, forumID str
 	name := ""
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -277,15 +286,15 @@ func (s *Activations) SendAfterAction(ctx context.Context, c Caller, forumID str
 		if err != nil {
 			return err
 		}
-		name = fmt.Sprintf("%s-%s-%d.%s", s.T("file.after_action"), f.ID, a.ID, map[bool]string{true: "pdf", false: "md"}[format == "pdf"])
+		name = fmt.Sprintf("%s-%s-%d.%s", k.T("file.after_action"), f.ID, a.ID, map[bool]string{true: "pdf", false: "md"}[format == "pdf"])
 		doc := []byte(s.AfterActionMarkdown(r))
 		if format == "pdf" {
-			if doc, err = s.Print(s.afterPaper(r), f.Name+" ("+f.ID+")", ch.Now.In(s.loc()).Format("2006-01-02 15:04")); err != nil {
+			if doc, err = s.Print(k.afterPaper(r), f.Name+" ("+f.ID+")", ch.Now.In(k.loc()).Format("2006-01-02 15:04")); err != nil {
 				return err
 			}
 		}
 		cl := Class{Kind: KindExport, Forum: f.ID, TLP: r.Label, Exercise: a.Exercise}
-		msg := Message{TLP: r.Label, Text: s.T("aar.file_comment", "Forum", f.Name, "N", a.ID)}
+		msg := Message{TLP: r.Label, Text: k.T("aar.file_comment", "Forum", f.Name, "N", a.ID)}
 		to, err := ch.toCaller(name, doc, cl, msg)
 		if err != nil {
 			return err

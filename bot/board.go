@@ -62,6 +62,7 @@ func (s *Boards) Link(ctx context.Context, c Caller, forumID, base string) (time
 	var expires time.Time
 	err = s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -74,7 +75,7 @@ func (s *Boards) Link(ctx context.Context, c Caller, forumID, base string) (time
 		}
 		id := ch.Caller.Identity
 		url := fmt.Sprintf("%s/board/login?t=%s", base, secret)
-		msg := Message{Title: s.T("board.link_title", "Forum", f.Name), Text: s.T("board.link_text", "URL", url, "Minutes", int(BoardLinkTTL.Minutes()))}
+		msg := Message{Title: k.T("board.link_title", "Forum", f.Name), Text: k.T("board.link_text", "URL", url, "Minutes", int(BoardLinkTTL.Minutes()))}
 		err = ch.Send(OutboxItem{Key: "board-link:" + secretKey(secret)[:16], To: Destination{Platform: id.Platform, User: id.UserID},
 			Class: Class{Kind: KindReply, Forum: f.ID, TLP: TLPClear}, Message: msg})
 		if err != nil {

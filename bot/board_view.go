@@ -248,6 +248,7 @@ func timelineKind(action string) string {
 
 // board fills v for c.
 func (s *Boards) board(tx Tx, c Caller, f *Forum, v *BoardView, kind string) error {
+	s = &Boards{s.in(f)}
 	now := v.Drawn
 	names := actorNames(tx, f.Actors)
 	a, err := CurrentActivation(tx, f)
@@ -369,6 +370,7 @@ func (s *Boards) board(tx Tx, c Caller, f *Forum, v *BoardView, kind string) err
 
 // boardMeeting is the running meeting as c may see it, or the next one.
 func (s *Boards) boardMeeting(tx Tx, c Caller, f *Forum, conf *Conference, names map[string]string, now time.Time) (BoardMeeting, error) {
+	s = &Boards{s.in(f)}
 	var m BoardMeeting
 	if conf != nil {
 		m.Running, m.Number, m.Since, m.Label = true, conf.ID, conf.Started, conf.Label()
@@ -425,6 +427,7 @@ func decisionRef(meeting uint64, n int) string {
 // boardStatements are the statements waiting for approval that c may
 // see, with each approver's state.
 func (s *Boards) boardStatements(tx Tx, c Caller, f *Forum, names map[string]string) ([]BoardStatement, []BoardReleased, error) {
+	s = &Boards{s.in(f)}
 	var out []BoardStatement
 	var released []BoardReleased
 	err := tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
@@ -473,6 +476,7 @@ const timelineScan = 5 * timelineLength
 // timeline is the forum's latest events of kind ("" for all), newest
 // first.
 func (s *Boards) timeline(tx Tx, f *Forum, v *BoardView, kind string) error {
+	s = &Boards{s.in(f)}
 	evs, err := LatestAbout(tx, f.ID, timelineScan)
 	if err != nil {
 		return err

@@ -120,6 +120,7 @@ func (cs *Conferences) SetNext(ctx context.Context, c Caller, forumID, text stri
 			return nil
 		}
 		f, err := GetForum(ch, conf.Forum)
+		k := cs.in(f)
 		if err != nil {
 			return err
 		}
@@ -166,7 +167,7 @@ func (cs *Conferences) SetNext(ctx context.Context, c Caller, forumID, text stri
 		if err != nil || !chair.Active() {
 			return nil
 		}
-		msg := Message{Text: cs.T("conference.booked_replaces_chair", "By", ch.Caller.Name(), "When", cs.confTime(f, p.At), "Replaced", cs.times(f, p.Replaces), "Forum", f.Name)}
+		msg := Message{Text: k.T("conference.booked_replaces_chair", "By", ch.Caller.Name(), "When", cs.confTime(f, p.At), "Replaced", cs.times(f, p.Replaces), "Forum", f.Name)}
 		cl := Class{Kind: KindConferenceReminder, Forum: f.ID, TLP: TLPGreen, Exercise: conf.Exercise}
 		return ch.toMember(fmt.Sprintf("conference:%d:booked:%d", conf.ID, p.At.Unix()), *chair, cl, msg)
 	})
@@ -192,6 +193,7 @@ func unbook(ch *Change, ref string) error {
 
 // times lists times in the forum's zone, e.g. "2026-12-03 08:00, 16:00".
 func (k *core) times(f *Forum, ts []time.Time) string {
+	k = k.in(f)
 	var out []string
 	day := ""
 	for _, t := range ts {

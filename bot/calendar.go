@@ -181,6 +181,7 @@ func (cs *Conferences) conferenceDue(ch *Change, t Timer) error {
 // holdOccurrence holds the regular occurrence at when: replaced by a
 // booked meeting near it, or opened (late, or as missed) by openDue.
 func (cs *Conferences) holdOccurrence(ch *Change, f *Forum, when time.Time) error {
+	cs = &Conferences{cs.in(f)}
 	s := f.Schedule
 	occ := s.OccurrenceID(f.ID, when)
 	var seen Occurrence
@@ -216,6 +217,7 @@ func (cs *Conferences) holdOccurrence(ch *Change, f *Forum, when time.Time) erro
 // the one that booked it), or opened — after closing one still open. It
 // returns the meeting and what became of it: "held", "late" or "missed".
 func (cs *Conferences) openDue(ch *Change, f *Forum, when time.Time, occ string, from uint64, cv Convening) (*Conference, string, error) {
+	cs = &Conferences{cs.in(f)}
 	lateness := ch.Now.Sub(when)
 	if lateness > f.grace() {
 		msg := Message{
@@ -265,6 +267,7 @@ func (cs *Conferences) openDue(ch *Change, f *Forum, when time.Time, occ string,
 // bot ended as the next one fell due (its minutes stored and posted as if
 // ended by hand) where the forum goes on.
 func (cs *Conferences) closedForNext(ch *Change, f *Forum, old, next *Conference) error {
+	cs = &Conferences{cs.in(f)}
 	msg := Message{
 		Title: cs.T("conference.closed_for_next_title", "N", old.ID, "Forum", f.Name),
 		Text:  cs.T("conference.closed_for_next_text", "N", old.ID, "Started", cs.confTime(f, old.Started), "Following", next.ID, "When", cs.confTime(f, next.Scheduled), "Forum", f.ID),
@@ -328,6 +331,7 @@ func (cs *Conferences) conferenceReminder(ch *Change, t Timer) error {
 // remind posts the reminder before the meeting at when to the forum's
 // channels: how it is held and how to join, and who has no fresh report.
 func (cs *Conferences) remind(ch *Change, f *Forum, when time.Time, form, join, key string) error {
+	cs = &Conferences{cs.in(f)}
 	comp, err := cs.compile(ch, f, ch.Now, func(Report) bool { return false })
 	if err != nil {
 		return err

@@ -188,6 +188,7 @@ func MarshalCAP(a *CAPAlert) []byte {
 
 // capOf builds the alert of statement st inside a transaction.
 func (s *Statements) capOf(tx Tx, st *Statement, f *Forum) (*CAPAlert, error) {
+	s = &Statements{s.in(f)}
 	x := capFacts{sender: s.capSender(), forum: f, loc: s.loc(), lang: s.Lang}
 	names := actorNames(tx, f.Actors)
 	for _, ap := range st.Approvers {
@@ -234,6 +235,7 @@ func (s *Statements) SendCAP(ctx context.Context, c Caller, n uint64) (string, e
 	name := ""
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadStatement(ch, n)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -246,7 +248,7 @@ func (s *Statements) SendCAP(ctx context.Context, c Caller, n uint64) (string, e
 		}
 		name = capFile(f, n)
 		cl := Class{Kind: KindExport, Forum: f.ID, TLP: TLPClear, Exercise: st.Current().Exercise}
-		msg := Message{TLP: TLPClear, Text: s.T("statement.cap_comment", "N", n, "Type", a.MsgType)}
+		msg := Message{TLP: TLPClear, Text: k.T("statement.cap_comment", "N", n, "Type", a.MsgType)}
 		to, err := ch.toCaller(name, MarshalCAP(a), cl, msg)
 		if err != nil {
 			return err

@@ -157,6 +157,7 @@ func ListConferences(tx Tx, forum string) ([]Conference, error) {
 
 // startConference opens a conference and posts its agenda everywhere.
 func (cs *Conferences) startConference(ch *Change, f *Forum, scheduled time.Time, occ string, late bool, by string, cv Convening) (*Conference, error) {
+	cs = &Conferences{cs.in(f)}
 	id, err := ch.NextSeq(BucketConferences)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 // confTime shows a conference time in the forum's zone, e.g. "2026-11-26 16:00".
 func (k *core) confTime(f *Forum, t time.Time) string {
+	k = k.in(f)
 	loc := k.loc()
 	if f.Schedule != nil {
 		loc = f.Schedule.Location()
@@ -21,6 +22,7 @@ func (k *core) confTime(f *Forum, t time.Time) string {
 // agenda is the conference post with the standard FSPOS agenda, edited in
 // place as roll call and minutes fill in.
 func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
+	k = k.in(f)
 	return k.agendaView(tx, f, c, false)
 }
 
@@ -30,6 +32,7 @@ func (k *core) agenda(tx Tx, f *Forum, c *Conference) (Message, error) {
 // how many decisions and action items there are and when the next
 // meeting is, without their content or the way to join.
 func (k *core) agendaView(tx Tx, f *Forum, c *Conference, frame bool) (Message, error) {
+	k = k.in(f)
 	names := actorNames(tx, f.Actors)
 	title := k.T("conference.agenda_title", "Forum", f.Name, "When", k.confTime(f, c.Scheduled))
 	if c.Late {
@@ -196,6 +199,7 @@ func (k *core) convened(c *Conference, names map[string]string, frame bool) stri
 // and its note — or, when it booked none, the calendar's next meeting.
 // The frame leaves out the note and the way to join.
 func (k *core) nextMeetingText(tx Tx, f *Forum, c *Conference, frame bool) (string, error) {
+	k = k.in(f)
 	var lines []string
 	p, err := PlannedBy(tx, c)
 	if err != nil {
@@ -230,6 +234,7 @@ func (k *core) nextMeetingText(tx Tx, f *Forum, c *Conference, frame bool) (stri
 // bookedLine shows a booked meeting: when, how it is held and joined, its
 // purpose, and the regular meetings it replaces.
 func (k *core) bookedLine(f *Forum, p *PlannedMeeting, frame bool) string {
+	k = k.in(f)
 	join := p.Join
 	if frame {
 		join = ""
@@ -278,6 +283,7 @@ func (k *core) actionLine(a ActionItem, names map[string]string, today string) s
 // pictureRefs lists the report versions a meeting worked from, each with
 // the command that shows it, and the actors that had none.
 func (k *core) pictureRefs(f *Forum, c *Conference, names map[string]string) string {
+	k = k.in(f)
 	var lines, none []string
 	have := map[string]bool{}
 	for _, r := range c.Picture {
@@ -313,6 +319,7 @@ func (c *Conference) attendee(actor string) *Attendee {
 const agendaShown = 25
 
 func (k *core) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[string]string) (string, error) {
+	k = k.in(f)
 	var lines []string
 	first, decisions, err := recentDecisions(tx, c, agendaShown)
 	if err != nil {
@@ -354,6 +361,7 @@ func (k *core) decisionsAndActions(tx Tx, f *Forum, c *Conference, names map[str
 // minutes are a conference's stored record: attendance with times,
 // decisions, action items with owner and deadline, next meeting.
 func (k *core) minutes(tx Tx, f *Forum, c *Conference) (Message, error) {
+	k = k.in(f)
 	return k.minutesView(tx, f, c, false)
 }
 
@@ -361,6 +369,7 @@ func (k *core) minutes(tx Tx, f *Forum, c *Conference) (Message, error) {
 // who took part, by organisation, how many decisions and action items,
 // and the next meeting, at TLP:GREEN.
 func (k *core) minutesView(tx Tx, f *Forum, c *Conference, frame bool) (Message, error) {
+	k = k.in(f)
 	names := actorNames(tx, f.Actors)
 	var present, absent []string
 	for _, a := range f.Actors {

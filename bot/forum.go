@@ -103,6 +103,9 @@ type Forum struct {
 	// Parent is the forum this one reports to (its picture goes up into
 	// the parent's), "" for none.
 	Parent string `json:"parent,omitempty"`
+	// Lang is the language the forum's messages, board and papers are in
+	// ("nb"), "" for the bot's own.
+	Lang string `json:"lang,omitempty"`
 }
 
 // HasActor reports whether actor a is a member of the forum.

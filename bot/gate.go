@@ -130,10 +130,11 @@ func (c *Change) gate(item *OutboxItem) error {
 	if item.Message.Exercise != "" {
 		cl.Exercise = true
 	}
+	k := c.k.in(f)
 	if cl.Exercise {
-		item.Message.Exercise = c.k.T("exercise.marker")
+		item.Message.Exercise = k.T("exercise.marker")
 	}
-	item.Message = c.k.labelled(item.Message)
+	item.Message = k.labelled(item.Message)
 	if item.UpdateRef != "" && item.To.User == "" && f.boundChannel(Channel{Platform: item.To.Platform, ID: item.To.Channel}) != nil &&
 		(cl.TLP == TLPAmber || cl.TLP == TLPAmberStrict) {
 		// An edit of a post the gate let into this channel: checked again,

@@ -44,6 +44,7 @@ func (c *Change) readersOf(chn Channel) []string { return c.facts[chn.Key()].Use
 // postAgenda posts a new meeting's agenda to each of the forum's
 // channels, or its frame where the gate refuses the agenda.
 func (cs *Conferences) postAgenda(ch *Change, f *Forum, conf *Conference) error {
+	cs = &Conferences{cs.in(f)}
 	msg, err := cs.agenda(ch, f, conf)
 	if err != nil {
 		return err
@@ -61,6 +62,7 @@ func (cs *Conferences) postAgenda(ch *Change, f *Forum, conf *Conference) error 
 // or their frame where the channel has the meeting's frame or the gate
 // refuses the minutes.
 func (cs *Conferences) postMinutes(ch *Change, f *Forum, conf *Conference, msg Message) error {
+	cs = &Conferences{cs.in(f)}
 	for _, c := range f.Channels {
 		item := OutboxItem{Key: fmt.Sprintf("conference:%d:minutes@%s", conf.ID, c.Key()), To: c.Destination(), Class: conf.class(KindMinutes), Message: msg}
 		if err := cs.sendMeeting(ch, f, conf, c, item, ch.readersOf); err != nil {
@@ -75,6 +77,7 @@ func (cs *Conferences) postMinutes(ch *Change, f *Forum, conf *Conference, msg M
 // whole first (the guest may have left); an edit where the frame was
 // posted is the frame's edit.
 func (cs *Conferences) sendMeeting(ch *Change, f *Forum, conf *Conference, c Channel, item OutboxItem, readers func(Channel) []string) error {
+	cs = &Conferences{cs.in(f)}
 	if item.UpdateRef != "" && slices.Contains(conf.Framed, c.Key()) {
 		// An edit where the frame was posted: the frame, without asking
 		// the platform again.
@@ -94,6 +97,7 @@ func (cs *Conferences) sendMeeting(ch *Change, f *Forum, conf *Conference, c Cha
 
 // frameOf is item with the meeting's frame in place of its content.
 func (cs *Conferences) frameOf(tx Tx, f *Forum, conf *Conference, item OutboxItem) (OutboxItem, error) {
+	cs = &Conferences{cs.in(f)}
 	frame := item
 	frame.Class.TLP = TLPGreen
 	frame.Recheck = false
@@ -114,6 +118,7 @@ func (cs *Conferences) frameOf(tx Tx, f *Forum, conf *Conference, item OutboxIte
 // officers. From then on the channel gets the frame of each of the
 // meeting's posts and edits.
 func (cs *Conferences) frameChannel(ch *Change, f *Forum, conf *Conference, c Channel, item OutboxItem, why *Error, readers []string) error {
+	cs = &Conferences{cs.in(f)}
 	first := !slices.Contains(conf.Framed, c.Key())
 	if first {
 		conf.Framed = append(conf.Framed, c.Key())
@@ -164,18 +169,19 @@ func (cs *Conferences) frameChannel(ch *Change, f *Forum, conf *Conference, c Ch
 	if !first {
 		return nil
 	}
+	k := ch.k.in(f)
 	who := ch.namesOf(why.outsiders)
 	if why.ID == "err.gate_cannot_check" {
-		who = ch.T("conference.frame_unknown", "Reason", fmt.Sprint(why.Data["Reason"]))
+		who = k.T("conference.frame_unknown", "Reason", fmt.Sprint(why.Data["Reason"]))
 	}
 	label := conf.Label().Label()
-	notice := Message{Text: ch.T("conference.frame_notice", "Channel", c.Display(), "Users", who, "Label", label, "Forum", f.ID)}
+	notice := Message{Text: k.T("conference.frame_notice", "Channel", c.Display(), "Users", who, "Label", label, "Forum", f.ID)}
 	if err := ch.Send(OutboxItem{Key: fmt.Sprintf("conference:%d:frame-notice@%s", conf.ID, c.Key()), To: c.Destination(), Class: Class{Kind: KindWithheld, Forum: f.ID, TLP: TLPClear}, Message: notice}); err != nil {
 		return err
 	}
 	told := Message{
-		Title: ch.T("conference.frame_officer_title", "N", conf.ID, "Forum", f.Name),
-		Text:  ch.T("conference.frame_officer_text", "N", conf.ID, "Channel", c.Display(), "Users", who, "Label", label, "Forum", f.ID),
+		Title: k.T("conference.frame_officer_title", "N", conf.ID, "Forum", f.Name),
+		Text:  k.T("conference.frame_officer_text", "N", conf.ID, "Channel", c.Display(), "Users", who, "Label", label, "Forum", f.ID),
 	}
 	cl := Class{Kind: KindConferenceReminder, Forum: f.ID, TLP: TLPGreen, Exercise: conf.Exercise}
 	officers := meetingOfficers(conf)

@@ -95,10 +95,14 @@ func (o *Outbox) draw(it OutboxItem) (drawn, error) {
 		return drawn{}, &PermanentError{Err: fmt.Errorf("no way to draw %q", it.Render.Kind)}
 	}
 	var out drawn
+	k := o.k
 	err := o.k.View(func(tx Tx) error {
 		var err error
 		if out.msg, out.next, err = d(tx, *it.Render, o.k.Clock.Now()); err != nil {
 			return err
+		}
+		if f, err := GetForum(tx, it.Class.Forum); err == nil {
+			k = k.in(f) // the marker and the obligations in the forum's language
 		}
 		out.gen, err = latestGen(tx, it.Latest, it.Seq)
 		return err
@@ -116,9 +120,9 @@ func (o *Outbox) draw(it OutboxItem) (drawn, error) {
 		return drawn{}, errSuperseded
 	}
 	if it.Class.Exercise {
-		out.msg.Exercise = o.k.T("exercise.marker")
+		out.msg.Exercise = k.T("exercise.marker")
 	}
-	out.msg = o.k.labelled(out.msg)
+	out.msg = k.labelled(out.msg)
 	return out, nil
 }
 

@@ -12,9 +12,11 @@ import (
 // action items as a table, the next meeting in full, the signature block
 // and the distribution list. No chat syntax.
 func (k *core) minutesPaper(tx Tx, f *Forum, c *Conference) (Paper, error) {
+	k = k.in(f)
 	names := actorNames(tx, f.Actors)
 	end := cmp.Or(c.EndedAt, c.Started)
 	p := Paper{
+		Lang:  k.Lang,
 		Title: k.T("paper.minutes_title", "Forum", f.Name, "N", c.ID),
 		Lead:  k.T("paper.minutes_lead", "Day", c.Scheduled.In(f.location()).Format("2006-01-02"), "Start", k.clock(c.Started), "End", k.clock(end)),
 		TLP:   c.Label(),
@@ -143,6 +145,7 @@ func (p *Paper) heading(text string) {
 // nextOnPaper is the next meeting in words: booked (when, how, purpose,
 // the note), or the schedule's next, or that none is booked.
 func (k *core) nextOnPaper(tx Tx, f *Forum, c *Conference) string {
+	k = k.in(f)
 	var lines []string
 	planned, _ := PlannedBy(tx, c)
 	if planned != nil {
@@ -176,7 +179,9 @@ func (k *core) nextOnPaper(tx Tx, f *Forum, c *Conference) string {
 // what the reader was not shown, and the contact list last, for when
 // chat is down.
 func (k *core) picturePaper(c *Compiled) Paper {
+	k = k.in(c.Forum)
 	p := Paper{
+		Lang:  k.Lang,
 		Title: k.T("report.compiled_title", "Forum", c.Forum.Name),
 		Lead:  k.T("report.compiled_text", "Time", c.At.In(k.loc()).Format("2006-01-02 15:04"), "N", len(c.Reports), "Of", len(c.Forum.Actors)),
 		TLP:   c.TLP,

@@ -84,6 +84,7 @@ func (cs *Conferences) MinutesPDF(ctx context.Context, c Caller, forumID, which 
 	err := cs.Update(ctx, c, func(ch *Change) error {
 		name, list = "", nil
 		f, err := ch.forum(forumID, PermMember)
+		k := cs.in(f)
 		if err != nil {
 			return err
 		}
@@ -99,17 +100,17 @@ func (cs *Conferences) MinutesPDF(ctx context.Context, c Caller, forumID, which 
 		if err != nil {
 			return err
 		}
-		doc, err := cs.Print(paper, f.Name+" ("+f.ID+")", ch.Now.In(cs.loc()).Format("2006-01-02 15:04"))
+		doc, err := cs.Print(paper, f.Name+" ("+f.ID+")", ch.Now.In(k.loc()).Format("2006-01-02 15:04"))
 		if err != nil {
 			return err
 		}
-		name = fmt.Sprintf("%s-%s-%d.pdf", cs.T("file.minutes"), f.ID, conf.ID)
+		name = fmt.Sprintf("%s-%s-%d.pdf", k.T("file.minutes"), f.ID, conf.ID)
 		cl := conf.class(KindMinutes)
 		if ch.Caller.Member != nil {
 			cl.Named = append(cl.Named, ch.Caller.Member.ID)
 		}
 		to := Destination{Platform: ch.Caller.Identity.Platform, User: ch.Caller.Identity.UserID}
-		comment := Message{TLP: paper.TLP, Text: cs.T("conference.minutes_pdf_comment", "Forum", f.Name, "N", conf.ID)}
+		comment := Message{TLP: paper.TLP, Text: k.T("conference.minutes_pdf_comment", "Forum", f.Name, "N", conf.ID)}
 		if err := ch.Send(OutboxItem{Key: fmt.Sprintf("file:%s:%d", to.key(), ch.Now.UnixNano()), To: to, Class: cl, File: &File{Name: name, Content: doc}, Message: comment}); err != nil {
 			return err
 		}
@@ -122,6 +123,7 @@ func (cs *Conferences) MinutesPDF(ctx context.Context, c Caller, forumID, which 
 // a date) and checks c may read its minutes; a date with several returns
 // no conference and the list to choose from.
 func (cs *Conferences) pickMinutes(tx Tx, c Caller, f *Forum, which string) (*Conference, Message, error) {
+	cs = &Conferences{cs.in(f)}
 	number, byNumber := uint64(0), false
 	if n, err := strconv.ParseUint(strings.TrimPrefix(which, "#"), 10, 64); err == nil {
 		number, byNumber = n, true

@@ -140,6 +140,7 @@ func (cs *Conferences) End(ctx context.Context, c Caller, forumID string) (*Conf
 // end closes conf, ended by by: the common picture it worked from is
 // noted, the minutes stored and posted to the forum's channels.
 func (cs *Conferences) end(ch *Change, f *Forum, conf *Conference, by string) error {
+	cs = &Conferences{cs.in(f)}
 	conf.EndedAt, conf.EndedBy = ch.Now, by
 	conf.Picture = nil
 	for _, a := range f.Actors {

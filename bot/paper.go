@@ -11,6 +11,9 @@ type Paper struct {
 	Obligation string
 	Exercise   string
 	Blocks     []Block
+	// Lang is the language the paper is in, for its page furniture
+	// ("" for the printer's own).
+	Lang string
 }
 
 // BlockKind is what a block of a Paper is.

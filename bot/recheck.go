@@ -62,7 +62,11 @@ func (o *Outbox) withhold(ctx context.Context, it OutboxItem, readers []string, 
 				return err
 			}
 		}
-		msg := Message{Text: ch.T("gate.withheld", "Label", it.Class.TLP.Label(), "Reason", ch.T(why.ID, why.kv()...))}
+		k := ch.k
+		if f, err := GetForum(ch, it.Class.Forum); err == nil {
+			k = k.in(f)
+		}
+		msg := Message{Text: k.T("gate.withheld", "Label", it.Class.TLP.Label(), "Reason", k.T(why.ID, why.kv()...))}
 		if err := ch.Send(OutboxItem{Key: it.Key + ":withheld", To: it.To, Class: Class{Kind: KindWithheld, Forum: it.Class.Forum, TLP: TLPClear}, Message: msg}); err != nil {
 			return err
 		}

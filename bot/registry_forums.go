@@ -133,6 +133,7 @@ func (r *Registry) BindChannel(ctx context.Context, c Caller, forumID string, ch
 			return err
 		}
 		f, err := GetForum(ch, forumID)
+		k := r.in(f)
 		if err != nil {
 			return err
 		}
@@ -152,18 +153,18 @@ func (r *Registry) BindChannel(ctx context.Context, c Caller, forumID string, ch
 		}
 		key := "forum.channel:" + f.ID + ":" + chn.Key() + ":" + strconv.FormatInt(ch.Now.UnixNano(), 36)
 		welcome := Message{
-			Title:  r.T("announce.welcome_title", "Forum", f.Name, "ID", f.ID),
-			Text:   r.T("announce.welcome", "Forum", f.ID, "By", ch.Caller.Name()),
+			Title:  k.T("announce.welcome_title", "Forum", f.Name, "ID", f.ID),
+			Text:   k.T("announce.welcome", "Forum", f.ID, "By", ch.Caller.Name()),
 			Colour: "#1F6FB2",
 			Buttons: []Button{
-				{Label: r.T("button.show_forum"), Action: Action{Kind: ActShowForum, Forum: f.ID}, Style: "primary"},
-				{Label: r.T("button.help"), Action: Action{Kind: ActHelp}},
+				{Label: k.T("button.show_forum"), Action: Action{Kind: ActShowForum, Forum: f.ID}, Style: "primary"},
+				{Label: k.T("button.help"), Action: Action{Kind: ActHelp}},
 			},
 		}
 		if err := ch.toChannels([]Channel{chn}, key+":welcome", notice(f.ID), welcome); err != nil {
 			return err
 		}
-		msg := Message{Text: r.T("announce.channel_bound", "Forum", f.Name, "Channel", chn.Display(), "Platform", string(chn.Platform), "By", ch.Caller.Name())}
+		msg := Message{Text: k.T("announce.channel_bound", "Forum", f.Name, "Channel", chn.Display(), "Platform", string(chn.Platform), "By", ch.Caller.Name())}
 		return ch.toChannels(others, key, notice(f.ID), msg)
 	})
 }
@@ -177,6 +178,7 @@ func (r *Registry) JoinForum(ctx context.Context, c Caller, forumID string, acto
 			return err
 		}
 		f, err := GetForum(ch, forumID)
+		k := r.in(f)
 		if err != nil {
 			return err
 		}
@@ -201,7 +203,7 @@ func (r *Registry) JoinForum(ctx context.Context, c Caller, forumID string, acto
 		if err := ch.Audit("forum.join", f.ID, map[string]string{"actors": strings.Join(added, ",")}, ""); err != nil {
 			return err
 		}
-		msg := Message{Text: r.T("announce.actors_joined", "Forum", f.Name, "Actors", strings.Join(names, ", "))}
+		msg := Message{Text: k.T("announce.actors_joined", "Forum", f.Name, "Actors", strings.Join(names, ", "))}
 		return ch.toChannels(f.Channels, "forum.join:"+f.ID+":"+strings.Join(added, ",")+":"+strconv.FormatInt(ch.Now.UnixNano(), 36), notice(f.ID), msg)
 	})
 	return added, err

@@ -98,6 +98,7 @@ type Reports struct{ *core }
 // report as before).
 func (s *Reports) drawNotice(tx Tx, r Render, _ time.Time) (Message, *Render, error) {
 	f, err := GetForum(tx, r.Forum)
+	k := s.in(f)
 	if err != nil {
 		return Message{}, nil, err
 	}
@@ -123,20 +124,20 @@ func (s *Reports) drawNotice(tx Tx, r Render, _ time.Time) (Message, *Render, er
 	var m Message
 	if len(filed) == 1 {
 		rep := filed[0]
-		m.Text = s.T("report.filed_notice", "Actor", names[rep.Actor], "N", rep.Number, "Version", rep.Version, "TLP", rep.TLP.Label(), "Forum", f.ID, "A", rep.Actor)
+		m.Text = k.T("report.filed_notice", "Actor", names[rep.Actor], "N", rep.Number, "Version", rep.Version, "TLP", rep.TLP.Label(), "Forum", f.ID, "A", rep.Actor)
 	} else {
 		var lines []string
 		for _, rep := range filed {
-			lines = append(lines, s.T("report.filed_line", "Actor", names[rep.Actor], "N", rep.Number, "Version", rep.Version, "TLP", rep.TLP.Label(), "Time", s.clock(rep.At)))
+			lines = append(lines, k.T("report.filed_line", "Actor", names[rep.Actor], "N", rep.Number, "Version", rep.Version, "TLP", rep.TLP.Label(), "Time", k.clock(rep.At)))
 		}
-		m.Title = s.T("report.filed_title", "N", len(filed))
-		m.Text = strings.Join(lines, "\n") + "\n" + s.T("report.filed_more", "Forum", f.ID)
+		m.Title = k.T("report.filed_title", "N", len(filed))
+		m.Text = strings.Join(lines, "\n") + "\n" + k.T("report.filed_more", "Forum", f.ID)
 	}
 	for _, rep := range filed[max(0, len(filed)-MaxReportButtons):] {
-		m.Buttons = append(m.Buttons, Button{Label: s.T("button.show_report_of", "Actor", names[rep.Actor]), Action: Action{Kind: ActShowReport, Forum: f.ID, Actor: rep.Actor}})
+		m.Buttons = append(m.Buttons, Button{Label: k.T("button.show_report_of", "Actor", names[rep.Actor]), Action: Action{Kind: ActShowReport, Forum: f.ID, Actor: rep.Actor}})
 	}
 	if len(filed) == 1 {
-		m.Buttons[0].Label = s.T("button.show_report")
+		m.Buttons[0].Label = k.T("button.show_report")
 	}
 	return m, &next, nil
 }

@@ -39,6 +39,7 @@ func (k *core) ReportMessage(r Report, actorName string) Message {
 // CompiledMessage shows the common picture: each part under its own
 // label, exercise parts marked, the strictest label on the whole.
 func (k *core) CompiledMessage(c *Compiled) Message {
+	k = k.in(c.Forum)
 	m := Message{
 		Title: k.T("report.compiled_title", "Forum", c.Forum.Name),
 		Text:  k.T("report.compiled_text", "Time", c.At.In(k.loc()).Format("2006-01-02 15:04"), "N", len(c.Reports), "Of", len(c.Forum.Actors)),
@@ -96,6 +97,7 @@ func (k *core) clockDay(r Report) string { return r.At.In(k.loc()).Format("2006-
 // the strictest label and its obligation on top, and every actor's part
 // under its own label.
 func (k *core) CompiledMarkdown(c *Compiled) string {
+	k = k.in(c.Forum)
 	var w strings.Builder
 	marker := k.T("exercise.marker")
 	if c.Exercise {
@@ -148,6 +150,7 @@ func (k *core) CompiledMarkdown(c *Compiled) string {
 // childLines tell, one child forum a line, whether it is activated, who
 // in it has not reported, and how many parts stayed below.
 func (k *core) childLines(c *Compiled) string {
+	k = k.in(c.Forum)
 	var lines []string
 	for _, kid := range c.Children {
 		mode := k.T("rollup.normal")

@@ -96,6 +96,7 @@ func (k *core) withChildren(tx Tx, c *Compiled) (*Compiled, error) {
 // compiledFor is the common picture as caller c may see it, by the
 // gate's rule.
 func (k *core) compiledFor(tx Tx, c Caller, f *Forum) (*Compiled, error) {
+	k = k.in(f)
 	comp, err := k.compile(tx, f, k.Clock.Now(), func(r Report) bool { return permitCaller(tx, c, f, reportClass(tx, r)) == nil })
 	if err != nil {
 		return nil, err

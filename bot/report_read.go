@@ -45,7 +45,7 @@ func (s *Reports) Show(c Caller, forumID, actor string, version int) (*ReportVie
 				return err
 			}
 		}
-		out = &ReportView{Message: s.ReportMessage(rep, actorNames(tx, []string{actor})[actor]), Own: own, Versions: versions}
+		out = &ReportView{Message: s.in(f).ReportMessage(rep, actorNames(tx, []string{actor})[actor]), Own: own, Versions: versions}
 		return nil
 	})
 	return out, err

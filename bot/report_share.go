@@ -25,6 +25,7 @@ func (s *Reports) Share(ctx context.Context, c Caller, forumID, actor string, to
 	var res *ShareResult
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -57,7 +58,7 @@ func (s *Reports) Share(ctx context.Context, c Caller, forumID, actor string, to
 			comp.Withheld = 0 // "not shown to you" speaks to one reader, not a channel
 			msg := s.sharedMessage(comp, actor)
 			if res.Withheld > 0 {
-				msg.Fields = append(msg.Fields, Field{Title: s.T("report.withheld_title"), Value: s.T("report.withheld_red", "Count", res.Withheld)})
+				msg.Fields = append(msg.Fields, Field{Title: k.T("report.withheld_title"), Value: k.T("report.withheld_red", "Count", res.Withheld)})
 			}
 			cl := Class{Kind: KindReport, Forum: f.ID, TLP: comp.TLP, Exercise: comp.Exercise, Owners: owners(comp)}
 			if err := ch.toChannels(f.Channels, key, cl, msg); err != nil {
@@ -98,6 +99,7 @@ func (s *Reports) Share(ctx context.Context, c Caller, forumID, actor string, to
 // sharedMessage is what a share sends: the common picture, or, when one
 // actor's report is shared, that report under its own title.
 func (k *core) sharedMessage(c *Compiled, actor string) Message {
+	k = k.in(c.Forum)
 	m := k.CompiledMessage(c)
 	if actor == "" || len(c.Reports) == 0 {
 		return m
@@ -124,6 +126,7 @@ func (s *Reports) Request(ctx context.Context, c Caller, forumID string) (int, e
 	err := s.Update(ctx, c, func(ch *Change) error {
 		n = 0
 		f, err := ch.forum(forumID, PermConference)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -137,9 +140,9 @@ func (s *Reports) Request(ctx context.Context, c Caller, forumID string) (int, e
 			return err
 		}
 		msg := Message{
-			Title:   s.T("report.request_title", "Forum", f.Name),
-			Text:    s.T("report.request_text", "By", ch.Caller.Name(), "Forum", f.Name, "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
-			Buttons: []Button{{Label: s.T("button.new_report"), Action: Action{Kind: ActNewReport, Forum: f.ID}, Style: "primary"}},
+			Title:   k.T("report.request_title", "Forum", f.Name),
+			Text:    k.T("report.request_text", "By", ch.Caller.Name(), "Forum", f.Name, "ID", f.ID, "Missing", orDash(strings.Join(missing, ", "))),
+			Buttons: []Button{{Label: k.T("button.new_report"), Action: Action{Kind: ActNewReport, Forum: f.ID}, Style: "primary"}},
 		}
 		cl := Class{Kind: KindReportRequest, Forum: f.ID, TLP: TLPGreen, Exercise: exercising(ch, f)}
 		key := fmt.Sprintf("report-request:%s:%d", f.ID, ch.Now.UnixNano())
@@ -154,7 +157,7 @@ func (s *Reports) Request(ctx context.Context, c Caller, forumID string) (int, e
 		// The request is kept like an information request that a report
 		// answers: listed, on the board, reminded at half time, and the
 		// asker told at the deadline who did not report.
-		req := &InfoRequest{Forum: f.ID, Kind: RequestReport, Text: s.T("request.report_question"), Asked: slices.Clone(f.Actors),
+		req := &InfoRequest{Forum: f.ID, Kind: RequestReport, Text: k.T("request.report_question"), Asked: slices.Clone(f.Actors),
 			Created: ch.Now, Due: ch.Now.Add(DefaultRequestTime), Exercise: exercising(ch, f)}
 		if m := ch.Caller.Member; m != nil {
 			req.Asker, req.AskerName, req.AskerActor = m.ID, ch.Caller.Name(), m.Actor
@@ -177,6 +180,7 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 	name := ""
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -184,19 +188,19 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 		if err != nil {
 			return err
 		}
-		stamp := comp.At.In(s.loc()).Format("2006-01-02-1504")
-		name = fmt.Sprintf("%s-%s-%s.md", s.T("file.picture"), f.ID, stamp)
+		stamp := comp.At.In(k.loc()).Format("2006-01-02-1504")
+		name = fmt.Sprintf("%s-%s-%s.md", k.T("file.picture"), f.ID, stamp)
 		cl := Class{Kind: KindExport, Forum: f.ID, TLP: Strictest(TLPClear, comp.TLP), Exercise: comp.Exercise, Owners: owners(comp)}
-		comment := Message{TLP: cl.TLP, Text: s.T("report.export_comment", "Forum", f.Name)}
-		comp.Contacts = contactList(ch, f.Actors, s.Lang, "- ")
-		doc := []byte(s.CompiledMarkdown(comp))
+		comment := Message{TLP: cl.TLP, Text: k.T("report.export_comment", "Forum", f.Name)}
+		comp.Contacts = contactList(ch, f.Actors, k.Lang, "- ")
+		doc := []byte(k.CompiledMarkdown(comp))
 		if format == "pdf" {
-			name = fmt.Sprintf("%s-%s-%s.pdf", s.T("file.picture"), f.ID, stamp)
-			comp.Contacts = contactList(ch, f.Actors, s.Lang, "")
-			if doc, err = s.Print(s.picturePaper(comp), f.Name+" ("+f.ID+")", ch.Now.In(s.loc()).Format("2006-01-02 15:04")); err != nil {
+			name = fmt.Sprintf("%s-%s-%s.pdf", k.T("file.picture"), f.ID, stamp)
+			comp.Contacts = contactList(ch, f.Actors, k.Lang, "")
+			if doc, err = s.Print(k.picturePaper(comp), f.Name+" ("+f.ID+")", ch.Now.In(k.loc()).Format("2006-01-02 15:04")); err != nil {
 				return err
 			}
-			comment.Text = s.T("report.export_comment_pdf", "Forum", f.Name)
+			comment.Text = k.T("report.export_comment_pdf", "Forum", f.Name)
 		}
 		to, err := ch.toCaller(name, doc, cl, comment)
 		if err != nil {

@@ -275,6 +275,7 @@ func answerReport(ch *Change, r *InfoRequest, report *Report, by *Member, name s
 // tell sends the request to the duty officers of actors (everyone of an
 // actor that has none), as a question ("ask") or a reminder ("remind").
 func (s *Requests) tell(ch *Change, f *Forum, r *InfoRequest, actors []string, what string) error {
+	s = &Requests{s.in(f)}
 	people, err := contacts(ch)
 	if err != nil {
 		return err
@@ -322,6 +323,7 @@ func (s *Requests) Answer(ctx context.Context, c Caller, n uint64, text string, 
 			return err
 		}
 		f, me, err := ch.acting(r.Forum, PermMember)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -345,11 +347,11 @@ func (s *Requests) Answer(ctx context.Context, c Caller, n uint64, text string, 
 				key = "request.answered_again_title"
 			}
 			msg := Message{
-				Title: s.T(key, "N", r.Number, "Actor", names[me.Actor]),
-				Text:  s.T("request.answered_text", "Name", a.Name, "Actor", names[me.Actor], "Done", !r.Open(), "Left", catalog.Count(s.Lang, "actors", len(r.Missing())), "N", r.Number) + "\n\n" + text,
+				Title: k.T(key, "N", r.Number, "Actor", names[me.Actor]),
+				Text:  k.T("request.answered_text", "Name", a.Name, "Actor", names[me.Actor], "Done", !r.Open(), "Left", catalog.Count(k.Lang, "actors", len(r.Missing())), "N", r.Number) + "\n\n" + text,
 				TLP:   tlp, Colour: "#00695C",
 			}
-			if err := ch.toMember(fmt.Sprintf("request:%d:answer:%d", n, len(r.Answers)), *asker, answerClass(r, a), s.labelled(msg)); err != nil {
+			if err := ch.toMember(fmt.Sprintf("request:%d:answer:%d", n, len(r.Answers)), *asker, answerClass(r, a), k.labelled(msg)); err != nil {
 				return err
 			}
 		}
@@ -377,7 +379,8 @@ func (s *Requests) reminderDue(ch *Change, t Timer) error {
 // dueDue marks the request overdue and tells the asker who has not
 // answered and how to reach them.
 func (s *Requests) dueDue(ch *Change, t Timer) error {
-	r, _, ok, err := s.openRequest(ch, t)
+	r, f, ok, err := s.openRequest(ch, t)
+	k := s.in(f)
 	if !ok {
 		return err
 	}
@@ -391,8 +394,8 @@ func (s *Requests) dueDue(ch *Change, t Timer) error {
 	}
 	missing := r.Missing()
 	msg := Message{
-		Title:  s.T("request.overdue_title", "N", r.Number),
-		Text:   s.T("request.overdue_text", "N", r.Number, "Missing", strings.Join(actorNameList(ch, missing), ", ")) + "\n" + s.contactsFor(ch, Caller{Member: asker}, missing, "- "),
+		Title:  k.T("request.overdue_title", "N", r.Number),
+		Text:   k.T("request.overdue_text", "N", r.Number, "Missing", strings.Join(actorNameList(ch, missing), ", ")) + "\n" + k.contactsFor(ch, Caller{Member: asker}, missing, "- "),
 		TLP:    TLPGreen,
 		Colour: "#C62828",
 	}

@@ -32,6 +32,7 @@ func (s *Requests) Show(c Caller, n uint64) (Message, error) {
 
 // requestMessage draws request r for c.
 func (s *Requests) requestMessage(tx Tx, c Caller, f *Forum, r *InfoRequest) Message {
+	s = &Requests{s.in(f)}
 	names := actorNames(tx, append([]string{r.AskerActor}, r.Asked...))
 	got := r.latest()
 	var lines []string

@@ -59,6 +59,7 @@ func children(tx Tx, f *Forum) ([]*Forum, error) {
 
 // childPictures compiles the pictures of f's child forums as they go up.
 func (k *core) childPictures(tx Tx, f *Forum) ([]ChildPicture, error) {
+	k = k.in(f)
 	kids, err := children(tx, f)
 	if err != nil {
 		return nil, err

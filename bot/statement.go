@@ -445,7 +445,7 @@ func noteLostApprovers(ch *Change, match func(*Statement) bool) error {
 		if len(gone) == 0 {
 			continue
 		}
-		if err := event(ch, ch.k, f, st, ch.T("statement.event_gone", "Who", strings.Join(gone, ", "))); err != nil {
+		if err := event(ch, ch.k.in(f), f, st, ch.k.in(f).T("statement.event_gone", "Who", strings.Join(gone, ", "))); err != nil {
 			return err
 		}
 	}
@@ -455,6 +455,7 @@ func noteLostApprovers(ch *Change, match func(*Statement) bool) error {
 // askApprovers sends each pending approver the text with Approve and
 // Reject buttons for the current revision.
 func (s *Statements) askApprovers(ch *Change, f *Forum, st *Statement, diff string) error {
+	s = &Statements{s.in(f)}
 	cur := st.Current()
 	for _, a := range st.Approvers {
 		if st.approved(a) || !takesPart(ch, f, a) {

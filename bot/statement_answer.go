@@ -31,6 +31,7 @@ func (s *Statements) answer(ctx context.Context, c Caller, n uint64, rev int, st
 	var t Tally
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadStatement(ch, n)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -61,9 +62,9 @@ func (s *Statements) answer(ctx context.Context, c Caller, n uint64, rev int, st
 			return nil
 		}
 		a.State, a.Revision, a.Hash, a.Reason, a.At = state, cur.N, cur.Hash, reason, ch.Now
-		text := s.T("statement.event_approved", "Name", a.Name, "Actor", actorNames(ch, []string{a.Actor})[a.Actor], "Rev", cur.N, "Hash", cur.Hash[:12])
+		text := k.T("statement.event_approved", "Name", a.Name, "Actor", actorNames(ch, []string{a.Actor})[a.Actor], "Rev", cur.N, "Hash", cur.Hash[:12])
 		if state == "rejected" {
-			text = s.T("statement.event_rejected", "Name", a.Name, "Rev", cur.N, "Reason", reason)
+			text = k.T("statement.event_rejected", "Name", a.Name, "Rev", cur.N, "Reason", reason)
 		}
 		if err := s.event(ch, f, st, text); err != nil {
 			return err
@@ -81,6 +82,7 @@ func (s *Statements) Edit(ctx context.Context, c Caller, n uint64, d Draft) (*St
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadEditable(ch, ch.Caller, n)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -118,8 +120,8 @@ func (s *Statements) Edit(ctx context.Context, c Caller, n uint64, d Draft) (*St
 		for i := range st.Approvers {
 			st.Approvers[i].State, st.Approvers[i].Reason = "pending", ""
 		}
-		diff := s.revisionDiff(old, rev)
-		if err := s.event(ch, f, st, s.T("statement.event_revision", "Name", ch.Caller.Name(), "Rev", rev.N, "Diff", diff)); err != nil {
+		diff := k.revisionDiff(old, rev)
+		if err := s.event(ch, f, st, k.T("statement.event_revision", "Name", ch.Caller.Name(), "Rev", rev.N, "Diff", diff)); err != nil {
 			return err
 		}
 		if err := s.askApprovers(ch, f, st, diff); err != nil {

@@ -40,6 +40,7 @@ func (k *core) statementFields(r *Revision) []Field {
 // statementRoot is the thread's first post: the current text and every
 // approver's state, edited in place.
 func (k *core) statementRoot(tx Tx, f *Forum, st *Statement) Message {
+	k = k.in(f)
 	cur := st.Current()
 	names := actorNames(tx, f.Actors)
 	var lines []string
@@ -81,6 +82,7 @@ func (k *core) statementRoot(tx Tx, f *Forum, st *Statement) Message {
 
 // approvalRequest is the direct message asking one approver.
 func (k *core) approvalRequest(f *Forum, st *Statement, diff string) Message {
+	k = k.in(f)
 	cur := st.Current()
 	text := k.T("statement.ask", "Author", st.AuthorName, "Forum", f.Name, "N", st.Number, "Rev", cur.N) + "\n\n" + cur.Text
 	if diff != "" {

@@ -6,6 +6,7 @@ func (s *Statements) Show(c Caller, n uint64) (Message, error) {
 	var m Message
 	err := s.View(func(tx Tx) error {
 		st, f, err := s.readStatement(tx, c, n)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -13,7 +14,7 @@ func (s *Statements) Show(c Caller, n uint64) (Message, error) {
 		m.Buttons = nil
 		if len(st.Revisions) > 1 {
 			prev := st.Revisions[len(st.Revisions)-2]
-			m.Sections = append(m.Sections, Section{Title: s.T("statement.changed"), Text: s.revisionDiff(prev, *st.Current())})
+			m.Sections = append(m.Sections, Section{Title: k.T("statement.changed"), Text: k.revisionDiff(prev, *st.Current())})
 		}
 		return nil
 	})

@@ -16,6 +16,7 @@ func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statemen
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadEditable(ch, ch.Caller, n)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -25,7 +26,7 @@ func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statemen
 			for _, a := range t.Missing {
 				w := a.Name
 				if a.State == "rejected" && a.Hash == st.Current().Hash {
-					w += " (" + s.T("statement.rejected_word") + ")"
+					w += " (" + k.T("statement.rejected_word") + ")"
 				}
 				who = append(who, w)
 			}
@@ -43,17 +44,17 @@ func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statemen
 			}
 		}
 		msg := Message{
-			Title:  s.T("statement.published_title", "Audience", s.T("audience."+string(cur.Audience))),
+			Title:  k.T("statement.published_title", "Audience", k.T("audience."+string(cur.Audience))),
 			Text:   cur.Text,
 			TLP:    cur.TLP,
 			Colour: "#2E7D32",
-			Fields: []Field{{Title: s.T("statement.coordinated_by"), Value: strings.Join(actors, ", ")}},
+			Fields: []Field{{Title: k.T("statement.coordinated_by"), Value: strings.Join(actors, ", ")}},
 		}
 		if err := ch.toChannels(cur.Targets, fmt.Sprintf("statement:%d:release", n), statementClass(KindRelease, st), msg); err != nil {
 			return err
 		}
 		st.State, st.Closed, st.ClosedBy, st.Released = StatementReleased, ch.Now, ch.Caller.Name(), ch.Now
-		if err := s.event(ch, f, st, s.T("statement.event_released", "Name", ch.Caller.Name(), "Rev", cur.N, "Hash", cur.Hash[:12], "Channels", channelNames(cur.Targets))); err != nil {
+		if err := s.event(ch, f, st, k.T("statement.event_released", "Name", ch.Caller.Name(), "Rev", cur.N, "Hash", cur.Hash[:12], "Channels", channelNames(cur.Targets))); err != nil {
 			return err
 		}
 		if err := s.disarmTimers(ch, n); err != nil {
@@ -73,6 +74,7 @@ func (s *Statements) Withdraw(ctx context.Context, c Caller, n uint64) (*Stateme
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadStatement(ch, n)
+		k := s.in(f)
 		if err != nil {
 			return err
 		}
@@ -87,7 +89,7 @@ func (s *Statements) Withdraw(ctx context.Context, c Caller, n uint64) (*Stateme
 			return err
 		}
 		st.State, st.Closed, st.ClosedBy = StatementWithdrawn, ch.Now, ch.Caller.Name()
-		if err := s.event(ch, f, st, s.T("statement.event_withdrawn", "Name", ch.Caller.Name())); err != nil {
+		if err := s.event(ch, f, st, k.T("statement.event_withdrawn", "Name", ch.Caller.Name())); err != nil {
 			return err
 		}
 		if err := s.disarmTimers(ch, n); err != nil {
@@ -102,6 +104,7 @@ func (s *Statements) Withdraw(ctx context.Context, c Caller, n uint64) (*Stateme
 // cancel withdraws released statement st: its channels are told that it
 // no longer applies, at its own label, and its thread records who did it.
 func (s *Statements) cancel(ch *Change, f *Forum, st *Statement) error {
+	s = &Statements{s.in(f)}
 	cur := st.Current()
 	msg := Message{
 		Title:  s.T("statement.cancelled_title"),

@@ -57,6 +57,7 @@ func timerStatement(tx Tx, t Timer) (*Statement, *Forum) {
 // sets the next reminder.
 func (s *Statements) reminderDue(ch *Change, t Timer) error {
 	st, f := timerStatement(ch, t)
+	k := s.in(f)
 	if st == nil {
 		return nil
 	}
@@ -72,12 +73,12 @@ func (s *Statements) reminderDue(ch *Change, t Timer) error {
 		if err != nil {
 			return err
 		}
-		msg := Message{Text: s.T("statement.reminder", "N", st.Number, "Rev", st.Current().N), TLP: st.Current().TLP, Buttons: approvalButtons(s.core, st)}
+		msg := Message{Text: k.T("statement.reminder", "N", st.Number, "Rev", st.Current().N), TLP: st.Current().TLP, Buttons: approvalButtons(k, st)}
 		if err := ch.toMember(fmt.Sprintf("statement:%d:reminder:%d:%s", st.Number, st.Events, a.Member), *m, statementClass(KindStatementReminder, st), msg); err != nil {
 			return err
 		}
 	}
-	if err := s.event(ch, f, st, s.T("statement.event_reminder", "Who", strings.Join(who, ", "))); err != nil {
+	if err := s.event(ch, f, st, k.T("statement.event_reminder", "Who", strings.Join(who, ", "))); err != nil {
 		return err
 	}
 	return ch.SetTimer(Timer{Due: ch.Now.Add(s.reminderEvery()), Kind: timerStatementReminder, Ref: t.Ref, Forum: t.Forum})
@@ -87,6 +88,7 @@ func (s *Statements) reminderDue(ch *Change, t Timer) error {
 // approvals are missing.
 func (s *Statements) deadlineDue(ch *Change, t Timer) error {
 	st, f := timerStatement(ch, t)
+	k := s.in(f)
 	if st == nil {
 		return nil
 	}
@@ -98,7 +100,7 @@ func (s *Statements) deadlineDue(ch *Change, t Timer) error {
 	if err != nil || !author.Active() {
 		return nil
 	}
-	msg := Message{Text: s.T("statement.deadline_warning", "N", st.Number, "When", s.whenOrDash(st.Current().ReleaseBy), "Who", strings.Join(who, ", ")), TLP: st.Current().TLP}
+	msg := Message{Text: k.T("statement.deadline_warning", "N", st.Number, "When", s.whenOrDash(st.Current().ReleaseBy), "Who", strings.Join(who, ", ")), TLP: st.Current().TLP}
 	if err := ch.toMember(fmt.Sprintf("statement:%d:deadline:%d", st.Number, st.Current().N), *author, statementClass(KindStatementReminder, st), msg); err != nil {
 		return err
 	}

@@ -196,12 +196,13 @@ func (b *Bot) timerFailed(ctx context.Context, key string, t Timer, cause error)
 		if f == nil {
 			return nil
 		}
-		what := ch.T("timer.what." + t.Kind)
-		text := ch.T("timer.given_up", "What", what, "Reason", reason, "Hint", ch.T(timerHint(t.Kind), "Forum", f.ID))
+		k := ch.k.in(f)
+		what := k.T("timer.what." + t.Kind)
+		text := k.T("timer.given_up", "What", what, "Reason", reason, "Hint", k.T(timerHint(t.Kind), "Forum", f.ID))
 		if retry {
-			text = ch.T("timer.retry", "What", what, "Reason", reason, "When", ch.k.clock(again.Due))
+			text = k.T("timer.retry", "What", what, "Reason", reason, "When", k.clock(again.Due))
 		}
-		msg := Message{Title: ch.T("timer.failed_title", "Forum", f.Name), Text: text, Colour: "#D0021B"}
+		msg := Message{Title: k.T("timer.failed_title", "Forum", f.Name), Text: text, Colour: "#D0021B"}
 		cl := Class{Kind: KindProblem, Forum: f.ID, TLP: TLPGreen}
 		for _, m := range responsible(ch, f) {
 			if err := ch.toMember(fmt.Sprintf("timer-failed:%s:%d:%s", key, again.Attempts, m.ID), m, cl, msg); err != nil {

@@ -52,7 +52,7 @@ func actionArgs(c *Command, a bot.Action) []Token {
 // checks as when it is typed.
 func (e *Engine) Act(ctx context.Context, req Request, a bot.Action) Reply {
 	if req.Lang == "" {
-		req.Lang = e.Lang
+		req.Lang = e.langOf(req.Channel, a.Forum)
 	}
 	cmd := e.byAction(a.Kind)
 	if cmd == nil {

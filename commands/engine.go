@@ -58,7 +58,7 @@ func (e *Engine) Commands() []*Command { return e.cmds }
 // Run parses and runs one command line.
 func (e *Engine) Run(ctx context.Context, req Request) Reply {
 	if req.Lang == "" {
-		req.Lang = e.Lang
+		req.Lang = e.langOf(req.Channel, "")
 	}
 	req.Text = bot.CleanText(req.Text)
 	toks, err := Tokenize(req.Text)
@@ -135,7 +135,7 @@ func (e *Engine) runCommand(ctx context.Context, req Request, cmd *Command, rest
 // name. Errors that belong to a field come back in FieldErrors.
 func (e *Engine) Submit(ctx context.Context, req Request, command string, values map[string]string) Reply {
 	if req.Lang == "" {
-		req.Lang = e.Lang
+		req.Lang = e.langOf(req.Channel, values["forum"])
 	}
 	toks, err := Tokenize(command)
 	if err != nil {

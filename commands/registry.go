@@ -34,6 +34,7 @@ func (e *Engine) registerRegistry() {
 		Perm: bot.PermAdmin, Help: "help.forum_create", Form: true, Run: e.forumCreate,
 	})
 	e.Register(&Command{Path: []Word{wForum, {"överordnat", "parent"}}, Params: []Param{pForum, {Name: Word{"överordnat", "parent"}, Meta: Word{"P|-", "P|-"}, Kind: KindText, Positional: true, Help: "param.parent"}}, Perm: bot.PermAdmin, Help: "help.forum_parent", Run: e.forumParent})
+	e.Register(&Command{Path: []Word{wForum, {"språk", "language"}}, Params: []Param{pForum, {Name: Word{"språk", "language"}, Meta: Word{"sv|en|nb|-", "sv|en|nb|-"}, Kind: KindText, Positional: true, Help: "param.language"}}, Perm: bot.PermAdmin, Help: "help.forum_language", Run: e.forumLanguage})
 	e.Register(&Command{Path: []Word{wForum, {"kanal", "channel"}}, Params: []Param{pForum, {Name: Word{"kommunikatörer", "communicators"}, Kind: KindFlag}}, Perm: bot.PermAdmin, Help: "help.forum_channel", Run: e.forumChannel})
 	e.Register(&Command{
 		Path:   []Word{wForum, {"anslut", "join"}},
@@ -143,6 +144,9 @@ func (e *Engine) forumShow(_ context.Context, r *Request, a Args) (Reply, error)
 	msg.Fields = append(msg.Fields, bot.Field{Title: p.T("field.conference"), Value: conf})
 	if f.Parent != "" {
 		msg.Fields = append(msg.Fields, bot.Field{Title: p.T("field.parent"), Value: f.Parent, Short: true})
+	}
+	if f.Lang != "" {
+		msg.Fields = append(msg.Fields, bot.Field{Title: p.T("field.language"), Value: p.T("language." + f.Lang), Short: true})
 	}
 	return Reply{Message: msg}, nil
 }

@@ -7,6 +7,7 @@ package pdf
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -46,11 +47,11 @@ const (
 	textW    = 595.28 - 2*margin // A4's width less the margins
 )
 
-// Printer prints the bot's documents with page furniture in lang: what
-// bot.Options.Print wants.
+// Printer prints the bot's documents with page furniture in the paper's
+// language, else lang: what bot.Options.Print wants.
 func Printer(lang string) bot.Printer {
 	return func(p bot.Paper, forum, made string) ([]byte, error) {
-		return Print(Document{Paper: p, Forum: forum, Made: made, Lang: lang})
+		return Print(Document{Paper: p, Forum: forum, Made: made, Lang: cmp.Or(p.Lang, lang)})
 	}
 }
 

@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"context"
+	"slices"
+
+	"samverkan/catalog"
+)
+
+// in is the core speaking forum f's language: everything said in or
+// about a forum goes through it, so a Norwegian forum in a Swedish bot
+// is told, shown and printed everything in Norwegian.
+func (k *core) in(f *Forum) *core {
+	if f == nil || f.Lang == "" || f.Lang == k.Lang {
+		return k
+	}
+	c := *k
+	c.Lang = f.Lang
+	return &c
+}
+
+// LangOf is the language forum f speaks: its own, else the bot's.
+func (k *core) LangOf(f *Forum) string { return k.in(f).Lang }
+
+// SetLanguage makes forum id speak lang ("sv", "en", "nb"), or the bot's
+// language again when lang is "". Admins only.
+func (r *Registry) SetLanguage(ctx context.Context, c Caller, id, lang string) (*Forum, error) {
+	if lang != "" && !slices.Contains(catalog.Langs, lang) {
+		return nil, Errorf(EINVALID, "err.unknown_language", "Lang", lang).OnField("sprak")
+	}
+	var out *Forum
+	err := r.Update(ctx, c, func(ch *Change) error {
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
+		f, err := GetForum(ch, id)
+		if err != nil {
+			return err
+		}
+		f.Lang = lang
+		if err := ch.Put(BucketForums, f.ID, f); err != nil {
+			return err
+		}
+		out = f
+		return ch.Audit("forum.language", f.ID, map[string]string{"lang": lang}, "")
+	})
+	return out, err
+}
+
+// Language is the language forum forumID speaks, or when forumID is ""
+// the one of the only forum channel c is bound to; "" when neither sets
+// one, for the bot's own.
+func (r *Registry) Language(forumID string, c Channel) string {
+	lang := ""
+	_ = r.View(func(tx Tx) error {
+		if forumID == "" && c.ID != "" {
+			ids, err := ForumsOfChannel(tx, c)
+			if err != nil || len(ids) != 1 {
+				return err
+			}
+			forumID = ids[0]
+		}
+		if forumID == "" {
+			return nil
+		}
+		f, err := GetForum(tx, forumID)
+		if err == nil {
+			lang = f.Lang
+		}
+		return err
+	})
+	return lang
+}
