@@ -483,7 +483,7 @@ func (s *Boards) timeline(tx Tx, f *Forum, v *BoardView, kind string) error {
 	}
 	for _, ev := range evs {
 		k := timelineKind(ev.Action)
-		if k == "" || kind != "" && k != kind {
+		if k == "" || ev.Details["file"] != "" || kind != "" && k != kind { // a file sent to one person is theirs
 			continue
 		}
 		v.Timeline = append(v.Timeline, TimelineEntry{Time: ev.Time, Who: ev.WhoName, What: s.T("audit." + ev.Action), Kind: k})

@@ -239,7 +239,7 @@ func (k *core) picturePaper(c *Compiled) Paper {
 func (s *Reports) PicturePaper(c Caller, forumID string) (Paper, error) {
 	var p Paper
 	err := s.withPicture(c, forumID, func(tx Tx, f *Forum, comp *Compiled) {
-		comp.Contacts = contactList(tx, f.Actors, s.Lang, "")
+		comp.Contacts = contactList(tx, f.Actors, s.LangOf(f), "")
 		p = s.picturePaper(comp)
 	})
 	return p, err
