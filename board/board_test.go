@@ -516,3 +516,45 @@ func TestTheBoardsFilesFollowTheRules(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// A Norwegian forum's board, in a Swedish bot, is Norwegian: the page
+// says so to the browser and in every word people read, and its PDF is
+// named and printed in Norwegian.
+func TestANorwegianForumsBoardIsNorwegian(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t)
+	if _, err := s.env.Bot.Registry.SetLanguage(ctx, s.env.AdminCaller(), bottest.Forum, "nb"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.env.Bot.Activations.Activate(ctx, s.env.Who(t, "rasmus"), bottest.Forum, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.env.Bot.Reports.File(ctx, s.env.Who(t, "sam"), bottest.Forum, []bot.ReportSection{{Key: "fakta", Text: "Mange anrop.", Shared: true}}, bot.TLPGreen, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := browser()
+	if code, _ := exchanged(t, b, s.link(t, "sam")); code != 200 {
+		t.Fatalf("exchanging sam's link: %d", code)
+	}
+	base := s.srv.URL + "/board/" + bottest.Forum
+	code, page, _ := get(t, b, base)
+	if code != 200 || !strings.Contains(page, `<html lang="nb"`) {
+		t.Fatalf("the page (%d) is not marked Norwegian:\n%.400s", code, page)
+	}
+	words := regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]*>`).ReplaceAllString(page, "\n")
+	words = strings.NewReplacer("Länsstyrelsen", "", "Regional samverkan", "", "SOS Alarm", "", "Polisen", "").Replace(html.UnescapeString(words))
+	if bad := bottest.ForeignInNorwegian(words); bad != "" {
+		t.Errorf("the Norwegian board says %q:\n%s", bad, words)
+	}
+	if !strings.Contains(words, "Situasjonsbilde") {
+		t.Errorf("the board does not show the picture in Norwegian:\n%s", words)
+	}
+	code, doc, hdr := get(t, b, base+"/picture.pdf")
+	if code != 200 || !strings.Contains(hdr.Get("Content-Disposition"), `filename="situasjonsbilde-ssr.pdf"`) {
+		t.Fatalf("the picture's PDF: %d %s", code, hdr.Get("Content-Disposition"))
+	}
+	text := strings.Join(bottest.PDFText(t, []byte(doc)), "\n")
+	if !strings.Contains(text, "Felles situasjonsbilde") || !strings.Contains(text, "side 1 av") {
+		t.Errorf("the PDF is not printed in Norwegian:\n%s", text)
+	}
+}
