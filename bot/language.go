@@ -48,10 +48,9 @@ func (r *Registry) SetLanguage(ctx context.Context, c Caller, id, lang string) (
 }
 
 // Language is the language forum forumID speaks, or when forumID is ""
-// the one of the only forum channel c is bound to; "" when neither sets
-// one, for the bot's own.
-func (r *Registry) Language(forumID string, c Channel) string {
-	lang := ""
+// the one of the only forum channel c is bound to, and that forum; ""
+// when neither sets one, for the bot's own.
+func (r *Registry) Language(forumID string, c Channel) (lang, forum string) {
 	_ = r.View(func(tx Tx) error {
 		if forumID == "" && c.ID != "" {
 			ids, err := ForumsOfChannel(tx, c)
@@ -65,9 +64,9 @@ func (r *Registry) Language(forumID string, c Channel) string {
 		}
 		f, err := GetForum(tx, forumID)
 		if err == nil {
-			lang = f.Lang
+			lang, forum = f.Lang, f.ID
 		}
 		return err
 	})
-	return lang
+	return lang, forum
 }

@@ -330,7 +330,7 @@ func (e *Engine) memberID(ctx context.Context, req *Request, v string) (string, 
 // the field so, not by its key.
 func (e *Engine) CheckField(ctx context.Context, req Request, command, field, label, value string) (string, string) {
 	if req.Lang == "" {
-		req.Lang = e.langOf(req.Channel, "")
+		req.Lang, req.langOf = e.langOf(req.Channel, "")
 	}
 	toks, err := Tokenize(command)
 	if err != nil {

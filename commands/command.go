@@ -216,6 +216,10 @@ type Request struct {
 	// FromForm says the arguments come from a submitted form, which holds
 	// every field: one left empty was emptied, not left out.
 	FromForm bool
+	// spoken says the words typed chose Lang (an English or Norwegian
+	// command word); langOf is the forum whose language Lang is.
+	spoken bool
+	langOf string
 }
 
 // UserResolver turns a mention as typed (@anna, <@U123|anna>) into an

@@ -58,7 +58,9 @@ func (e *Engine) Commands() []*Command { return e.cmds }
 // Run parses and runs one command line.
 func (e *Engine) Run(ctx context.Context, req Request) Reply {
 	if req.Lang == "" {
-		req.Lang = e.langOf(req.Channel, "")
+		req.Lang, req.langOf = e.langOf(req.Channel, "")
+	} else {
+		req.spoken = true
 	}
 	req.Text = bot.CleanText(req.Text)
 	toks, err := Tokenize(req.Text)
@@ -82,7 +84,7 @@ func (e *Engine) Run(ctx context.Context, req Request) Reply {
 	}
 	cmd, n, lang := e.match(toks)
 	if lang != "" {
-		req.Lang = lang
+		req.Lang, req.spoken = lang, true
 	}
 	if cmd == nil {
 		return e.unknown(req, toks)
@@ -110,6 +112,7 @@ func (e *Engine) CommandWords(line string) int {
 // the forum was given and a form can be shown, else the command itself.
 func (e *Engine) runCommand(ctx context.Context, req Request, cmd *Command, rest []Token) Reply {
 	if hidden, ok := e.formStart(&req, cmd, rest); ok && req.CanOpenForms {
+		e.forumLang(&req, hidden["forum"])
 		if err := e.checkPerm(ctx, &req, cmd); err != nil {
 			return e.fail(req, cmd, err)
 		}
@@ -128,6 +131,7 @@ func (e *Engine) runCommand(ctx context.Context, req Request, cmd *Command, rest
 	if err != nil {
 		return e.fail(req, cmd, err)
 	}
+	e.forumLang(&req, args.Get("forum"))
 	return e.call(ctx, &req, cmd, args)
 }
 
@@ -135,7 +139,9 @@ func (e *Engine) runCommand(ctx context.Context, req Request, cmd *Command, rest
 // name. Errors that belong to a field come back in FieldErrors.
 func (e *Engine) Submit(ctx context.Context, req Request, command string, values map[string]string) Reply {
 	if req.Lang == "" {
-		req.Lang = e.langOf(req.Channel, values["forum"])
+		req.Lang, req.langOf = e.langOf(req.Channel, values["forum"])
+	} else {
+		req.spoken = true // the form was opened in it
 	}
 	toks, err := Tokenize(command)
 	if err != nil {
@@ -167,6 +173,7 @@ func (e *Engine) Submit(ctx context.Context, req Request, command string, values
 	if err != nil {
 		return e.fail(req, cmd, err)
 	}
+	e.forumLang(&req, args.Get("forum"))
 	return e.call(ctx, &req, cmd, args)
 }
 

@@ -11,12 +11,18 @@ import (
 
 // langOf is the language a request is answered in when its words do not
 // say (an English or Norwegian command word does): that of forum, or of
-// the channel's forum, else the engine's.
-func (e *Engine) langOf(c bot.Channel, forum string) string {
-	if l := e.Bot.Registry.Language(forum, c); l != "" {
-		return l
+// the channel's forum, else the engine's; and the forum it is of.
+func (e *Engine) langOf(c bot.Channel, forum string) (string, string) {
+	l, f := e.Bot.Registry.Language(forum, c)
+	return cmp.Or(l, e.Lang), f
+}
+
+// forumLang answers in the language of the forum a command is about
+// (named, or its channel's) unless the words typed chose one.
+func (e *Engine) forumLang(req *Request, forum string) {
+	if !req.spoken && forum != "" && forum != req.langOf {
+		req.Lang, req.langOf = e.langOf(req.Channel, forum)
 	}
-	return e.Lang
 }
 
 // forumLanguage sets the language a forum is spoken to in, or with "-"

@@ -64,3 +64,21 @@ func TestRepliesFollowTheForumsLanguage(t *testing.T) {
 		t.Errorf("the status button of a Norwegian forum in a direct message:\n%s", bottest.Text(r.Message))
 	}
 }
+
+// A command that names a Norwegian forum is answered in Norwegian even
+// from a Swedish forum's channel, unless its words were English.
+func TestACommandNamingAForumAnswersInItsLanguage(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	w.ok("admin", `forum skapa ikt "Øvelse IKT" nivå=operativ värd=lst`)
+	w.ok("admin", "forum språk ikt nb")
+	if txt := bottest.Text(w.ok("tove", "forum visa ikt").Message); !strings.Contains(txt, "Nivå: operativ\n") || !strings.Contains(txt, "vert") {
+		t.Errorf("ikt shown from ssr's channel:\n%s", txt)
+	}
+	if txt := bottest.Text(w.ok("tove", "forum show ikt").Message); !strings.Contains(txt, "Level: operational") {
+		t.Errorf("ikt shown in English words:\n%s", txt)
+	}
+	if txt := bottest.Text(w.ok("tove", "forum visa ssr").Message); !strings.Contains(txt, "Nivå: samordnande") {
+		t.Errorf("ssr shown from its own channel:\n%s", txt)
+	}
+}
