@@ -113,6 +113,9 @@ func SeedDemo(ctx context.Context, b *bot.Bot) (bool, error) {
 	if err := seedChild(ctx, b); err != nil {
 		return false, err
 	}
+	if err := seedNorwegian(ctx, b); err != nil {
+		return false, err
+	}
 	return true, seedRequest(ctx, b)
 }
 
@@ -181,4 +184,50 @@ func seedChild(ctx context.Context, b *bot.Bot) error {
 	}
 	_, err := b.Registry.SetParent(ctx, sys, "kista", "ssr")
 	return err
+}
+
+// NorwegianChannel is the shell channel of the demo's Norwegian forum.
+const NorwegianChannel = "ikt-ovelse"
+
+// seedNorwegian adds the county governor's exercise of seed 004: a forum
+// of Statsforvalteren i Oslo og Viken and Asker kommune that speaks
+// Norwegian in this Swedish bot (`forum språk ikt nb`), with its own
+// shell channel: `:kanal ikt-ovelse`, `:som ola`, `aktivera övning`.
+func seedNorwegian(ctx context.Context, b *bot.Bot) error {
+	sys := bot.SystemCaller()
+	for _, a := range []bot.Actor{
+		{ID: "sfov", Name: "Statsforvalteren i Oslo og Viken", Contact: bot.Contact{Phone: "+47 000 00 001", Email: "beredskap@sfov.example"}},
+		{ID: "asker", Name: "Asker kommune", Contact: bot.Contact{Phone: "+47 000 00 002"}},
+	} {
+		if err := b.Registry.AddActor(ctx, sys, a); err != nil {
+			return err
+		}
+	}
+	if err := b.Registry.CreateForum(ctx, sys, bot.Forum{ID: "ikt", Name: "IKT-øvelse for kommunenes kriseledelse", Level: bot.LevelCoordinating, Host: "sfov"}); err != nil {
+		return err
+	}
+	if _, err := b.Registry.JoinForum(ctx, sys, "ikt", []string{"asker"}); err != nil {
+		return err
+	}
+	if _, err := b.Registry.SetLanguage(ctx, sys, "ikt", "nb"); err != nil {
+		return err
+	}
+	oslo, err := bot.ParseSchedule("torsdag", "16:00", "Europe/Oslo")
+	if err != nil {
+		return err
+	}
+	if err := b.Conferences.SetSchedule(ctx, sys, "ikt", oslo); err != nil {
+		return err
+	}
+	for _, m := range []demoMember{
+		{"ola", "Ola Nordmann", "sfov", []bot.Role{bot.RoleDutyOfficer, bot.RoleCoordinator, bot.RoleChair, bot.RoleSecretary}},
+		{"nina", "Nina Kommunikasjon", "sfov", []bot.Role{bot.RoleCommunicator, bot.RoleCommsCoordinator}},
+		{"kari", "Kari Kommune", "asker", []bot.Role{bot.RoleDutyOfficer, bot.RoleCommunicator}},
+	} {
+		id := bot.Identity{Platform: bot.Shell, UserID: m.user, Username: m.user}
+		if _, _, err := b.Registry.AddMember(ctx, sys, bot.Member{ID: m.user, Name: m.name, Actor: m.actor, Roles: m.roles}, id); err != nil {
+			return err
+		}
+	}
+	return b.Registry.BindChannel(ctx, sys, "ikt", bot.Channel{Platform: bot.Shell, ID: NorwegianChannel, Name: "#" + NorwegianChannel})
 }

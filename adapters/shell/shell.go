@@ -445,16 +445,41 @@ func (s *Shell) Tick(ctx context.Context) {
 }
 
 // ChannelMembers says who reads a terminal channel: every registered
-// person with a terminal identity, since anyone at this terminal can
-// become them with :som. The gate checks them before TLP:AMBER content
-// is shown in the channel.
-// Guests added with :gäst sit there too.
-func (s *Shell) ChannelMembers(_ context.Context, _ string) ([]string, error) {
-	ids, err := s.Engine.Bot.Registry.Identities(bot.Shell)
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = id.UserID
-	}
+// person with a terminal identity whose organisation takes part in a
+// forum bound to it (everyone, for a channel bound to none), as a forum's
+// channel is joined by its own people. The gate checks them before
+// TLP:AMBER content is shown in the channel. Guests added with :gäst sit
+// there too.
+func (s *Shell) ChannelMembers(_ context.Context, channel string) ([]string, error) {
+	var out []string
+	err := s.Engine.Bot.View(func(tx bot.Tx) error {
+		forums, err := bot.ForumsOfChannel(tx, bot.Channel{Platform: bot.Shell, ID: channel})
+		if err != nil {
+			return err
+		}
+		actors := map[string]bool{}
+		for _, id := range forums {
+			f, err := bot.GetForum(tx, id)
+			if err != nil {
+				return err
+			}
+			for _, a := range f.Actors {
+				actors[a] = true
+			}
+		}
+		ms, err := bot.ListMembers(tx)
+		for _, m := range ms {
+			if len(forums) > 0 && !actors[m.Actor] {
+				continue
+			}
+			for _, id := range m.Identities {
+				if id.Platform == bot.Shell {
+					out = append(out, id.UserID)
+				}
+			}
+		}
+		return err
+	})
 	s.guestMu.Lock()
 	defer s.guestMu.Unlock()
 	for _, g := range s.guests {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"samverkan/bottest"
 )
 
 // Each answer below was once wrong in a way a tired person would trip
@@ -197,6 +200,50 @@ func TestNorwegian(t *testing.T) {
 		doc, err := os.ReadFile("cap-ssr-1.xml")
 		if err != nil || !strings.Contains(string(doc), "<language>nb-NO</language>") || !strings.Contains(string(doc), "Samordnet budskap fra") {
 			t.Errorf("the CAP alert of a Norwegian bot: %v\n%s", err, doc)
+		}
+	})
+	t.Run("forum", func(t *testing.T) {
+		// The demo's Norwegian forum in this Swedish bot, typed to in
+		// Swedish words: everything said in or about it is Norwegian,
+		// the after-action report's PDF too. What the terminal itself
+		// says (who you are, its markers) stays in its own language.
+		dir := t.TempDir()
+		t.Chdir(dir)
+		script := ":kanal ikt-ovelse\n:som ola\naktivera övning\n:som kari\nkvittera\nlägesbild ny fakta=\"Nettet er nede i rådhuset.\" tlp=GREEN\n" +
+			":som ola\nbegäran ny ikt Hvor mange ansatte er uten PC? till=asker\n:som kari\nbegäran svara 2 Rundt 300.\n" +
+			":som ola\nkonferens starta\nnärvarande\nbeslut Kommunen går over til papirrutiner.\nkonferens avsluta\n" +
+			":som nina\nbudskap utkast text=\"Kommunens nettsider er nede; ring sentralbordet.\" målgrupp=allmänhet\nbudskap godkänn 2 rev=1\n" +
+			":som kari\nbudskap godkänn 2 rev=1\n:som nina\nbudskap publicera 2\n" +
+			":som ola\nlägesbild samlad\navaktivera bekräfta\naktivering rapport ikt pdf\n"
+		out := session(t, filepath.Join(dir, "a.db"), script)
+		_, ikt, ok := strings.Cut(out, "#ikt-ovelse.\n")
+		if !ok {
+			t.Fatalf("the terminal never went to #ikt-ovelse:\n%s", out)
+		}
+		furniture := regexp.MustCompile(`^Du är nu .*|^\[[^\]]*\] ?|→ /samverkan .*`)
+		for _, line := range strings.Split(ikt, "\n") {
+			if bad := bottest.ForeignInNorwegian(furniture.ReplaceAllString(line, "")); bad != "" {
+				t.Errorf("the Norwegian forum hears %q: %s", bad, line)
+			}
+		}
+		for _, want := range []string{"Forum ikt er aktivert.", "== Innkalling: IKT-øvelse", "Kvittert for Asker kommune", "Situasjonsbilde #3 (versjon 1) for asker er lagret",
+			"== Forespørsel #2 fra Statsforvalteren i Oslo og Viken ==", "== Svar på forespørsel #2 fra Asker kommune ==", "== Samvirkekonferanse: IKT-øvelse",
+			"== Protokoll: IKT-øvelse", "== Samordnet budskap til Allmennheten ==", "== Felles situasjonsbilde: IKT-øvelse", "== Aktiveringen avsluttet: IKT-øvelse",
+			"Evalueringsrapporten evalueringsrapport-ikt-1.pdf er sendt"} {
+			if !strings.Contains(ikt, want) {
+				t.Errorf("lacks %q:\n%s", want, ikt)
+			}
+		}
+		doc, err := os.ReadFile("evalueringsrapport-ikt-1.pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(bottest.PDFText(t, doc), "\n")
+		if !strings.Contains(text, "Evalueringsrapport: IKT-øvelse") || !strings.Contains(text, "side 1 av") {
+			t.Errorf("the after-action PDF of a Norwegian forum:\n%s", text)
+		}
+		if bad := bottest.ForeignInNorwegian(text); bad != "" {
+			t.Errorf("the after-action PDF says %q:\n%s", bad, text)
 		}
 	})
 	t.Run("word", func(t *testing.T) {

@@ -125,7 +125,7 @@ func TestAuditVerify(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "a.db")
 	session(t, data, "forum visa\n") // the demo writes audit events
 	var out, errb bytes.Buffer
-	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "OK: 35 records") {
+	if code := run([]string{"--data", data, "audit", "verify"}, nil, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "OK: 45 records") {
 		t.Fatalf("untouched log: exit %d %s %s", code, out.String(), errb.String())
 	}
 	// Edit record 4 in the file.
