@@ -144,3 +144,33 @@ func TestNorwegianOnBothPlatforms(t *testing.T) {
 		t.Errorf("the dialog: %q\n%s", d.Title, d.IntroductionText)
 	}
 }
+
+// TestANorwegianForumOnBothPlatforms: the admin makes ssr a Norwegian
+// forum on Slack. Typed to in Swedish words, it answers in Norwegian on
+// both platforms, opens the report form in Norwegian on Mattermost, and
+// calls Slack's people in with Norwegian direct messages.
+func TestANorwegianForumOnBothPlatforms(t *testing.T) {
+	w := newWorld(t)
+	w.setup()
+	if got := w.must(w.slCmd("U_ADMIN", "forum språk ssr nb")); !strings.Contains(got, "Forum ssr får nå alt på norsk") {
+		t.Errorf("the admin is told: %s", got)
+	}
+	if got, _ := w.mmCmd("u_tove", "forum visa"); !strings.Contains(got, "Nivå: koordinerende") || !strings.Contains(got, "Språk: norsk") {
+		t.Errorf("mattermost forum visa in the Norwegian forum:\n%s", got)
+	}
+	before := len(w.mm.Dialogs())
+	w.mmCmd("u_sam", "lägesbild ny ssr")
+	ds := w.mm.Dialogs()
+	if len(ds) != before+1 || ds[len(ds)-1].Dialog.Title != "Nytt situasjonsbilde" {
+		t.Fatalf("the report form of a Norwegian forum, asked in Swedish words: %d dialogs", len(ds)-before)
+	}
+	w.must(w.mustText(w.mmCmd("u_tove", "aktivera ssr")))
+	w.deliver()
+	got := slTexts(w.slDM("U_STINA"))
+	if !strings.Contains(got, "Innkalling: Regional samverkanskonferens") || strings.Contains(got, "Inkallning") {
+		t.Errorf("stina's call-in on slack:\n%s", got)
+	}
+	if got := w.slCmd("U_STINA", "kvittera"); !strings.Contains(got, "Kvittert for Stockholms stad") {
+		t.Errorf("stina's acknowledgement on slack: %s", got)
+	}
+}
