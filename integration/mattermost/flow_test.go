@@ -372,9 +372,13 @@ func TestWholeFlowOnARealServer(t *testing.T) {
 		must(t, w.fileIn(t, "tove", "efterhandsrapport-ssr-1.md"), "Efterhandsrapport: Regional samverkanskonferens", "Sambandet fungerade.", "SOS Alarm")
 	})
 
-	// A Norwegian command word is answered in Norwegian.
-	w.step("Norwegian words", func(t *testing.T) {
+	// A Norwegian command word is answered in Norwegian; a forum made
+	// Norwegian answers in Norwegian to Swedish words.
+	w.step("Norwegian words and a Norwegian forum", func(t *testing.T) {
 		must(t, w.run("sam", ch, "hjelp"), "det du kan gjøre")
+		must(t, w.run("admin", ch, "forum språk kista nb"), "Forum kista får nå alt på norsk")
+		must(t, w.run("sam", ch, `lägesbild ny kista fakta="Strømmen er tilbake." tlp=GREEN`), "Situasjonsbilde #", "er lagret")
+		must(t, w.run("tove", ch, "status kista"), "Normal modus", "Ingen aktivering pågår")
 	})
 
 	// A message sent again after a crash, long after the server forgot its
