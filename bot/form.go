@@ -15,10 +15,12 @@ const (
 // values as key=value arguments, so a form and a typed command share one
 // code path and one set of checks.
 type Form struct {
-	Command string      `json:"command"`
-	Title   string      `json:"title"`
-	Submit  string      `json:"submit"`
-	Fields  []FormField `json:"fields"`
+	Command string `json:"command"`
+	Title   string `json:"title"`
+	Submit  string `json:"submit"`
+	// Cancel is the label of the way out, where a platform shows one.
+	Cancel string      `json:"cancel,omitempty"`
+	Fields []FormField `json:"fields"`
 	// Intro is shown above the fields (e.g. the template's guiding questions).
 	Intro string `json:"intro,omitempty"`
 	// Hidden values travel with the form, protected, and are submitted

@@ -15,6 +15,7 @@ func (e *Engine) form(c *Command, lang string, hidden map[string]string) *bot.Fo
 		Command: c.Words("sv"),
 		Title:   p.T(c.Help + ".title"),
 		Submit:  p.T("form.submit"),
+		Cancel:  p.T("form.cancel"),
 		Hidden:  hidden,
 	}
 	if intro := p.T(c.Help + ".intro"); intro != c.Help+".intro" {

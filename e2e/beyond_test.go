@@ -164,6 +164,12 @@ func TestANorwegianForumOnBothPlatforms(t *testing.T) {
 	if len(ds) != before+1 || ds[len(ds)-1].Dialog.Title != "Nytt situasjonsbilde" {
 		t.Fatalf("the report form of a Norwegian forum, asked in Swedish words: %d dialogs", len(ds)-before)
 	}
+	w.slCmd("U_STINA", "lägesbild ny ssr")
+	view := waitView(t, w.sl)
+	label := func(k string) any { m, _ := view[k].(map[string]any); return m["text"] }
+	if label("title") != "Nytt situasjonsbilde" || label("submit") != "Lagre" {
+		t.Errorf("the slack modal of a Norwegian forum: %v / %v", label("title"), label("submit"))
+	}
 	w.must(w.mustText(w.mmCmd("u_tove", "aktivera ssr")))
 	w.deliver()
 	got := slTexts(w.slDM("U_STINA"))

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -221,7 +222,7 @@ func (a *Adapter) modal(f *bot.Form, channel, user string) (slack.ModalViewReque
 		Type:            slack.VTModal,
 		Title:           plainText(bot.Shorten(f.Title, 24)),
 		Submit:          plainText(bot.Shorten(f.Submit, 24)),
-		Close:           plainText(bot.Shorten(a.t("form.cancel"), 24)),
+		Close:           plainText(bot.Shorten(cmp.Or(f.Cancel, a.t("form.cancel")), 24)),
 		CallbackID:      "samverkan",
 		PrivateMetadata: meta,
 	}
