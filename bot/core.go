@@ -121,8 +121,6 @@ func (c *Change) Send(item OutboxItem) error {
 	return enqueue(c.Tx, c.Now, item)
 }
 
-// T translates a catalog message into the bot's channel language.
-func (c *Change) T(id string, kv ...any) string { return c.k.T(id, kv...) }
 
 // maxAttempts bounds how often a change runs again to ask platforms who
 // is in its channels.
@@ -253,7 +251,8 @@ func (k *core) log() *slog.Logger {
 	return k.Log
 }
 
-// T translates a catalog message into the bot's channel language.
+// T translates a catalog message into the core's language: the bot's,
+// or a forum's for a core taken with in(f).
 func (k *core) T(id string, kv ...any) string { return catalog.T(k.Lang, id, kv...) }
 
 // labelled puts on a labelled message, in words, what its labels ask of

@@ -51,11 +51,12 @@ func (o *Outbox) giveUp(it OutboxItem, why error) {
 		if u.Actor != "" {
 			who += " (" + actorNames(ch, []string{u.Actor})[u.Actor] + ")"
 		}
+		k := ch.k.in(f)
 		msg := Message{
-			Title:   ch.T("outbox.undelivered_title", "Forum", f.Name),
-			Text:    ch.T(undeliveredText(why), "Who", who, "Platform", string(it.To.Platform), "What", ch.T("kind."+strings.TrimPrefix(string(it.Class.Kind), "msg/"))),
+			Title:   k.T("outbox.undelivered_title", "Forum", f.Name),
+			Text:    k.T(undeliveredText(why), "Who", who, "Platform", string(it.To.Platform), "What", k.T("kind."+strings.TrimPrefix(string(it.Class.Kind), "msg/"))),
 			Colour:  "#D0021B",
-			Buttons: []Button{{Label: ch.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
+			Buttons: []Button{{Label: k.T("button.status"), Action: Action{Kind: ActStatus, Forum: f.ID}}},
 		}
 		cl := Class{Kind: KindUndelivered, Forum: f.ID, TLP: TLPGreen}
 		return ch.toMember(fmt.Sprintf("undelivered:%d", it.Seq), *cause, cl, msg)
