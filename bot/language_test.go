@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -71,6 +72,14 @@ func languageDay(t *testing.T, lang string) ([]bottest.Sent, []string) {
 	must(err)
 	must(env.Bot.Conferences.SetSchedule(ctx, env.AdminCaller(), bottest.Forum, sched))
 
+	// Per's direct messages cannot be delivered: whoever caused one is
+	// told, in the forum's language.
+	env.Platform.Refuse = func(s bottest.Sent) error {
+		if s.User == "u_per" {
+			return &bot.PermanentError{Err: errors.New("user deactivated")}
+		}
+		return nil
+	}
 	_, err = env.Bot.Activations.Request(ctx, env.Who(t, "sam"), bottest.Forum, "Langvarig strømbrudd.")
 	must(err)
 	_, err = env.Bot.Activations.Activate(ctx, env.Who(t, "rasmus"), bottest.Forum, []bot.Purpose{bot.PurposeInformation}, true)
@@ -227,7 +236,7 @@ func TestAForumSpeaksItsOwnLanguageEverywhere(t *testing.T) {
 	for _, s := range sent {
 		joined += spoken(s.Message) + "\n"
 	}
-	for _, want := range []string{"Forespørsel", "Situasjonsbilde", "ØVELSE", "Godkjenn", "Protokoll:"} {
+	for _, want := range []string{"Forespørsel", "Situasjonsbilde", "ØVELSE", "Godkjenn", "Protokoll:", "Kom ikke fram:"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("no message says %q", want)
 		}
