@@ -11,22 +11,27 @@ import (
 
 var pForumOptional = Param{Name: Word{"forum", "forum"}, Meta: Word{"F", "F"}, Kind: KindForum, Positional: true, Optional: true, Help: "param.forum"}
 
+// activationCommands runs activation: asking for it, activating,
+// acknowledging, status and ending it.
+type activationCommands struct{ *Engine }
+
 func (e *Engine) registerActivation() {
+	c := activationCommands{e}
 	e.Register(&Command{
 		Path:   []Word{{"begär-aktivering", "request-activation"}},
 		Params: []Param{pForum, {Name: Word{"skäl", "reason"}, Meta: Word{"skäl", "reason"}, Kind: KindText, Positional: true, Variadic: true, Help: "param.reason"}},
-		Perm:   bot.PermMember, Help: "help.request_activation", Run: e.requestActivation,
+		Perm:   bot.PermMember, Help: "help.request_activation", Run: c.requestActivation,
 	})
 	e.Register(&Command{
 		Path: []Word{{"aktivera", "activate"}},
 		Params: []Param{pForum,
 			{Name: Word{"syfte", "purpose"}, Meta: Word{"syfte", "purpose"}, Kind: KindText, Positional: true, Optional: true, Help: "param.purpose"},
 			{Name: Word{"övning", "exercise"}, Kind: KindFlag}},
-		Perm: bot.PermActivate, Help: "help.activate", Run: e.activate, Action: bot.ActActivate,
+		Perm: bot.PermActivate, Help: "help.activate", Run: c.activate, Action: bot.ActActivate,
 	})
-	e.Register(&Command{Path: []Word{{"kvittera", "ack"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.ack", Run: e.ack, Action: bot.ActAck})
-	e.Register(&Command{Path: []Word{{"status", "status"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.status", Run: e.status, Action: bot.ActStatus})
-	e.Register(&Command{Path: []Word{{"avaktivera", "deactivate"}}, Params: []Param{pForum, pConfirm}, Perm: bot.PermActivate, Help: "help.deactivate", Run: e.deactivate, Action: bot.ActDeactivate})
+	e.Register(&Command{Path: []Word{{"kvittera", "ack"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.ack", Run: c.ack, Action: bot.ActAck})
+	e.Register(&Command{Path: []Word{{"status", "status"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.status", Run: c.status, Action: bot.ActStatus})
+	e.Register(&Command{Path: []Word{{"avaktivera", "deactivate"}}, Params: []Param{pForum, pConfirm}, Perm: bot.PermActivate, Help: "help.deactivate", Run: c.deactivate, Action: bot.ActDeactivate})
 }
 
 // forumFor finds the forum a command without F is about: the channel's,
@@ -66,7 +71,7 @@ func (e *Engine) forumFor(r *Request, a Args, cmd string) (string, error) {
 	return "", bot.Errorf(bot.EINVALID, "err.which_forum", "Example", cmd+" "+mine[0], "Forums", strings.Join(mine, ", "))
 }
 
-func (e *Engine) requestActivation(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e activationCommands) requestActivation(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := e.Bot.Activations.Request(ctx, r.Caller, a.Get("forum"), strings.Join(a["skal"], " "))
 	if err != nil {
 		return Reply{}, err
@@ -75,7 +80,7 @@ func (e *Engine) requestActivation(ctx context.Context, r *Request, a Args) (Rep
 	return Reply{Message: bot.Message{Text: p.T("activation.requested", "N", n, "Forum", a.Get("forum"))}}, nil
 }
 
-func (e *Engine) activate(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e activationCommands) activate(ctx context.Context, r *Request, a Args) (Reply, error) {
 	purposes, bad := bot.ParsePurposes(a.Get("syfte"))
 	if bad != "" {
 		return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_purpose", "Value", bad).OnField("syfte")
@@ -92,7 +97,7 @@ func (e *Engine) activate(ctx context.Context, r *Request, a Args) (Reply, error
 	return Reply{Message: m}, nil
 }
 
-func (e *Engine) ack(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e activationCommands) ack(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.forumFor(r, a, "kvittera")
 	if err != nil {
 		return Reply{}, err
@@ -116,7 +121,7 @@ func (e *Engine) ack(ctx context.Context, r *Request, a Args) (Reply, error) {
 	return Reply{Message: m}, nil
 }
 
-func (e *Engine) status(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e activationCommands) status(_ context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.forumFor(r, a, "status")
 	if err != nil {
 		return Reply{}, err
@@ -128,7 +133,7 @@ func (e *Engine) status(_ context.Context, r *Request, a Args) (Reply, error) {
 // deactivate ends the forum's activation, after asking: it says what
 // ends (the call-in, its reminders and deadline, who has not answered)
 // and waits for the button or `bekräfta`.
-func (e *Engine) deactivate(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e activationCommands) deactivate(ctx context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	if !a.Has("bekrafta") {
 		run, f, names, err := e.Bot.Activations.Running(r.Caller, a.Get("forum"))

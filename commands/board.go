@@ -7,13 +7,17 @@ import (
 	"samverkan/catalog"
 )
 
+// boardCommands runs the board's personal links.
+type boardCommands struct{ *Engine }
+
 // registerBoard registers the status board's command: a personal,
 // one-time link by direct message.
 func (e *Engine) registerBoard() {
-	e.Register(&Command{Path: []Word{{"tavla", "board"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.board", Run: e.board})
+	c := boardCommands{e}
+	e.Register(&Command{Path: []Word{{"tavla", "board"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.board", Run: c.board})
 }
 
-func (e *Engine) board(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e boardCommands) board(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.forumFor(r, a, "tavla")
 	if err != nil {
 		return Reply{}, err

@@ -15,7 +15,12 @@ var (
 	pText       = Param{Name: Word{"text", "text"}, Meta: Word{"text", "text"}, Kind: KindText, Positional: true, Variadic: true, Help: "param.text"}
 )
 
+// conferenceCommands runs the conference: its schedule, meetings, minutes,
+// decisions and actions.
+type conferenceCommands struct{ *Engine }
+
 func (e *Engine) registerConference() {
+	c := conferenceCommands{e}
 	var formChoices []bot.Option
 	for _, f := range bot.Forms {
 		formChoices = append(formChoices, bot.Option{Label: "form." + f, Value: f})
@@ -28,7 +33,7 @@ func (e *Engine) registerConference() {
 			{Name: Word{"zon", "zone"}, Meta: Word{"Europe/Stockholm", "Europe/Stockholm"}, Kind: KindText, Positional: true, Optional: true, Help: "param.zone"},
 			{Name: Word{"form", "form"}, Meta: Word{"video", "video"}, Kind: KindChoice, Choices: formChoices, Optional: true, Help: "param.form"},
 			{Name: Word{"anslut", "join"}, Meta: Word{`"länk, kod"`, `"link, code"`}, Kind: KindText, Optional: true, Help: "param.join"}},
-		Perm: bot.PermConference, Help: "help.conference_schedule", Run: e.confSchedule,
+		Perm: bot.PermConference, Help: "help.conference_schedule", Run: c.confSchedule,
 	})
 	convene := []Param{pForum,
 		{Name: Word{"ordförande", "chair"}, Meta: Word{"@person", "@person"}, Kind: KindUser, Optional: true, Help: "param.chair"},
@@ -38,38 +43,38 @@ func (e *Engine) registerConference() {
 		{Name: Word{"syfte", "purpose"}, Meta: Word{"åtgärder,budskap", "actions,messages"}, Kind: KindText, Optional: true, Help: "param.purpose"},
 	}
 	for i, w := range []Word{{"starta", "start"}, {"agenda", "agenda"}} {
-		e.Register(&Command{Path: []Word{wConf, w}, Params: convene, Perm: bot.PermConference, Help: "help.conference_start", Run: e.confStart, Alias: i > 0})
+		e.Register(&Command{Path: []Word{wConf, w}, Params: convene, Perm: bot.PermConference, Help: "help.conference_start", Run: c.confStart, Alias: i > 0})
 	}
 	// The minutes are kept by the meeting's chair and secretary, whom the
 	// convening actor appoints: the bot checks that, per meeting.
-	e.Register(&Command{Path: []Word{wConf, {"avsluta", "end"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.conference_end", Run: e.confEnd})
-	e.Register(&Command{Path: []Word{{"sammanfattning", "summary"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.summary", Run: e.confSummary})
-	e.Register(&Command{Path: []Word{{"beslut-i-stort", "direction"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.direction", Run: e.confDirection})
+	e.Register(&Command{Path: []Word{wConf, {"avsluta", "end"}}, Params: []Param{pForumOptional}, Perm: bot.PermMember, Help: "help.conference_end", Run: c.confEnd})
+	e.Register(&Command{Path: []Word{{"sammanfattning", "summary"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.summary", Run: c.confSummary})
+	e.Register(&Command{Path: []Word{{"beslut-i-stort", "direction"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.direction", Run: c.confDirection})
 	e.Register(&Command{
 		Path:   []Word{wConf, {"protokoll", "minutes"}},
 		Params: []Param{pForum, {Name: Word{"datum", "date"}, Meta: Word{"ÅÅÅÅ-MM-DD|#N", "YYYY-MM-DD|#N"}, Kind: KindText, Positional: true, Optional: true, Help: "param.date"}, pFormat},
-		Perm:   bot.PermMember, Help: "help.conference_minutes", Run: e.confMinutes,
+		Perm:   bot.PermMember, Help: "help.conference_minutes", Run: c.confMinutes,
 	})
-	e.Register(&Command{Path: []Word{{"närvarande", "present"}}, Params: []Param{pForumOptional, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}}, Perm: bot.PermMember, Help: "help.present", Run: e.confPresent, Action: bot.ActPresent})
-	e.Register(&Command{Path: []Word{{"beslut", "decision"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.decision", Run: e.confDecision})
+	e.Register(&Command{Path: []Word{{"närvarande", "present"}}, Params: []Param{pForumOptional, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}}, Perm: bot.PermMember, Help: "help.present", Run: c.confPresent, Action: bot.ActPresent})
+	e.Register(&Command{Path: []Word{{"beslut", "decision"}}, Params: []Param{pText, pForumKeyed}, Perm: bot.PermMember, Help: "help.decision", Run: c.confDecision})
 	e.Register(&Command{
 		Path: []Word{{"åtgärd", "action"}},
 		Params: []Param{pText,
 			{Name: Word{"ansvarig", "owner"}, Meta: Word{"A", "A"}, Kind: KindActor, Help: "param.owner"},
 			{Name: Word{"senast", "due"}, Meta: Word{"ÅÅÅÅ-MM-DD", "YYYY-MM-DD"}, Kind: KindText, Help: "param.due"},
 			pForumKeyed},
-		Perm: bot.PermMember, Help: "help.action", Run: e.confAction,
+		Perm: bot.PermMember, Help: "help.action", Run: c.confAction,
 	})
-	e.Register(&Command{Path: []Word{{"åtgärd", "action"}, {"klar", "done"}}, Params: []Param{{Name: Word{"nummer", "number"}, Meta: Word{"N", "N"}, Kind: KindText, Positional: true, Help: "param.number"}}, Perm: bot.PermMinutes, Help: "help.action_done", Run: e.confActionDone})
+	e.Register(&Command{Path: []Word{{"åtgärd", "action"}, {"klar", "done"}}, Params: []Param{{Name: Word{"nummer", "number"}, Meta: Word{"N", "N"}, Kind: KindText, Positional: true, Help: "param.number"}}, Perm: bot.PermMinutes, Help: "help.action_done", Run: c.confActionDone})
 	e.Register(&Command{Path: []Word{{"nästa-möte", "next"}}, Params: []Param{pText,
 		{Name: Word{"tid", "time"}, Meta: Word{`"ÅÅÅÅ-MM-DD HH:MM"`, `"YYYY-MM-DD HH:MM"`}, Kind: KindText, Optional: true, Help: "param.next_time"},
 		{Name: Word{"form", "form"}, Meta: Word{"video", "video"}, Kind: KindChoice, Choices: formChoices, Optional: true, Help: "param.form"},
 		{Name: Word{"anslut", "join"}, Meta: Word{`"länk, kod"`, `"link, code"`}, Kind: KindText, Optional: true, Help: "param.join"},
 		{Name: Word{"syfte", "purpose"}, Meta: Word{"lägesbild", "picture"}, Kind: KindText, Optional: true, Help: "param.purpose"},
-		pForumKeyed}, Perm: bot.PermMember, Help: "help.next", Run: e.confNext})
+		pForumKeyed}, Perm: bot.PermMember, Help: "help.next", Run: c.confNext})
 }
 
-func (e *Engine) confSchedule(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confSchedule(ctx context.Context, r *Request, a Args) (Reply, error) {
 	var s *bot.Schedule
 	if day := bot.Fold(a.Get("dag")); day != "av" && day != "off" {
 		if a.Get("tid") == "" {
@@ -92,7 +97,7 @@ func (e *Engine) confSchedule(ctx context.Context, r *Request, a Args) (Reply, e
 	return Reply{Message: bot.Message{Text: p.T("conference.schedule_set", "Forum", a.Get("forum"), "Schedule", s.Describe(r.Lang), "Next", next)}}, nil
 }
 
-func (e *Engine) confStart(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confStart(ctx context.Context, r *Request, a Args) (Reply, error) {
 	cv := bot.Convening{Form: a.Get("form"), Join: a.Get("anslut")}
 	if a.Has("syfte") {
 		purposes, bad := bot.ParsePurposes(a.Get("syfte"))
@@ -124,7 +129,7 @@ func (e *Engine) confStart(ctx context.Context, r *Request, a Args) (Reply, erro
 	return Reply{Message: bot.Message{Text: p.T("conference.started", "Forum", c.Forum, "N", c.ID, "Roles", roles)}}, nil
 }
 
-func (e *Engine) confSummary(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confSummary(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.minutesForum(r, a)
 	if err != nil {
 		return Reply{}, err
@@ -136,7 +141,7 @@ func (e *Engine) confSummary(ctx context.Context, r *Request, a Args) (Reply, er
 	return Reply{Message: bot.Message{Text: catalog.Printer{Lang: r.Lang}.T("conference.summarized", "N", c.ID)}}, nil
 }
 
-func (e *Engine) confDirection(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confDirection(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.minutesForum(r, a)
 	if err != nil {
 		return Reply{}, err
@@ -148,7 +153,7 @@ func (e *Engine) confDirection(ctx context.Context, r *Request, a Args) (Reply, 
 	return Reply{Message: bot.Message{Text: catalog.Printer{Lang: r.Lang}.T("conference.directed", "N", c.ID)}}, nil
 }
 
-func (e *Engine) confEnd(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confEnd(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.forumFor(r, a, "konferens avsluta")
 	if err != nil {
 		return Reply{}, err
@@ -163,7 +168,7 @@ func (e *Engine) confEnd(ctx context.Context, r *Request, a Args) (Reply, error)
 
 // confMinutes lists earlier conferences, or shows the minutes of the one
 // held on a date.
-func (e *Engine) confMinutes(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confMinutes(ctx context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	if date := a.Get("datum"); date != "" && a.Get("format") == "pdf" {
 		name, list, err := e.Bot.Conferences.MinutesPDF(ctx, r.Caller, a.Get("forum"), date)
@@ -191,7 +196,7 @@ func (e *Engine) confMinutes(ctx context.Context, r *Request, a Args) (Reply, er
 	return Reply{Message: bot.Message{Title: p.T("conference.list_title", "Forum", f.Name), Text: orNone(strings.Join(lines, "\n"), p.T("conference.none"))}}, nil
 }
 
-func (e *Engine) confPresent(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confPresent(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.forumFor(r, a, "närvarande")
 	if err != nil {
 		return Reply{}, err
@@ -212,11 +217,11 @@ func (e *Engine) confPresent(ctx context.Context, r *Request, a Args) (Reply, er
 	return Reply{Message: bot.Message{Text: p.T(id, "Actor", actor, "N", len(c.Attendance), "Count", len(c.Attendance))}}, nil
 }
 
-func (e *Engine) minutesForum(r *Request, a Args) (string, error) {
+func (e conferenceCommands) minutesForum(r *Request, a Args) (string, error) {
 	return e.forumFor(r, a, "beslut")
 }
 
-func (e *Engine) confDecision(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confDecision(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.minutesForum(r, a)
 	if err != nil {
 		return Reply{}, err
@@ -229,7 +234,7 @@ func (e *Engine) confDecision(ctx context.Context, r *Request, a Args) (Reply, e
 	return Reply{Message: bot.Message{Text: p.T("conference.decision_noted", "N", c.DecisionCount())}}, nil
 }
 
-func (e *Engine) confAction(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confAction(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.minutesForum(r, a)
 	if err != nil {
 		return Reply{}, err
@@ -242,7 +247,7 @@ func (e *Engine) confAction(ctx context.Context, r *Request, a Args) (Reply, err
 	return Reply{Message: bot.Message{Text: p.T("conference.action_noted", "N", item.Number, "Owner", item.Owner, "Due", item.Due)}}, nil
 }
 
-func (e *Engine) confActionDone(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confActionDone(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := strconv.ParseUint(strings.TrimPrefix(a.Get("nummer"), "#"), 10, 64)
 	if err != nil {
 		return Reply{}, bot.Errorf(bot.EINVALID, "err.bad_number", "Value", a.Get("nummer")).OnField("nummer")
@@ -255,7 +260,7 @@ func (e *Engine) confActionDone(ctx context.Context, r *Request, a Args) (Reply,
 	return Reply{Message: bot.Message{Text: p.T("conference.action_closed", "N", item.Number, "Text", item.Text)}}, nil
 }
 
-func (e *Engine) confNext(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e conferenceCommands) confNext(ctx context.Context, r *Request, a Args) (Reply, error) {
 	forum, err := e.minutesForum(r, a)
 	if err != nil {
 		return Reply{}, err

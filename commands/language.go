@@ -27,7 +27,7 @@ func (e *Engine) forumLang(req *Request, forum string) {
 
 // forumLanguage sets the language a forum is spoken to in, or with "-"
 // gives it the bot's own again.
-func (e *Engine) forumLanguage(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) forumLanguage(ctx context.Context, r *Request, a Args) (Reply, error) {
 	lang := strings.ToLower(strings.TrimSpace(a.Get("sprak")))
 	switch lang {
 	case "-":

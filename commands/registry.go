@@ -20,9 +20,14 @@ var (
 	pActorArg = Param{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Help: "param.actor"}
 )
 
+// registryCommands runs the registry's commands: forums, actors, members,
+// their channels and languages.
+type registryCommands struct{ *Engine }
+
 func (e *Engine) registerRegistry() {
-	e.Register(&Command{Path: []Word{wForum, {"lista", "list"}}, Perm: bot.PermAnyone, Help: "help.forum_list", Run: e.forumList})
-	e.Register(&Command{Path: []Word{wForum, {"visa", "show"}}, Params: []Param{pForum}, Perm: bot.PermAnyone, Help: "help.forum_show", Run: e.forumShow, Action: bot.ActShowForum})
+	c := registryCommands{e}
+	e.Register(&Command{Path: []Word{wForum, {"lista", "list"}}, Perm: bot.PermAnyone, Help: "help.forum_list", Run: c.forumList})
+	e.Register(&Command{Path: []Word{wForum, {"visa", "show"}}, Params: []Param{pForum}, Perm: bot.PermAnyone, Help: "help.forum_show", Run: c.forumShow, Action: bot.ActShowForum})
 	e.Register(&Command{
 		Path: []Word{wForum, {"skapa", "create"}},
 		Params: []Param{
@@ -31,26 +36,26 @@ func (e *Engine) registerRegistry() {
 			{Name: Word{"nivå", "level"}, Meta: Word{"samordnande", "coordinating"}, Kind: KindLevel, Help: "param.level"},
 			{Name: Word{"värd", "host"}, Meta: Word{"A", "A"}, Kind: KindHandle, Optional: true, Help: "param.host"},
 		},
-		Perm: bot.PermAdmin, Help: "help.forum_create", Form: true, Run: e.forumCreate,
+		Perm: bot.PermAdmin, Help: "help.forum_create", Form: true, Run: c.forumCreate,
 	})
-	e.Register(&Command{Path: []Word{wForum, {"överordnat", "parent"}}, Params: []Param{pForum, {Name: Word{"överordnat", "parent"}, Meta: Word{"P|-", "P|-"}, Kind: KindText, Positional: true, Help: "param.parent"}}, Perm: bot.PermAdmin, Help: "help.forum_parent", Run: e.forumParent})
-	e.Register(&Command{Path: []Word{wForum, {"språk", "language"}}, Params: []Param{pForum, {Name: Word{"språk", "language"}, Meta: Word{"sv|en|nb|-", "sv|en|nb|-"}, Kind: KindText, Positional: true, Help: "param.language"}}, Perm: bot.PermAdmin, Help: "help.forum_language", Run: e.forumLanguage})
-	e.Register(&Command{Path: []Word{wForum, {"kanal", "channel"}}, Params: []Param{pForum, {Name: Word{"kommunikatörer", "communicators"}, Kind: KindFlag}}, Perm: bot.PermAdmin, Help: "help.forum_channel", Run: e.forumChannel})
+	e.Register(&Command{Path: []Word{wForum, {"överordnat", "parent"}}, Params: []Param{pForum, {Name: Word{"överordnat", "parent"}, Meta: Word{"P|-", "P|-"}, Kind: KindText, Positional: true, Help: "param.parent"}}, Perm: bot.PermAdmin, Help: "help.forum_parent", Run: c.forumParent})
+	e.Register(&Command{Path: []Word{wForum, {"språk", "language"}}, Params: []Param{pForum, {Name: Word{"språk", "language"}, Meta: Word{"sv|en|nb|-", "sv|en|nb|-"}, Kind: KindText, Positional: true, Help: "param.language"}}, Perm: bot.PermAdmin, Help: "help.forum_language", Run: c.forumLanguage})
+	e.Register(&Command{Path: []Word{wForum, {"kanal", "channel"}}, Params: []Param{pForum, {Name: Word{"kommunikatörer", "communicators"}, Kind: KindFlag}}, Perm: bot.PermAdmin, Help: "help.forum_channel", Run: c.forumChannel})
 	e.Register(&Command{
 		Path:   []Word{wForum, {"anslut", "join"}},
 		Params: []Param{pForum, {Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Variadic: true, Help: "param.actor"}},
-		Perm:   bot.PermAdmin, Help: "help.forum_join", Run: e.forumJoin,
+		Perm:   bot.PermAdmin, Help: "help.forum_join", Run: c.forumJoin,
 	})
-	e.Register(&Command{Path: []Word{wForum, {"lämna", "leave"}}, Params: []Param{pForum, pActorArg, pConfirm}, Perm: bot.PermAdmin, Help: "help.forum_leave", Run: e.forumLeave, Action: bot.ActLeaveForum})
+	e.Register(&Command{Path: []Word{wForum, {"lämna", "leave"}}, Params: []Param{pForum, pActorArg, pConfirm}, Perm: bot.PermAdmin, Help: "help.forum_leave", Run: c.forumLeave, Action: bot.ActLeaveForum})
 	e.Register(&Command{
 		Path: []Word{wActor, {"lägg-till", "add"}},
 		Params: []Param{
 			{Name: Word{"id", "id"}, Meta: Word{"A", "A"}, Kind: KindHandle, Positional: true, Help: "param.new_handle"},
 			{Name: Word{"namn", "name"}, Meta: Word{`"Namn"`, `"Name"`}, Kind: KindText, Positional: true, Help: "param.name"},
 		},
-		Perm: bot.PermAdmin, Help: "help.actor_add", Form: true, Run: e.actorAdd,
+		Perm: bot.PermAdmin, Help: "help.actor_add", Form: true, Run: c.actorAdd,
 	})
-	e.Register(&Command{Path: []Word{wActor, {"lista", "list"}}, Perm: bot.PermAnyone, Help: "help.actor_list", Run: e.actorList})
+	e.Register(&Command{Path: []Word{wActor, {"lista", "list"}}, Perm: bot.PermAnyone, Help: "help.actor_list", Run: c.actorList})
 	e.Register(&Command{
 		Path: []Word{wActor, {"kontakt", "contact"}},
 		Params: []Param{pActorArg,
@@ -59,9 +64,9 @@ func (e *Engine) registerRegistry() {
 			{Name: Word{"epost", "email"}, Meta: Word{"adress", "address"}, Kind: KindText, Optional: true, Help: "param.contact_email"},
 			{Name: Word{"alternativ", "other"}, Meta: Word{"text", "text"}, Kind: KindText, Optional: true, Help: "param.contact_other"},
 		},
-		Perm: bot.PermMember, Help: "help.actor_contact", Run: e.actorContact,
+		Perm: bot.PermMember, Help: "help.actor_contact", Run: c.actorContact,
 	})
-	e.Register(&Command{Path: []Word{wForum, {"kontakter", "contacts"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.forum_contacts", Run: e.forumContacts})
+	e.Register(&Command{Path: []Word{wForum, {"kontakter", "contacts"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.forum_contacts", Run: c.forumContacts})
 	e.Register(&Command{
 		Path: []Word{wMember, {"lägg-till", "add"}},
 		Params: []Param{
@@ -71,21 +76,21 @@ func (e *Engine) registerRegistry() {
 			{Name: Word{"namn", "name"}, Meta: Word{`"Namn"`, `"Name"`}, Kind: KindText, Optional: true, Help: "param.member_name"},
 			{Name: Word{"id", "id"}, Meta: Word{"M", "M"}, Kind: KindHandle, Optional: true, Help: "param.member_id"},
 		},
-		Perm: bot.PermAdmin, Help: "help.member_add", Form: true, Run: e.memberAdd,
+		Perm: bot.PermAdmin, Help: "help.member_add", Form: true, Run: c.memberAdd,
 	})
 	e.Register(&Command{
 		Path:   []Word{wMember, {"ta-bort", "remove"}},
 		Params: []Param{{Name: Word{"medlem", "member"}, Meta: Word{"M", "M"}, Kind: KindMember, Positional: true, Help: "param.member"}, pConfirm},
-		Perm:   bot.PermAdmin, Help: "help.member_remove", Run: e.memberRemove, Action: bot.ActRemoveMember,
+		Perm:   bot.PermAdmin, Help: "help.member_remove", Run: c.memberRemove, Action: bot.ActRemoveMember,
 	})
 	e.Register(&Command{
 		Path:   []Word{wMember, {"lista", "list"}},
 		Params: []Param{{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Optional: true, Help: "param.actor"}},
-		Perm:   bot.PermMember, Help: "help.member_list", Run: e.memberList,
+		Perm:   bot.PermMember, Help: "help.member_list", Run: c.memberList,
 	})
 }
 
-func (e *Engine) forumList(_ context.Context, r *Request, _ Args) (Reply, error) {
+func (e registryCommands) forumList(_ context.Context, r *Request, _ Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	forums, err := e.Bot.Registry.Forums()
 	if err != nil {
@@ -102,7 +107,7 @@ func (e *Engine) forumList(_ context.Context, r *Request, _ Args) (Reply, error)
 	return Reply{Message: bot.Message{Title: p.T("forum.list_title"), Text: strings.Join(lines, "\n")}}, nil
 }
 
-func (e *Engine) forumShow(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) forumShow(_ context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	f, actors, err := e.Bot.Registry.Forum(a.Get("forum"))
 	if err != nil {
@@ -158,7 +163,7 @@ func orNone(s, none string) string {
 	return s
 }
 
-func (e *Engine) forumCreate(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) forumCreate(ctx context.Context, r *Request, a Args) (Reply, error) {
 	f := bot.Forum{ID: a.Get("id"), Name: a.Get("namn"), Level: bot.Level(a.Get("niva")), Host: a.Get("vard")}
 	if err := e.Bot.Registry.CreateForum(ctx, r.Caller, f); err != nil {
 		return Reply{}, err
@@ -171,7 +176,7 @@ func (e *Engine) forumCreate(ctx context.Context, r *Request, a Args) (Reply, er
 	return Reply{Message: bot.Message{Text: text}}, nil
 }
 
-func (e *Engine) forumChannel(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) forumChannel(ctx context.Context, r *Request, a Args) (Reply, error) {
 	if r.Channel.ID == "" {
 		return Reply{}, bot.Errorf(bot.EINVALID, "err.no_channel")
 	}
@@ -188,7 +193,7 @@ func (e *Engine) forumChannel(ctx context.Context, r *Request, a Args) (Reply, e
 	return Reply{Message: bot.Message{Text: p.T("forum.channel_bound", "Forum", a.Get("forum"), "Root", e.Root)}}, nil
 }
 
-func (e *Engine) forumJoin(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) forumJoin(ctx context.Context, r *Request, a Args) (Reply, error) {
 	added, err := e.Bot.Registry.JoinForum(ctx, r.Caller, a.Get("forum"), a["aktor"])
 	if err != nil {
 		return Reply{}, err
@@ -200,7 +205,7 @@ func (e *Engine) forumJoin(ctx context.Context, r *Request, a Args) (Reply, erro
 // confirm asks before a change that cannot be undone: the answer carries
 // a button (in the terminal, the command to type) that performs the same
 // action confirmed.
-func (e *Engine) confirm(r *Request, a Args, question, label string, act bot.Action) (Reply, bool, error) {
+func (e registryCommands) confirm(r *Request, a Args, question, label string, act bot.Action) (Reply, bool, error) {
 	if a.Has("bekrafta") {
 		return Reply{}, true, nil
 	}
@@ -211,7 +216,7 @@ func (e *Engine) confirm(r *Request, a Args, question, label string, act bot.Act
 	return Reply{Message: bot.Message{Text: question, Buttons: []bot.Button{{Label: label, Action: act, Style: "danger", Personal: true}}}}, false, nil
 }
 
-func (e *Engine) forumLeave(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) forumLeave(ctx context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	act := bot.Action{Kind: bot.ActLeaveForum, Forum: a.Get("forum"), Actor: a.Get("aktor")}
 	if reply, ok, err := e.confirm(r, a, p.T("forum.leave_confirm", "Forum", a.Get("forum"), "Actor", a.Get("aktor")), p.T("button.remove"), act); !ok {
@@ -223,7 +228,7 @@ func (e *Engine) forumLeave(ctx context.Context, r *Request, a Args) (Reply, err
 	return Reply{Message: bot.Message{Text: p.T("forum.left", "Forum", a.Get("forum"), "Actor", a.Get("aktor"))}}, nil
 }
 
-func (e *Engine) actorAdd(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) actorAdd(ctx context.Context, r *Request, a Args) (Reply, error) {
 	act := bot.Actor{ID: a.Get("id"), Name: a.Get("namn")}
 	if err := e.Bot.Registry.AddActor(ctx, r.Caller, act); err != nil {
 		return Reply{}, err
@@ -232,7 +237,7 @@ func (e *Engine) actorAdd(ctx context.Context, r *Request, a Args) (Reply, error
 	return Reply{Message: bot.Message{Text: p.T("actor.added", "ID", act.ID, "Name", bot.CleanLine(act.Name), "Root", e.Root)}}, nil
 }
 
-func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error) {
+func (e registryCommands) actorList(_ context.Context, r *Request, _ Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	actors, hidden, err := e.Bot.Registry.ActorsFor(r.Caller)
 	if err != nil {
@@ -257,7 +262,7 @@ func (e *Engine) actorList(_ context.Context, r *Request, _ Args) (Reply, error)
 
 // actorContact sets the parts of an actor's 24/7 contact that are given
 // (`-` clears one) and shows the whole.
-func (e *Engine) actorContact(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) actorContact(ctx context.Context, r *Request, a Args) (Reply, error) {
 	parts := map[string]string{}
 	for _, k := range bot.ContactFields {
 		if a.Has(k) {
@@ -285,12 +290,12 @@ func (e *Engine) actorContact(ctx context.Context, r *Request, a Args) (Reply, e
 
 // forumContacts lists how each of the forum's actors is reached without
 // chat.
-func (e *Engine) forumContacts(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) forumContacts(_ context.Context, r *Request, a Args) (Reply, error) {
 	m, err := e.Bot.Registry.Contacts(r.Caller, a.Get("forum"), r.Lang)
 	return Reply{Message: m}, err
 }
 
-func (e *Engine) memberAdd(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) memberAdd(ctx context.Context, r *Request, a Args) (Reply, error) {
 	key, username, _ := strings.Cut(a.Get("anvandare"), "|")
 	ident, err := bot.ParseIdentity(key)
 	if err != nil {
@@ -325,7 +330,7 @@ func (e *Engine) memberAdd(ctx context.Context, r *Request, a Args) (Reply, erro
 		"Added", orNone(roleWords(added, r.Lang), "–"), "Removed", orNone(roleWords(removed, r.Lang), "–"))}}, nil
 }
 
-func (e *Engine) memberRemove(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) memberRemove(ctx context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	act := bot.Action{Kind: bot.ActRemoveMember, Member: a.Get("medlem")}
 	if reply, ok, err := e.confirm(r, a, p.T("member.remove_confirm", "Member", a.Get("medlem")), p.T("button.remove"), act); !ok {
@@ -338,7 +343,7 @@ func (e *Engine) memberRemove(ctx context.Context, r *Request, a Args) (Reply, e
 	return Reply{Message: bot.Message{Text: p.T("member.removed", "ID", m.ID, "Name", m.Name, "Actor", m.Actor)}}, nil
 }
 
-func (e *Engine) memberList(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) memberList(_ context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	members, err := e.Bot.Registry.Members(r.Caller, a.Get("aktor"))
 	if err != nil {
@@ -371,7 +376,7 @@ func roleWords(roles []bot.Role, lang string) string {
 }
 
 // forumParent links a forum under another, or unlinks it with "-".
-func (e *Engine) forumParent(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e registryCommands) forumParent(ctx context.Context, r *Request, a Args) (Reply, error) {
 	parent := strings.ToLower(strings.TrimSpace(a.Get("overordnat")))
 	if parent == "-" {
 		parent = ""

@@ -44,7 +44,12 @@ func parseAudience(s string) (string, bool) {
 	return string(a), ok
 }
 
+// reportCommands runs the commands of situation reports and the common
+// picture.
+type reportCommands struct{ *Engine }
+
 func (e *Engine) registerReports() {
+	c := reportCommands{e}
 	params := []Param{pForum}
 	for _, w := range sectionWords {
 		params = append(params,
@@ -55,26 +60,26 @@ func (e *Engine) registerReports() {
 		Param{Name: Word{"tlp", "tlp"}, Meta: Word{"AMBER", "AMBER"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Help: "param.tlp", Parse: parseTLP, Label: "label.tlp"},
 		Param{Name: Word{"till", "to"}, Meta: Word{"@a,@b", "@a,@b"}, Kind: KindText, Optional: true, Help: "param.report_to", Label: "label.report_to",
 			OnlyWhen: &bot.FieldValue{Field: "tlp", Value: string(bot.TLPRed)}})
-	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: e.reportNew, Action: bot.ActNewReport, Prefill: e.reportDraft,
+	e.Register(&Command{Path: []Word{wReport, {"ny", "new"}}, Params: params, Perm: bot.PermMember, Help: "help.report_new", Form: true, Run: c.reportNew, Action: bot.ActNewReport, Prefill: c.reportDraft,
 		Args: Word{`F [fakta="…"] [prognos="…"] [inriktning="…"] … [fakta-delas=intern] [tlp=AMBER] [till=@a,@b]`, `F [facts="…"] [prognosis="…"] [direction="…"] … [facts-shared=intern] [tlp=AMBER] [to=@a,@b]`}})
 	pActorOpt := Param{Name: Word{"aktör", "actor"}, Meta: Word{"A", "A"}, Kind: KindActor, Positional: true, Optional: true, Help: "param.actor"}
 	e.Register(&Command{
 		Path:   []Word{wReport, {"visa", "show"}},
 		Params: []Param{pForum, pActorOpt, {Name: Word{"version", "version"}, Meta: Word{"N", "N"}, Kind: KindText, Optional: true, Help: "param.version"}},
-		Perm:   bot.PermMember, Help: "help.report_show", Run: e.reportShow, Action: bot.ActShowReport,
+		Perm:   bot.PermMember, Help: "help.report_show", Run: c.reportShow, Action: bot.ActShowReport,
 	})
-	e.Register(&Command{Path: []Word{wReport, {"samlad", "compiled"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.report_compiled", Run: e.reportCompiled})
+	e.Register(&Command{Path: []Word{wReport, {"samlad", "compiled"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.report_compiled", Run: c.reportCompiled})
 	e.Register(&Command{
 		Path:   []Word{wReport, {"dela", "share"}},
 		Params: []Param{pForum, pActorOpt, {Name: Word{"till", "to"}, Meta: Word{"@a,@b", "@a,@b"}, Kind: KindText, Optional: true, Help: "param.to"}},
-		Perm:   bot.PermMember, Help: "help.report_share", Run: e.reportShare,
+		Perm:   bot.PermMember, Help: "help.report_share", Run: c.reportShare,
 	})
-	e.Register(&Command{Path: []Word{wReport, {"begär", "request"}}, Params: []Param{pForum}, Perm: bot.PermConference, Help: "help.report_request", Run: e.reportRequest})
-	e.Register(&Command{Path: []Word{wReport, {"export", "export"}}, Params: []Param{pForum, pFormat}, Perm: bot.PermMember, Help: "help.report_export", Run: e.reportExport})
+	e.Register(&Command{Path: []Word{wReport, {"begär", "request"}}, Params: []Param{pForum}, Perm: bot.PermConference, Help: "help.report_request", Run: c.reportRequest})
+	e.Register(&Command{Path: []Word{wReport, {"export", "export"}}, Params: []Param{pForum, pFormat}, Perm: bot.PermMember, Help: "help.report_export", Run: c.reportExport})
 }
 
 // people resolves a comma- or space-separated list of mentions.
-func (e *Engine) people(ctx context.Context, r *Request, list, field string) ([]bot.Identity, error) {
+func (e reportCommands) people(ctx context.Context, r *Request, list, field string) ([]bot.Identity, error) {
 	var out []bot.Identity
 	for _, m := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
 		if r.Users == nil {
@@ -93,7 +98,7 @@ func (e *Engine) people(ctx context.Context, r *Request, list, field string) ([]
 // sections typed replace those of the previous version (`-` clears one),
 // the others stay; a submitted form, which starts from the previous
 // version, is the whole report.
-func (e *Engine) reportNew(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e reportCommands) reportNew(ctx context.Context, r *Request, a Args) (Reply, error) {
 	edit := bot.ReportEdit{Texts: map[string]string{}, Shared: map[string]bool{}, Whole: r.FromForm}
 	for _, w := range sectionWords {
 		k := w.key()
@@ -148,7 +153,7 @@ func (e *Engine) reportNew(ctx context.Context, r *Request, a Args) (Reply, erro
 // reportDraft starts the report form from the caller's actor's latest
 // version: its texts, sharing and label; a first report from the
 // template's defaults.
-func (e *Engine) reportDraft(r *Request, hidden map[string]string) map[string]string {
+func (e reportCommands) reportDraft(r *Request, hidden map[string]string) map[string]string {
 	out := map[string]string{"tlp": string(bot.TLPAmber)}
 	for _, k := range bot.SectionKeys {
 		out[k+"-delas"] = share(bot.SharedByDefault(k))
@@ -171,7 +176,7 @@ func share(shared bool) string {
 	return "intern"
 }
 
-func (e *Engine) reportShow(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e reportCommands) reportShow(_ context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	version := 0
 	if v := a.Get("version"); v != "" {
@@ -199,14 +204,14 @@ func (e *Engine) reportShow(_ context.Context, r *Request, a Args) (Reply, error
 	return Reply{Message: msg}, nil
 }
 
-func (e *Engine) reportCompiled(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e reportCommands) reportCompiled(_ context.Context, r *Request, a Args) (Reply, error) {
 	m, err := e.Bot.Reports.Picture(r.Caller, a.Get("forum"))
 	return Reply{Message: m}, err
 }
 
 // reportShare posts the compiled picture, or one actor's shared report,
 // to the forum's channels or to named people, under the TLP rules.
-func (e *Engine) reportShare(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e reportCommands) reportShare(ctx context.Context, r *Request, a Args) (Reply, error) {
 	to, err := e.people(ctx, r, a.Get("till"), "till")
 	if err != nil {
 		return Reply{}, err
@@ -232,7 +237,7 @@ func (e *Engine) reportShare(ctx context.Context, r *Request, a Args) (Reply, er
 	return Reply{Message: bot.Message{Text: text}}, nil
 }
 
-func (e *Engine) reportRequest(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e reportCommands) reportRequest(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := e.Bot.Reports.Request(ctx, r.Caller, a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
@@ -243,7 +248,7 @@ func (e *Engine) reportRequest(ctx context.Context, r *Request, a Args) (Reply, 
 
 // reportExport sends the compiled picture as a Markdown file to the
 // caller's direct messages (a file in the terminal).
-func (e *Engine) reportExport(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e reportCommands) reportExport(ctx context.Context, r *Request, a Args) (Reply, error) {
 	name, err := e.Bot.Reports.Export(ctx, r.Caller, a.Get("forum"), cmp.Or(a.Get("format"), "md"))
 	if err != nil {
 		return Reply{}, err

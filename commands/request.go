@@ -12,14 +12,18 @@ import (
 
 var wRequest = Word{"begäran", "request"}
 
+// requestCommands runs information requests and their answers.
+type requestCommands struct{ *Engine }
+
 func (e *Engine) registerRequests() {
+	c := requestCommands{e}
 	text := Param{Name: Word{"text", "text"}, Meta: Word{"text", "text"}, Kind: KindText, Positional: true, Variadic: true, Help: "param.request_text"}
 	e.Register(&Command{
 		Path: []Word{wRequest, {"ny", "new"}},
 		Params: []Param{pForum, text,
 			{Name: Word{"till", "to"}, Meta: Word{"A,B|alla", "A,B|all"}, Kind: KindText, Optional: true, Help: "param.request_to"},
 			{Name: Word{"senast", "by"}, Meta: Word{"17:00", "17:00"}, Kind: KindText, Optional: true, Help: "param.request_by"}},
-		Perm: bot.PermMember, Help: "help.request_new", Form: true, Run: e.requestNew,
+		Perm: bot.PermMember, Help: "help.request_new", Form: true, Run: c.requestNew,
 	})
 	answer := text
 	answer.Optional = true // the button opens a form
@@ -27,13 +31,13 @@ func (e *Engine) registerRequests() {
 		Path: []Word{wRequest, {"svara", "answer"}},
 		Params: []Param{pNumber, answer, {Name: Word{"tlp", "tlp"}, Meta: Word{"GREEN", "GREEN"}, Kind: KindChoice, Choices: tlpChoices(), Optional: true, Default: "GREEN", Help: "param.answer_tlp", Parse: parseTLP},
 			{Name: Word{"delas", "shared"}, Meta: Word{"delas|intern", "shared|internal"}, Kind: KindChoice, Choices: shareChoices, Optional: true, Default: "delas", Help: "param.answer_share"}},
-		Perm: bot.PermMember, Help: "help.request_answer", Form: true, Run: e.requestAnswer, Action: bot.ActAnswerRequest,
+		Perm: bot.PermMember, Help: "help.request_answer", Form: true, Run: c.requestAnswer, Action: bot.ActAnswerRequest,
 	})
-	e.Register(&Command{Path: []Word{wRequest, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.request_show", Run: e.requestShow})
-	e.Register(&Command{Path: []Word{wRequest, {"lista", "list"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.request_list", Run: e.requestList})
+	e.Register(&Command{Path: []Word{wRequest, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.request_show", Run: c.requestShow})
+	e.Register(&Command{Path: []Word{wRequest, {"lista", "list"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.request_list", Run: c.requestList})
 }
 
-func (e *Engine) requestNew(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e requestCommands) requestNew(ctx context.Context, r *Request, a Args) (Reply, error) {
 	var asked []string
 	if v := strings.TrimSpace(a.Get("till")); v != "" && !everyone(v) {
 		for _, id := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -54,7 +58,7 @@ func (e *Engine) requestNew(ctx context.Context, r *Request, a Args) (Reply, err
 
 // requestDue reads the deadline as a release-by time is read; none is
 // the default.
-func (e *Engine) requestDue(v string) (time.Time, error) {
+func (e requestCommands) requestDue(v string) (time.Time, error) {
 	if strings.TrimSpace(v) == "" {
 		return time.Time{}, nil
 	}
@@ -68,7 +72,7 @@ func firstLine(s string, n int) string {
 	return bot.Shorten(s, n)
 }
 
-func (e *Engine) requestAnswer(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e requestCommands) requestAnswer(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -93,7 +97,7 @@ func (e *Engine) requestAnswer(ctx context.Context, r *Request, a Args) (Reply, 
 	return Reply{Message: bot.Message{Text: p.T("request.answered", "N", n, "Done", !req.Open(), "Left", p.Count("actors", len(req.Missing())))}}, nil
 }
 
-func (e *Engine) requestShow(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e requestCommands) requestShow(_ context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -102,7 +106,7 @@ func (e *Engine) requestShow(_ context.Context, r *Request, a Args) (Reply, erro
 	return Reply{Message: m}, err
 }
 
-func (e *Engine) requestList(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e requestCommands) requestList(_ context.Context, r *Request, a Args) (Reply, error) {
 	list, err := e.Bot.Requests.List(r.Caller, a.Get("forum"))
 	if err != nil {
 		return Reply{}, err

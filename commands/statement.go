@@ -44,20 +44,25 @@ func statementFields(edit bool) []Param {
 // language, by the language they hold.
 var translationFields = map[string]string{"engelska": "en", "norska": "nb"}
 
+// statementCommands runs coordinated statements: drafting, approving,
+// releasing, withdrawing, CAP.
+type statementCommands struct{ *Engine }
+
 func (e *Engine) registerStatements() {
-	e.Register(&Command{Path: []Word{wStatement, {"utkast", "draft"}}, Params: append([]Param{pForum}, statementFields(false)...), Perm: bot.PermStatement, Help: "help.statement_draft", Form: true, Run: e.stmtDraft})
-	e.Register(&Command{Path: []Word{wStatement, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.statement_show", Run: e.stmtShow})
-	e.Register(&Command{Path: []Word{wStatement, {"lista", "list"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.statement_list", Run: e.stmtList})
-	e.Register(&Command{Path: []Word{wStatement, {"godkänn", "approve"}}, Params: []Param{pNumber, pRev}, Perm: bot.PermMember, Help: "help.statement_approve", Run: e.stmtApprove, Action: bot.ActApprove})
+	c := statementCommands{e}
+	e.Register(&Command{Path: []Word{wStatement, {"utkast", "draft"}}, Params: append([]Param{pForum}, statementFields(false)...), Perm: bot.PermStatement, Help: "help.statement_draft", Form: true, Run: c.stmtDraft})
+	e.Register(&Command{Path: []Word{wStatement, {"visa", "show"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.statement_show", Run: c.stmtShow})
+	e.Register(&Command{Path: []Word{wStatement, {"lista", "list"}}, Params: []Param{pForum}, Perm: bot.PermMember, Help: "help.statement_list", Run: c.stmtList})
+	e.Register(&Command{Path: []Word{wStatement, {"godkänn", "approve"}}, Params: []Param{pNumber, pRev}, Perm: bot.PermMember, Help: "help.statement_approve", Run: c.stmtApprove, Action: bot.ActApprove})
 	e.Register(&Command{
 		Path:   []Word{wStatement, {"avslå", "reject"}},
 		Params: []Param{pNumber, pRev, {Name: Word{"motivering", "reason"}, Meta: Word{"motivering", "reason"}, Kind: KindText, Positional: true, Variadic: true, Optional: true, Help: "param.reject_reason"}},
-		Perm:   bot.PermMember, Help: "help.statement_reject", Form: true, Run: e.stmtReject, Action: bot.ActReject,
+		Perm:   bot.PermMember, Help: "help.statement_reject", Form: true, Run: c.stmtReject, Action: bot.ActReject,
 	})
-	e.Register(&Command{Path: []Word{wStatement, {"ändra", "edit"}}, Params: append([]Param{pNumber}, statementFields(true)...), Perm: bot.PermStatement, Help: "help.statement_edit", Form: true, Run: e.stmtEdit})
-	e.Register(&Command{Path: []Word{wStatement, {"publicera", "release"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_release", Run: e.stmtRelease, Action: bot.ActRelease})
-	e.Register(&Command{Path: []Word{wStatement, {"återkalla", "withdraw"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_withdraw", Run: e.stmtWithdraw})
-	e.Register(&Command{Path: []Word{wStatement, {"cap", "cap"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.statement_cap", Run: e.stmtCAP})
+	e.Register(&Command{Path: []Word{wStatement, {"ändra", "edit"}}, Params: append([]Param{pNumber}, statementFields(true)...), Perm: bot.PermStatement, Help: "help.statement_edit", Form: true, Run: c.stmtEdit})
+	e.Register(&Command{Path: []Word{wStatement, {"publicera", "release"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_release", Run: c.stmtRelease, Action: bot.ActRelease})
+	e.Register(&Command{Path: []Word{wStatement, {"återkalla", "withdraw"}}, Params: []Param{pNumber}, Perm: bot.PermStatement, Help: "help.statement_withdraw", Run: c.stmtWithdraw})
+	e.Register(&Command{Path: []Word{wStatement, {"cap", "cap"}}, Params: []Param{pNumber}, Perm: bot.PermMember, Help: "help.statement_cap", Run: c.stmtCAP})
 }
 
 func number(a Args) (uint64, error) {
@@ -80,7 +85,7 @@ func revision(a Args) (int, error) {
 }
 
 // draftFrom reads the form fields of a draft or an edit.
-func (e *Engine) draftFrom(f *bot.Forum, a Args) (bot.Draft, error) {
+func (e statementCommands) draftFrom(f *bot.Forum, a Args) (bot.Draft, error) {
 	d := bot.Draft{Text: a.Get("text")}
 	if v := a.Get("malgrupp"); v != "" {
 		d.Audience = bot.Audience(v)
@@ -145,7 +150,7 @@ func (e *Engine) parseWhen(v string) (time.Time, error) {
 	return at, nil
 }
 
-func (e *Engine) stmtDraft(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtDraft(ctx context.Context, r *Request, a Args) (Reply, error) {
 	f, _, err := e.Bot.Registry.Forum(a.Get("forum"))
 	if err != nil {
 		return Reply{}, err
@@ -166,7 +171,7 @@ func (e *Engine) stmtDraft(ctx context.Context, r *Request, a Args) (Reply, erro
 	return Reply{Message: bot.Message{Text: p.T("statement.drafted", "N", s.Number, "Approvers", strings.Join(names, ", "), "K", len(names))}}, nil
 }
 
-func (e *Engine) stmtShow(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtShow(_ context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -175,7 +180,7 @@ func (e *Engine) stmtShow(_ context.Context, r *Request, a Args) (Reply, error) 
 	return Reply{Message: m}, err
 }
 
-func (e *Engine) stmtList(_ context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtList(_ context.Context, r *Request, a Args) (Reply, error) {
 	p := catalog.Printer{Lang: r.Lang}
 	list, err := e.Bot.Statements.List(r.Caller, a.Get("forum"))
 	if err != nil {
@@ -188,7 +193,7 @@ func (e *Engine) stmtList(_ context.Context, r *Request, a Args) (Reply, error) 
 	return Reply{Message: bot.Message{Title: p.T("statement.list_title"), Text: orNone(strings.Join(lines, "\n"), p.T("statement.none"))}}, nil
 }
 
-func (e *Engine) stmtApprove(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtApprove(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -214,7 +219,7 @@ func (e *Engine) stmtApprove(ctx context.Context, r *Request, a Args) (Reply, er
 	return Reply{Message: bot.Message{Text: p.T("statement.approved", "N", n, "Rev", s.Current().N, "Missing", len(t.Missing))}}, nil
 }
 
-func (e *Engine) stmtReject(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtReject(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -236,7 +241,7 @@ func (e *Engine) stmtReject(ctx context.Context, r *Request, a Args) (Reply, err
 	return Reply{Message: bot.Message{Text: p.T("statement.rejected", "N", n)}}, nil
 }
 
-func (e *Engine) stmtEdit(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtEdit(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -280,7 +285,7 @@ func (e *Engine) stmtEdit(ctx context.Context, r *Request, a Args) (Reply, error
 
 // statementForum is the forum a statement belongs to, for resolving
 // target channel names.
-func (e *Engine) statementForum(n uint64) (*bot.Forum, map[string]string, error) {
+func (e statementCommands) statementForum(n uint64) (*bot.Forum, map[string]string, error) {
 	var forum string
 	if err := e.Bot.View(func(tx bot.Tx) error {
 		s, err := bot.GetStatement(tx, n)
@@ -294,7 +299,7 @@ func (e *Engine) statementForum(n uint64) (*bot.Forum, map[string]string, error)
 	return e.Bot.Registry.Forum(forum)
 }
 
-func (e *Engine) stmtRelease(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtRelease(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -307,7 +312,7 @@ func (e *Engine) stmtRelease(ctx context.Context, r *Request, a Args) (Reply, er
 	return Reply{Message: bot.Message{Text: p.T("statement.released", "N", n, "Rev", s.Current().N, "Channels", len(s.Current().Targets), "Count", len(s.Current().Targets))}}, nil
 }
 
-func (e *Engine) stmtWithdraw(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtWithdraw(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
@@ -320,7 +325,7 @@ func (e *Engine) stmtWithdraw(ctx context.Context, r *Request, a Args) (Reply, e
 }
 
 // stmtCAP sends a released statement's CAP 1.2 alert as a file.
-func (e *Engine) stmtCAP(ctx context.Context, r *Request, a Args) (Reply, error) {
+func (e statementCommands) stmtCAP(ctx context.Context, r *Request, a Args) (Reply, error) {
 	n, err := number(a)
 	if err != nil {
 		return Reply{}, err
