@@ -201,12 +201,11 @@ func (k *core) openItems(tx Tx, f *Forum) ([]Field, error) {
 		out = append(out, Field{Title: k.T("status.conference"), Value: k.T("status.conference_line", "N", conf.ID, "Since", k.clock(conf.Started), "Attending", catalog.Count(k.Lang, "actors", len(conf.Attendance)))})
 	}
 	var drafts []string
-	err := tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
-		var s Statement
-		if err := decode(&s); err != nil || s.Forum != f.ID || s.State != StatementDraft {
-			return err
+	err := forumStatements(tx, f.ID, func(s *Statement) error {
+		if s.State != StatementDraft {
+			return nil
 		}
-		t := tally(tx, f, &s)
+		t := tally(tx, f, s)
 		drafts = append(drafts, k.T("status.statement_line", "N", s.Number, "Approved", t.Approved, "Of", t.Required))
 		return nil
 	})

@@ -257,12 +257,11 @@ func (s *Activations) afterAction(tx Tx, c Caller, f *Forum, a *Activation) (*Af
 		r.Label = Strictest(r.Label, m.Label)
 		r.Meetings = append(r.Meetings, m)
 	}
-	err = tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
-		var st Statement
-		if err := decode(&st); err != nil || st.Forum != f.ID || !r.within(st.Created) {
-			return err
+	err = forumStatements(tx, f.ID, func(st *Statement) error {
+		if !r.within(st.Created) {
+			return nil
 		}
-		if mayReadStatement(tx, c, f, &st) != nil {
+		if mayReadStatement(tx, c, f, st) != nil {
 			r.Withheld++
 			return nil
 		}

@@ -108,3 +108,44 @@ func BenchmarkFileReportAfterRequests(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStatusWithOtherForumsStatements draws a forum's status (which
+// lists its statements awaiting approval) while another forum holds 1 or
+// 300 statements: statements are read through an index by forum, so the
+// cost stays flat however many other forums have. Compare the two:
+//
+//	go test ./bot -run '^$' -bench StatusWithOtherForumsStatements -benchtime 300x
+func BenchmarkStatusWithOtherForumsStatements(b *testing.B) {
+	for _, n := range []int{1, 300} {
+		b.Run(fmt.Sprintf("statements=%d", n), func(b *testing.B) {
+			env := bottest.NewEnv(b)
+			env.Fixture(b)
+			ctx := context.Background()
+			sys := bot.SystemCaller()
+			if err := env.Bot.Registry.CreateForum(ctx, sys, bot.Forum{ID: "annat", Name: "Annat forum", Level: bot.LevelOperational, Host: "lst"}); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := env.Bot.Registry.JoinForum(ctx, sys, "annat", []string{"sos"}); err != nil {
+				b.Fatal(err)
+			}
+			if err := env.Bot.Registry.BindChannel(ctx, sys, "annat", bot.Channel{Platform: bot.Mattermost, ID: "ch_annat", Name: "annat"}); err != nil {
+				b.Fatal(err)
+			}
+			for i := range n {
+				if _, err := env.Bot.Statements.Draft(ctx, env.Who(b, "klara"), "annat", bot.Draft{Text: fmt.Sprintf("Budskap %d.", i)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := env.Bot.Statements.Draft(ctx, env.Who(b, "klara"), bottest.Forum, bot.Draft{Text: "Vårt budskap."}); err != nil {
+				b.Fatal(err)
+			}
+			sam := env.Who(b, "sam")
+			b.ResetTimer()
+			for range b.N {
+				if _, err := env.Bot.Activations.Status(sam, bottest.Forum); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

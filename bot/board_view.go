@@ -430,12 +430,8 @@ func (s *Boards) boardStatements(tx Tx, c Caller, f *Forum, names map[string]str
 	s = &Boards{s.in(f)}
 	var out []BoardStatement
 	var released []BoardReleased
-	err := tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
-		var st Statement
-		if err := decode(&st); err != nil || st.Forum != f.ID {
-			return err
-		}
-		if mayReadStatement(tx, c, f, &st) != nil {
+	err := forumStatements(tx, f.ID, func(st *Statement) error {
+		if mayReadStatement(tx, c, f, st) != nil {
 			return nil
 		}
 		cur := st.Current()
@@ -446,7 +442,7 @@ func (s *Boards) boardStatements(tx Tx, c Caller, f *Forum, names map[string]str
 		if st.State != StatementDraft {
 			return nil
 		}
-		t := tally(tx, f, &st)
+		t := tally(tx, f, st)
 		b := BoardStatement{Number: st.Number, Revision: cur.N, Text: cur.Text, Audience: s.T("audience." + string(cur.Audience)),
 			Label: cur.TLP, Author: st.AuthorName, ReleaseBy: cur.ReleaseBy, Approved: t.Approved, Required: t.Required}
 		for _, ap := range st.Approvers {

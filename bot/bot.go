@@ -90,7 +90,7 @@ func New(o Options) *Bot {
 // indexes added or changed since the data was written, and the next
 // conference of every schedule.
 func (b *Bot) Start(ctx context.Context) error {
-	for _, upgrade := range []func(Tx) error{indexOpenActions, laneDestIndex, indexAuditSubjects, indexBooked} {
+	for _, upgrade := range []func(Tx) error{indexOpenActions, laneDestIndex, indexAuditSubjects, indexBooked, indexStatements} {
 		if err := b.Store.Update(upgrade); err != nil {
 			return err
 		}

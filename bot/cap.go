@@ -269,12 +269,11 @@ func (s *Statements) PublicCAP(forumID string) (*Forum, []*CAPAlert, error) {
 		if f, err = GetForum(tx, forumID); err != nil {
 			return err
 		}
-		return tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
-			var st Statement
-			if err := decode(&st); err != nil || st.Forum != f.ID || !public(&st) {
-				return err
+		return forumStatements(tx, f.ID, func(st *Statement) error {
+			if !public(st) {
+				return nil
 			}
-			a, err := s.capOf(tx, &st, f)
+			a, err := s.capOf(tx, st, f)
 			if err == nil {
 				out = append(out, a)
 			}

@@ -316,6 +316,9 @@ func (s *Statements) Draft(ctx context.Context, c Caller, forumID string, d Draf
 		if err := ch.Put(BucketStatements, SeqKey(n), st); err != nil {
 			return err
 		}
+		if err := ch.Put(BucketForumStatements, forumStatementKey(f.ID, n), n); err != nil {
+			return err
+		}
 		root := s.statementRoot(ch, f, st)
 		for _, chn := range commsChannels(f) {
 			item := OutboxItem{Key: fmt.Sprintf("statement:%d:root@%s", n, chn.Key()), Ref: statementRef(n), To: chn.Destination(), Class: statementClass(KindStatementRoot, st), Message: root}

@@ -60,12 +60,11 @@ func (s *Statements) List(c Caller, forumID string) ([]StatementLine, error) {
 		if err != nil {
 			return err
 		}
-		return tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
-			var st Statement
-			if err := decode(&st); err != nil || st.Forum != f.ID || mayReadStatement(tx, c, f, &st) != nil {
-				return err
+		return forumStatements(tx, f.ID, func(st *Statement) error {
+			if mayReadStatement(tx, c, f, st) != nil {
+				return nil
 			}
-			t := tally(tx, f, &st)
+			t := tally(tx, f, st)
 			out = append(out, StatementLine{Number: st.Number, State: st.State, Text: st.Current().Text, Approved: t.Approved, Required: t.Required})
 			return nil
 		})
