@@ -121,7 +121,6 @@ func (c *Change) Send(item OutboxItem) error {
 	return enqueue(c.Tx, c.Now, item)
 }
 
-
 // maxAttempts bounds how often a change runs again to ask platforms who
 // is in its channels.
 const maxAttempts = 4
