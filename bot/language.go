@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"strconv"
 
 	"samverkan/catalog"
 )
@@ -37,12 +38,22 @@ func (r *Registry) SetLanguage(ctx context.Context, c Caller, id, lang string) (
 		if err != nil {
 			return err
 		}
+		if f.Lang == lang {
+			out = f
+			return nil // nothing changes, no one is told
+		}
 		f.Lang = lang
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
 		out = f
-		return ch.Audit("forum.language", f.ID, map[string]string{"lang": lang}, "")
+		if err := ch.Audit("forum.language", f.ID, map[string]string{"lang": lang}, ""); err != nil {
+			return err
+		}
+		// The forum's channels are told, in the language they will now read.
+		k := r.in(f)
+		msg := Message{Text: k.T("announce.language", "Forum", f.Name, "Lang", k.T("language."+k.Lang), "By", ch.Caller.Name())}
+		return ch.toChannels(f.Channels, "forum.language:"+f.ID+":"+strconv.FormatInt(ch.Now.UnixNano(), 36), notice(f.ID), msg)
 	})
 	return out, err
 }

@@ -30,6 +30,23 @@ func TestForumLanguageIsChosenByAnAdmin(t *testing.T) {
 	if r := w.ok("admin", "forum språk ssr norska"); r.Message.Text != "Forum ssr får nå alt på norsk: innkallinger, påminnelser, situasjonsbilder, agenda, referat, budskap, tavlen og PDF-er. Svar følger ordene som skrives, ellers forumets språk." {
 		t.Errorf("setting Norwegian is told: %q", r.Message.Text)
 	}
+	posted := func() []string {
+		w.env.Deliver(t)
+		var out []string
+		for _, m := range w.env.Platform.Sent() {
+			if m.Channel == "ch_forum" && strings.Contains(m.Message.Text, "får nå alt på norsk") {
+				out = append(out, m.Message.Text)
+			}
+		}
+		return out
+	}
+	if got := posted(); len(got) != 1 || got[0] != "Forum Regional samverkan får nå alt på norsk (admin endret det)." {
+		t.Errorf("the forum's channel is told: %q", got)
+	}
+	w.ok("admin", "forum språk ssr nb")
+	if got := posted(); len(got) != 1 {
+		t.Errorf("choosing the language it already has told the channel again: %q", got)
+	}
 	if txt := bottest.Text(w.ok("tove", "forum visa ssr").Message); !strings.Contains(txt, "Språk: norsk") {
 		t.Errorf("the forum does not show its language:\n%s", txt)
 	}
