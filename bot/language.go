@@ -29,24 +29,14 @@ func (r *Registry) SetLanguage(ctx context.Context, c Caller, id, lang string) (
 	if lang != "" && !slices.Contains(catalog.Langs, lang) {
 		return nil, Errorf(EINVALID, "err.unknown_language", "Lang", lang).OnField("sprak")
 	}
-	var out *Forum
-	err := r.Update(ctx, c, func(ch *Change) error {
-		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
-			return err
-		}
-		f, err := GetForum(ch, id)
-		if err != nil {
-			return err
-		}
+	return r.adminForum(ctx, c, id, func(ch *Change, f *Forum) error {
 		if f.Lang == lang {
-			out = f
 			return nil // nothing changes, no one is told
 		}
 		f.Lang = lang
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		out = f
 		if err := ch.Audit("forum.language", f.ID, map[string]string{"lang": lang}, ""); err != nil {
 			return err
 		}
@@ -55,7 +45,6 @@ func (r *Registry) SetLanguage(ctx context.Context, c Caller, id, lang string) (
 		msg := Message{Text: k.T("announce.language", "Forum", f.Name, "Lang", k.T("language."+k.Lang), "By", ch.Caller.Name())}
 		return ch.toChannels(f.Channels, "forum.language:"+f.ID+":"+strconv.FormatInt(ch.Now.UnixNano(), 36), notice(f.ID), msg)
 	})
-	return out, err
 }
 
 // Language is the language forum forumID speaks, or when forumID is ""

@@ -90,15 +90,7 @@ func (k *core) childPictures(tx Tx, f *Forum) ([]ChildPicture, error) {
 // the parent's); parent "" unlinks it. A forum cannot be linked under
 // itself or under one of its own descendants.
 func (r *Registry) SetParent(ctx context.Context, c Caller, id, parent string) (*Forum, error) {
-	var out *Forum
-	err := r.Update(ctx, c, func(ch *Change) error {
-		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
-			return err
-		}
-		f, err := GetForum(ch, id)
-		if err != nil {
-			return err
-		}
+	return r.adminForum(ctx, c, id, func(ch *Change, f *Forum) error {
 		if parent != "" {
 			p, err := GetForum(ch, parent)
 			if err != nil {
@@ -122,8 +114,24 @@ func (r *Registry) SetParent(ctx context.Context, c Caller, id, parent string) (
 		if err := ch.Put(BucketForums, f.ID, f); err != nil {
 			return err
 		}
-		out = f
 		return ch.Audit("forum.parent", f.ID, map[string]string{"parent": parent}, "")
+	})
+}
+
+// adminForum runs change on forum id for an admin, and returns the forum
+// as change left it.
+func (r *Registry) adminForum(ctx context.Context, c Caller, id string, change func(*Change, *Forum) error) (*Forum, error) {
+	var out *Forum
+	err := r.Update(ctx, c, func(ch *Change) error {
+		if err := Require(ch.Caller, PermAdmin, nil); err != nil {
+			return err
+		}
+		f, err := GetForum(ch, id)
+		if err != nil {
+			return err
+		}
+		out = f
+		return change(ch, f)
 	})
 	return out, err
 }
