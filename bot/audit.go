@@ -147,21 +147,15 @@ func eachAuditAbout(tx Tx, subject string, fn func(AuditEvent) bool) error {
 // indexAuditSubjects indexes, once, the audit events written before the
 // index existed.
 func indexAuditSubjects(tx Tx) error {
-	var done bool
-	if err := tx.Get(BucketMeta, "audit_subject_index", &done); err == nil && done {
-		return nil
-	}
-	err := tx.ForEach(BucketAudit, "", func(_ string, decode func(any) error) error {
-		var ev AuditEvent
-		if err := decode(&ev); err != nil || ev.Subject == "" {
-			return err
-		}
-		return tx.Put(BucketAuditBySubject, subjectKey(ev.Subject, ev.Seq), ev.Seq)
+	return indexOnce(tx, "audit_subject_index", true, func() error {
+		return tx.ForEach(BucketAudit, "", func(_ string, decode func(any) error) error {
+			var ev AuditEvent
+			if err := decode(&ev); err != nil || ev.Subject == "" {
+				return err
+			}
+			return tx.Put(BucketAuditBySubject, subjectKey(ev.Subject, ev.Seq), ev.Seq)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	return tx.Put(BucketMeta, "audit_subject_index", true)
 }
 
 // AuditBreak says where and why the audit chain is broken.

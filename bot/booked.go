@@ -258,21 +258,13 @@ func (cs *Conferences) plannedReminder(ch *Change, t Timer) error {
 // before it existed; once built it is kept up to date and this does
 // nothing.
 func indexBooked(tx Tx) error {
-	var have string
-	if err := tx.Get(BucketMeta, "booked_indexed", &have); err == nil {
-		return nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	err := tx.ForEach(BucketPlanned, "", func(k string, decode func(any) error) error {
-		var p PlannedMeeting
-		if err := decode(&p); err != nil {
-			return err
-		}
-		return tx.Put(BucketBooked, bookedKey(p.Forum, p.At, p.From), k)
+	return indexOnce(tx, "booked_indexed", "1", func() error {
+		return tx.ForEach(BucketPlanned, "", func(k string, decode func(any) error) error {
+			var p PlannedMeeting
+			if err := decode(&p); err != nil {
+				return err
+			}
+			return tx.Put(BucketBooked, bookedKey(p.Forum, p.At, p.From), k)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	return tx.Put(BucketMeta, "booked_indexed", "1")
 }

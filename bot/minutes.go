@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"errors"
-	"strconv"
 	"strings"
 )
 
@@ -191,24 +189,13 @@ func openActionsUpTo(tx Tx, forum string, n int) ([]ActionItem, int, error) {
 // before it existed; once built it is kept up to date and this does
 // nothing.
 func indexOpenActions(tx Tx) error {
-	var have string
-	if err := tx.Get(BucketMeta, "open_actions_indexed", &have); err == nil {
-		return nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	err := tx.ForEach(BucketActions, "", func(_ string, decode func(any) error) error {
-		var a ActionItem
-		if err := decode(&a); err != nil {
-			return err
-		}
-		if a.Done {
-			return nil
-		}
-		return tx.Put(BucketOpenActions, openActionKey(a.Forum, a.Number), a.Number)
+	return indexOnce(tx, "open_actions_indexed", "1", func() error {
+		return tx.ForEach(BucketActions, "", func(_ string, decode func(any) error) error {
+			var a ActionItem
+			if err := decode(&a); err != nil || a.Done {
+				return err
+			}
+			return tx.Put(BucketOpenActions, openActionKey(a.Forum, a.Number), a.Number)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	return tx.Put(BucketMeta, "open_actions_indexed", strconv.Itoa(1))
 }

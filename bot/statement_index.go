@@ -1,7 +1,5 @@
 package bot
 
-import "errors"
-
 // BucketForumStatements indexes statements by forum ("forum|number" →
 // number): a forum's status, board, list, feed and after-action report
 // read its own statements, not every forum's.
@@ -30,21 +28,13 @@ func forumStatements(tx Tx, forum string, fn func(*Statement) error) error {
 // indexStatements indexes, once, the statements written before the
 // index was kept.
 func indexStatements(tx Tx) error {
-	var have string
-	if err := tx.Get(BucketMeta, "statements_indexed", &have); err == nil {
-		return nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	err := tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
-		var st Statement
-		if err := decode(&st); err != nil {
-			return err
-		}
-		return tx.Put(BucketForumStatements, forumStatementKey(st.Forum, st.Number), st.Number)
+	return indexOnce(tx, "statements_indexed", "1", func() error {
+		return tx.ForEach(BucketStatements, "", func(_ string, decode func(any) error) error {
+			var st Statement
+			if err := decode(&st); err != nil {
+				return err
+			}
+			return tx.Put(BucketForumStatements, forumStatementKey(st.Forum, st.Number), st.Number)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	return tx.Put(BucketMeta, "statements_indexed", "1")
 }

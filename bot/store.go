@@ -92,3 +92,19 @@ func indexed(tx Tx, bucket, prefix string) ([]uint64, error) {
 	})
 	return out, err
 }
+
+// indexOnce builds an index for data written before the index was kept:
+// the first time only, marked done under mark in BucketMeta with value
+// done (each index keeps the value it was first marked with).
+func indexOnce(tx Tx, mark string, done any, build func() error) error {
+	var have any
+	if err := tx.Get(BucketMeta, mark, &have); err == nil {
+		return nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err := build(); err != nil {
+		return err
+	}
+	return tx.Put(BucketMeta, mark, done)
+}
