@@ -191,8 +191,9 @@ const NorwegianChannel = "ikt-ovelse"
 
 // seedNorwegian adds the county governor's exercise of seed 004: a forum
 // of Statsforvalteren i Oslo og Viken and Asker kommune that speaks
-// Norwegian in this Swedish bot (`forum språk ikt nb`), with its own
-// shell channel: `:kanal ikt-ovelse`, `:som ola`, `aktivera övning`.
+// Norwegian in this Swedish bot (`forum språk ikt nb`), meets Thursdays
+// at 09:30 Oslo time, and has its own shell channel: `:kanal ikt-ovelse`,
+// `:som ola`, `aktivera övning`.
 func seedNorwegian(ctx context.Context, b *bot.Bot) error {
 	sys := bot.SystemCaller()
 	for _, a := range []bot.Actor{
@@ -212,7 +213,8 @@ func seedNorwegian(ctx context.Context, b *bot.Bot) error {
 	if _, err := b.Registry.SetLanguage(ctx, sys, "ikt", "nb"); err != nil {
 		return err
 	}
-	oslo, err := bot.ParseSchedule("torsdag", "16:00", "Europe/Oslo")
+	// Seed 004's exercise ran on a Thursday at 09:30.
+	oslo, err := bot.ParseSchedule("torsdag", "09:30", "Europe/Oslo")
 	if err != nil {
 		return err
 	}
