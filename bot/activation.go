@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -137,13 +136,7 @@ func (k *core) deadline(l Level) time.Duration {
 
 // GetActivation returns activation id.
 func GetActivation(tx Tx, id uint64) (*Activation, error) {
-	var a Activation
-	if err := tx.Get(BucketActivations, SeqKey(id), &a); errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENOTFOUND, "err.unknown_activation", "ID", id)
-	} else if err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return getRecord[Activation](tx, BucketActivations, SeqKey(id), func() error { return Errorf(ENOTFOUND, "err.unknown_activation", "ID", id) })
 }
 
 // CurrentActivation returns the forum's running activation, or nil.

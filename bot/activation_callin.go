@@ -39,10 +39,10 @@ func (s *Activations) reminderDue(ch *Change, t Timer) error {
 // have not answered.
 func (s *Activations) deadlineDue(ch *Change, t Timer) error {
 	a, f, err := timerActivation(ch, t)
-	k := s.in(f)
 	if a == nil || err != nil || a.Escalated {
 		return err
 	}
+	k := s.in(f)
 	a.Escalated = true
 	ch.Cause = a.By
 	outstanding := a.Outstanding()

@@ -59,10 +59,10 @@ func (s *Activations) Request(ctx context.Context, c Caller, forumID, reason str
 	n := 0
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, me, err := ch.acting(forumID, PermMember)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		if f.Mode == ModeActivated {
 			return Errorf(ECONFLICT, "err.already_activated", "Forum", f.ID)
 		}

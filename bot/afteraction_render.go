@@ -274,10 +274,10 @@ func (s *Activations) SendAfterAction(ctx context.Context, c Caller, forumID str
 	name := ""
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		a, err := pickActivation(ch, f, n)
 		if err != nil {
 			return err
@@ -289,7 +289,7 @@ func (s *Activations) SendAfterAction(ctx context.Context, c Caller, forumID str
 		name = fmt.Sprintf("%s-%s-%d.%s", k.T("file.after_action"), f.ID, a.ID, map[bool]string{true: "pdf", false: "md"}[format == "pdf"])
 		doc := []byte(s.AfterActionMarkdown(r))
 		if format == "pdf" {
-			if doc, err = s.Print(k.afterPaper(r), f.Name+" ("+f.ID+")", ch.Now.In(k.loc()).Format("2006-01-02 15:04")); err != nil {
+			if doc, err = k.print(f, k.afterPaper(r), ch.Now); err != nil {
 				return err
 			}
 		}

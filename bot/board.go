@@ -62,10 +62,10 @@ func (s *Boards) Link(ctx context.Context, c Caller, forumID, base string) (time
 	var expires time.Time
 	err = s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		if ch.Caller.Member == nil {
 			return Errorf(EFORBIDDEN, "err.not_member")
 		}

@@ -120,10 +120,10 @@ func (cs *Conferences) SetNext(ctx context.Context, c Caller, forumID, text stri
 			return nil
 		}
 		f, err := GetForum(ch, conf.Forum)
-		k := cs.in(f)
 		if err != nil {
 			return err
 		}
+		k := cs.in(f)
 		loc := f.location()
 		if !plan.At.After(ch.Now) {
 			return Errorf(EINVALID, "err.next_past", "When", plan.At.In(loc).Format("2006-01-02 15:04"), "Example", WhenExample(ch.Now, loc, "09:00")).OnField("tid")

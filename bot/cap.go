@@ -235,10 +235,10 @@ func (s *Statements) SendCAP(ctx context.Context, c Caller, n uint64) (string, e
 	name := ""
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadStatement(ch, n)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		if err := mayReadStatement(ch, ch.Caller, f, st); err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package bot
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -132,13 +131,7 @@ const (
 
 // GetConference returns conference id.
 func GetConference(tx Tx, id uint64) (*Conference, error) {
-	var c Conference
-	if err := tx.Get(BucketConferences, SeqKey(id), &c); errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENOTFOUND, "err.unknown_conference", "N", id)
-	} else if err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return getRecord[Conference](tx, BucketConferences, SeqKey(id), func() error { return Errorf(ENOTFOUND, "err.unknown_conference", "N", id) })
 }
 
 // RunningConference returns the forum's open conference, or nil.

@@ -84,10 +84,10 @@ func (cs *Conferences) MinutesPDF(ctx context.Context, c Caller, forumID, which 
 	err := cs.Update(ctx, c, func(ch *Change) error {
 		name, list = "", nil
 		f, err := ch.forum(forumID, PermMember)
-		k := cs.in(f)
 		if err != nil {
 			return err
 		}
+		k := cs.in(f)
 		conf, l, err := cs.pickMinutes(ch, ch.Caller, f, which)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (cs *Conferences) MinutesPDF(ctx context.Context, c Caller, forumID, which 
 		if err != nil {
 			return err
 		}
-		doc, err := cs.Print(paper, f.Name+" ("+f.ID+")", ch.Now.In(k.loc()).Format("2006-01-02 15:04"))
+		doc, err := k.print(f, paper, ch.Now)
 		if err != nil {
 			return err
 		}

@@ -1,5 +1,7 @@
 package bot
 
+import "time"
+
 // Paper is a document laid out for print (package pdf draws it): a title,
 // the label, and blocks a secretary would recognise — headings kept with
 // what follows them, numbered decisions with a hanging indent, tables,
@@ -57,4 +59,10 @@ func (p Paper) Labels() []TLP {
 		}
 	}
 	return out
+}
+
+// print prints p, a paper of forum f made at, with the forum named and the
+// time given as people there read them.
+func (k *core) print(f *Forum, p Paper, at time.Time) ([]byte, error) {
+	return k.Print(p, f.Name+" ("+f.ID+")", at.In(k.loc()).Format("2006-01-02 15:04"))
 }

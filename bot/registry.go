@@ -11,13 +11,7 @@ type Registry struct{ *core }
 
 // GetActor returns actor id or an ENOTFOUND error naming it.
 func GetActor(tx Tx, id string) (*Actor, error) {
-	var a Actor
-	if err := tx.Get(BucketActors, id, &a); errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENOTFOUND, "err.unknown_actor", "Actor", id)
-	} else if err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return getRecord[Actor](tx, BucketActors, id, func() error { return Errorf(ENOTFOUND, "err.unknown_actor", "Actor", id) })
 }
 
 // ListActors returns all actors ordered by handle.
@@ -26,13 +20,7 @@ func ListActors(tx Tx) ([]Actor, error) { return listAll[Actor](tx, BucketActors
 // GetMember returns member id (retired ones too) or an ENOTFOUND error
 // naming it.
 func GetMember(tx Tx, id string) (*Member, error) {
-	var m Member
-	if err := tx.Get(BucketMembers, id, &m); errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENOTFOUND, "err.unknown_member", "Member", id)
-	} else if err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return getRecord[Member](tx, BucketMembers, id, func() error { return Errorf(ENOTFOUND, "err.unknown_member", "Member", id) })
 }
 
 // MemberByIdentity returns the member an identity maps to, or ErrNotFound.
@@ -58,13 +46,7 @@ func ListMembers(tx Tx) ([]Member, error) {
 
 // GetForum returns forum id or an ENOTFOUND error naming it.
 func GetForum(tx Tx, id string) (*Forum, error) {
-	var f Forum
-	if err := tx.Get(BucketForums, id, &f); errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENOTFOUND, "err.unknown_forum", "Forum", id)
-	} else if err != nil {
-		return nil, err
-	}
-	return &f, nil
+	return getRecord[Forum](tx, BucketForums, id, func() error { return Errorf(ENOTFOUND, "err.unknown_forum", "Forum", id) })
 }
 
 // ListForums returns all forums ordered by handle.

@@ -133,10 +133,10 @@ func (r *Registry) BindChannel(ctx context.Context, c Caller, forumID string, ch
 			return err
 		}
 		f, err := GetForum(ch, forumID)
-		k := r.in(f)
 		if err != nil {
 			return err
 		}
+		k := r.in(f)
 		if f.HasChannel(chn) {
 			return Errorf(ECONFLICT, "err.channel_bound", "Forum", f.ID)
 		}
@@ -178,10 +178,10 @@ func (r *Registry) JoinForum(ctx context.Context, c Caller, forumID string, acto
 			return err
 		}
 		f, err := GetForum(ch, forumID)
-		k := r.in(f)
 		if err != nil {
 			return err
 		}
+		k := r.in(f)
 		var names []string
 		for _, a := range actors {
 			act, err := GetActor(ch, a)

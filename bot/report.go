@@ -98,10 +98,10 @@ type Reports struct{ *core }
 // report as before).
 func (s *Reports) drawNotice(tx Tx, r Render, _ time.Time) (Message, *Render, error) {
 	f, err := GetForum(tx, r.Forum)
-	k := s.in(f)
 	if err != nil {
 		return Message{}, nil, err
 	}
+	k := s.in(f)
 	var filed []*Report
 	last := r.After
 	for _, a := range f.Actors {

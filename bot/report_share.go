@@ -25,10 +25,10 @@ func (s *Reports) Share(ctx context.Context, c Caller, forumID, actor string, to
 	var res *ShareResult
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		if actor != "" && !f.HasActor(actor) {
 			return Errorf(ENOTFOUND, "err.actor_not_in_forum", "Actor", actor, "Forum", f.ID)
 		}
@@ -126,10 +126,10 @@ func (s *Reports) Request(ctx context.Context, c Caller, forumID string) (int, e
 	err := s.Update(ctx, c, func(ch *Change) error {
 		n = 0
 		f, err := ch.forum(forumID, PermConference)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		comp, err := s.compile(ch, f, ch.Now, func(Report) bool { return false })
 		if err != nil {
 			return err
@@ -180,10 +180,10 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 	name := ""
 	err := s.Update(ctx, c, func(ch *Change) error {
 		f, err := ch.forum(forumID, PermMember)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		comp, err := s.compiledFor(ch, ch.Caller, f)
 		if err != nil {
 			return err
@@ -197,7 +197,7 @@ func (s *Reports) Export(ctx context.Context, c Caller, forumID, format string) 
 		if format == "pdf" {
 			name = fmt.Sprintf("%s-%s-%s.pdf", k.T("file.picture"), f.ID, stamp)
 			comp.Contacts = contactList(ch, f.Actors, k.Lang, "")
-			if doc, err = s.Print(k.picturePaper(comp), f.Name+" ("+f.ID+")", ch.Now.In(k.loc()).Format("2006-01-02 15:04")); err != nil {
+			if doc, err = k.print(f, k.picturePaper(comp), ch.Now); err != nil {
 				return err
 			}
 			comment.Text = k.T("report.export_comment_pdf", "Forum", f.Name)

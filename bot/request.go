@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,13 +96,7 @@ func (r *InfoRequest) Open() bool { return len(r.Missing()) > 0 }
 
 // GetRequest returns information request #n.
 func GetRequest(tx Tx, n uint64) (*InfoRequest, error) {
-	var r InfoRequest
-	if err := tx.Get(BucketInfoRequests, SeqKey(n), &r); errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENOTFOUND, "err.unknown_request", "N", n)
-	} else if err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return getRecord[InfoRequest](tx, BucketInfoRequests, SeqKey(n), func() error { return Errorf(ENOTFOUND, "err.unknown_request", "N", n) })
 }
 
 // requestClass is the class of the request itself: GREEN, for the forum,
@@ -323,10 +316,10 @@ func (s *Requests) Answer(ctx context.Context, c Caller, n uint64, text string, 
 			return err
 		}
 		f, me, err := ch.acting(r.Forum, PermMember)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		if !slices.Contains(r.Asked, me.Actor) {
 			return Errorf(EFORBIDDEN, "err.request_not_asked", "N", n, "Actor", me.Actor)
 		}
@@ -380,10 +373,10 @@ func (s *Requests) reminderDue(ch *Change, t Timer) error {
 // answered and how to reach them.
 func (s *Requests) dueDue(ch *Change, t Timer) error {
 	r, f, ok, err := s.openRequest(ch, t)
-	k := s.in(f)
 	if !ok {
 		return err
 	}
+	k := s.in(f)
 	r.Overdue = true
 	if err := ch.Put(BucketInfoRequests, SeqKey(r.Number), r); err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -225,13 +224,7 @@ const DefaultApprovalReminder = 30 * time.Minute
 
 // GetStatement returns statement #n.
 func GetStatement(tx Tx, n uint64) (*Statement, error) {
-	var s Statement
-	if err := tx.Get(BucketStatements, SeqKey(n), &s); errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENOTFOUND, "err.unknown_statement", "N", n)
-	} else if err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return getRecord[Statement](tx, BucketStatements, SeqKey(n), func() error { return Errorf(ENOTFOUND, "err.unknown_statement", "N", n) })
 }
 
 // Draft is the content of a new statement or of an edit; empty fields of

@@ -31,10 +31,10 @@ func (s *Statements) answer(ctx context.Context, c Caller, n uint64, rev int, st
 	var t Tally
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadStatement(ch, n)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		if st.State != StatementDraft {
 			return Errorf(ECONFLICT, "err.statement_closed", "N", n, "State", st.State)
 		}
@@ -82,10 +82,10 @@ func (s *Statements) Edit(ctx context.Context, c Caller, n uint64, d Draft) (*St
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadEditable(ch, ch.Caller, n)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		old := *st.Current()
 		rev := old
 		rev.N, rev.By, rev.At = old.N+1, ch.Caller.Name(), ch.Now

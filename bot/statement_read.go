@@ -6,10 +6,10 @@ func (s *Statements) Show(c Caller, n uint64) (Message, error) {
 	var m Message
 	err := s.View(func(tx Tx) error {
 		st, f, err := s.readStatement(tx, c, n)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		m = s.statementRoot(tx, f, st)
 		m.Buttons = nil
 		if len(st.Revisions) > 1 {

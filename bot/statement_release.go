@@ -16,10 +16,10 @@ func (s *Statements) Release(ctx context.Context, c Caller, n uint64) (*Statemen
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadEditable(ch, ch.Caller, n)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		t := tally(ch, f, st)
 		if len(t.Missing) > 0 {
 			var who []string
@@ -74,10 +74,10 @@ func (s *Statements) Withdraw(ctx context.Context, c Caller, n uint64) (*Stateme
 	var out *Statement
 	err := s.Update(ctx, c, func(ch *Change) error {
 		st, f, err := loadStatement(ch, n)
-		k := s.in(f)
 		if err != nil {
 			return err
 		}
+		k := s.in(f)
 		if st.State == StatementReleased {
 			if err := owns(ch.Caller, f, st); err != nil {
 				return err

@@ -57,10 +57,10 @@ func timerStatement(tx Tx, t Timer) (*Statement, *Forum) {
 // sets the next reminder.
 func (s *Statements) reminderDue(ch *Change, t Timer) error {
 	st, f := timerStatement(ch, t)
-	k := s.in(f)
 	if st == nil {
 		return nil
 	}
+	k := s.in(f)
 	missing := tally(ch, f, st).Missing
 	if len(missing) == 0 {
 		return nil
@@ -88,10 +88,10 @@ func (s *Statements) reminderDue(ch *Change, t Timer) error {
 // approvals are missing.
 func (s *Statements) deadlineDue(ch *Change, t Timer) error {
 	st, f := timerStatement(ch, t)
-	k := s.in(f)
 	if st == nil {
 		return nil
 	}
+	k := s.in(f)
 	who := tally(ch, f, st).MissingNames()
 	if len(who) == 0 {
 		return nil

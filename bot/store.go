@@ -108,3 +108,15 @@ func indexOnce(tx Tx, mark string, done any, build func() error) error {
 	}
 	return tx.Put(BucketMeta, mark, done)
 }
+
+// getRecord reads the record at key in bucket, or returns what missing
+// makes (an ENOTFOUND error naming it) when there is none.
+func getRecord[T any](tx Tx, bucket, key string, missing func() error) (*T, error) {
+	var v T
+	if err := tx.Get(bucket, key, &v); errors.Is(err, ErrNotFound) {
+		return nil, missing()
+	} else if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

@@ -52,7 +52,7 @@ func actionArgs(c *Command, a bot.Action) []Token {
 // checks as when it is typed.
 func (e *Engine) Act(ctx context.Context, req Request, a bot.Action) Reply {
 	if req.Lang == "" {
-		req.Lang, req.langOf = e.langOf(req.Channel, a.Forum)
+		e.settleLang(&req, a.Forum)
 	} else {
 		req.spoken = true
 	}

@@ -41,7 +41,7 @@ func (e *Engine) forumFor(r *Request, a Args, cmd string) (string, error) {
 	if f := a.Get("forum"); f != "" {
 		return f, nil
 	}
-	if f := e.channelForum(r.Channel); f != "" {
+	if f := e.channelForum(r); f != "" {
 		return f, nil
 	}
 	if r.Caller.Member == nil {

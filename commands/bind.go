@@ -40,7 +40,7 @@ func (e *Engine) bind(ctx context.Context, req *Request, cmd *Command, toks []To
 	}
 	// A forum may be left out in a channel bound to exactly one forum.
 	if len(pos) > 0 && pos[0].Kind == KindForum && !args.Has(pos[0].Name.key()) && e.forumLeftOut(pos, positional) {
-		if f := e.channelForum(req.Channel); f != "" {
+		if f := e.channelForum(req); f != "" {
 			args[pos[0].Name.key()] = []string{f}
 			pos = pos[1:]
 		}
@@ -275,16 +275,18 @@ func (e *Engine) exists(kind Kind, id string) error {
 
 func (e *Engine) forumExists(id string) bool { return e.exists(KindForum, strings.ToLower(id)) == nil }
 
-// channelForum returns the forum a channel is bound to when it is exactly one.
-func (e *Engine) channelForum(c bot.Channel) string {
-	if c.ID == "" {
-		return ""
+// channelForum returns the forum the request's channel is bound to when
+// it is exactly one, read once per request.
+func (e *Engine) channelForum(req *Request) string {
+	if !req.boundRead {
+		req.bound, req.boundRead = "", true
+		if req.Channel.ID != "" {
+			if ids, _ := e.Bot.Registry.ChannelForums(req.Channel); len(ids) == 1 {
+				req.bound = ids[0]
+			}
+		}
 	}
-	ids, _ := e.Bot.Registry.ChannelForums(c)
-	if len(ids) == 1 {
-		return ids[0]
-	}
-	return ""
+	return req.bound
 }
 
 // memberID resolves a member handle or a user mention to an active
@@ -330,7 +332,7 @@ func (e *Engine) memberID(ctx context.Context, req *Request, v string) (string, 
 // the field so, not by its key.
 func (e *Engine) CheckField(ctx context.Context, req Request, command, field, label, value string) (string, string) {
 	if req.Lang == "" {
-		req.Lang, req.langOf = e.langOf(req.Channel, "")
+		e.settleLang(&req, "")
 	}
 	toks, err := Tokenize(command)
 	if err != nil {

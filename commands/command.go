@@ -220,6 +220,10 @@ type Request struct {
 	// command word); langOf is the forum whose language Lang is.
 	spoken bool
 	langOf string
+	// bound is the forum the channel is bound to ("" for none), once
+	// boundRead (channelForum).
+	bound     string
+	boundRead bool
 }
 
 // UserResolver turns a mention as typed (@anna, <@U123|anna>) into an

@@ -58,7 +58,7 @@ func (e *Engine) Commands() []*Command { return e.cmds }
 // Run parses and runs one command line.
 func (e *Engine) Run(ctx context.Context, req Request) Reply {
 	if req.Lang == "" {
-		req.Lang, req.langOf = e.langOf(req.Channel, "")
+		e.settleLang(&req, "")
 	} else {
 		req.spoken = true
 	}
@@ -139,7 +139,7 @@ func (e *Engine) runCommand(ctx context.Context, req Request, cmd *Command, rest
 // name. Errors that belong to a field come back in FieldErrors.
 func (e *Engine) Submit(ctx context.Context, req Request, command string, values map[string]string) Reply {
 	if req.Lang == "" {
-		req.Lang, req.langOf = e.langOf(req.Channel, values["forum"])
+		e.settleLang(&req, values["forum"])
 	} else {
 		req.spoken = true // the form was opened in it
 	}
@@ -219,7 +219,7 @@ func (e *Engine) formStart(req *Request, cmd *Command, rest []Token) (map[string
 	}
 	switch {
 	case len(rest) == 0:
-		if f := e.channelForum(req.Channel); f != "" {
+		if f := e.channelForum(req); f != "" {
 			return map[string]string{first.Name.key(): f}, true
 		}
 		return nil, true

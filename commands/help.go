@@ -24,7 +24,7 @@ func (e *Engine) registerHelp() {
 // helpForum is the forum of the channel help is asked in, so that help
 // there lists what the caller may do in that forum.
 func (e *Engine) helpForum(r *Request) *bot.Forum {
-	id := e.channelForum(r.Channel)
+	id := e.channelForum(r)
 	if id == "" {
 		return nil
 	}

@@ -9,19 +9,23 @@ import (
 	"samverkan/catalog"
 )
 
-// langOf is the language a request is answered in when its words do not
+// settleLang sets the language req is answered in when its words do not
 // say (an English or Norwegian command word does): that of forum, or of
-// the channel's forum, else the engine's; and the forum it is of.
-func (e *Engine) langOf(c bot.Channel, forum string) (string, string) {
-	l, f := e.Bot.Registry.Language(forum, c)
-	return cmp.Or(l, e.Lang), f
+// the channel's forum, else the engine's. Asking for the channel's forum
+// also learns it for the rest of the request.
+func (e *Engine) settleLang(req *Request, forum string) {
+	l, f := e.Bot.Registry.Language(forum, req.Channel)
+	if forum == "" {
+		req.bound, req.boundRead = f, true
+	}
+	req.Lang, req.langOf = cmp.Or(l, e.Lang), f
 }
 
 // forumLang answers in the language of the forum a command is about
 // (named, or its channel's) unless the words typed chose one.
 func (e *Engine) forumLang(req *Request, forum string) {
 	if !req.spoken && forum != "" && forum != req.langOf {
-		req.Lang, req.langOf = e.langOf(req.Channel, forum)
+		e.settleLang(req, forum)
 	}
 }
 
